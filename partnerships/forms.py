@@ -1,0 +1,269 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.enums import (
+    PartnershipStatus,
+    Role,
+    Round,
+    SectorCoverage,
+    Voivodeship,
+)
+from partnerships.models import Application, Institution, Partner, Partnership, Person, User
+from partnerships.selectors import users_with_role
+
+
+class PortalForm(forms.Form):
+    """Forms render through crispy-forms; the template adds the <form> tag and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PortalModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("Wrong e-mail or password. Both are case-sensitive except the e-mail."),
+        "inactive": _("This account is not active."),
+    }
+
+
+class PartnershipFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    round = forms.TypedChoiceField(
+        label=_("Round"),
+        choices=[("", _("all rounds"))] + list(Round.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("all statuses"))] + list(PartnershipStatus.choices),
+        required=False,
+    )
+    coverage = forms.ChoiceField(
+        label=_("Sectors"),
+        choices=[("", _("any coverage"))] + list(SectorCoverage.choices),
+        required=False,
+    )
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"),
+        choices=[("", _("all voivodeships"))] + list(Voivodeship.choices),
+        required=False,
+    )
+    animator = forms.ModelChoiceField(
+        label=_("Animator"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("all animators"),
+    )
+
+    def __init__(self, *args, show_animator=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if show_animator:
+            self.fields["animator"].queryset = users_with_role(Role.ANIMATOR).order_by(
+                "last_name", "first_name"
+            )
+        else:
+            del self.fields["animator"]
+
+
+class PartnershipForm(PortalModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name", "common_goal"]
+        widgets = {"common_goal": forms.Textarea(attrs={"rows": 4})}
+
+
+class InstitutionForm(PortalModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "sector",
+            "kind",
+            "commune",
+            "voivodeship",
+            "address",
+            "email",
+            "phone",
+            "website",
+        ]
+
+
+class PartnerForm(PortalModelForm):
+    class Meta:
+        model = Partner
+        fields = ["contribution", "benefit", "joined_on"]
+        widgets = {
+            "contribution": forms.Textarea(attrs={"rows": 3}),
+            "benefit": forms.Textarea(attrs={"rows": 3}),
+            "joined_on": DateInput(),
+        }
+
+
+class PartnerLeaveForm(PortalForm):
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput())
+
+
+class PersonForm(PortalModelForm):
+    consent = forms.BooleanField(
+        label=_("The person agreed to the processing of their personal data by the programme."),
+        required=True,
+        error_messages={"required": _("Without the person's consent their data cannot be added.")},
+    )
+
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "institution", "position", "email", "phone"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(
+            partnerships_joined__partnership=partnership,
+            partnerships_joined__left_on__isnull=True,
+        ).order_by("name")
+        if self.instance.pk:
+            del self.fields["consent"]
+
+
+class InvitationForm(PortalForm):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership to lead"),
+        queryset=Partnership.objects.order_by("name"),
+        required=False,
+        help_text=_("Only for a library leader: the partnership they will lead."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partnership") and data.get("role") != Role.LEADER:
+            self.add_error("partnership", _("Only a library leader leads a partnership."))
+        return data
+
+
+class InvitationAcceptForm(PortalForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+APPLICATION_FIELDS = [
+    "library_name",
+    "library_commune",
+    "library_voivodeship",
+    "library_address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "partnership_name",
+    "common_goal",
+    "planned_partners",
+    "first_meeting_reflections",
+    "consent",
+]
+
+
+class ApplicationForm(PortalModelForm):
+    """Draft-friendly: only the library's name and contact e-mail are needed to save; the
+    service checks the rest on submission."""
+
+    class Meta:
+        model = Application
+        fields = APPLICATION_FIELDS
+        widgets = {
+            "common_goal": forms.Textarea(attrs={"rows": 4}),
+            "planned_partners": forms.Textarea(attrs={"rows": 5}),
+            "first_meeting_reflections": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {
+            "consent": _(
+                "I agree to the processing of the personal data in this application for the "
+                "purposes of the programme."
+            )
+        }
+
+
+class ApplicationDecisionForm(PortalForm):
+    QUALIFY = "qualify"
+    REJECT = "reject"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(QUALIFY, _("qualify")), (REJECT, _("reject"))],
+        widget=forms.RadioSelect,
+    )
+    animator = forms.ModelChoiceField(
+        label=_("Animator"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Can also be assigned later in the admin."),
+    )
+    note = forms.CharField(
+        label=_("Note to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting: the applicant receives it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["animator"].queryset = users_with_role(Role.ANIMATOR).order_by(
+            "last_name", "first_name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the reason: the applicant receives it."))
+        return data

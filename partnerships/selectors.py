@@ -1,0 +1,249 @@
+"""Reads, and who may see what. Every object a user reaches starts from a queryset here."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from partnerships.enums import ApplicationStatus, Role, Sector, SectorCoverage
+from partnerships.models import (
+    Application,
+    ApplicationCall,
+    Invitation,
+    Partner,
+    Partnership,
+    Person,
+    User,
+)
+from partnerships.roles import is_staff_member
+
+SECTOR_FIELDS = {
+    Sector.PUBLIC: "has_public",
+    Sector.SOCIAL: "has_social",
+    Sector.BUSINESS: "has_business",
+}
+
+
+def with_sector_coverage(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Annotate ``has_public``, ``has_social`` and ``has_business``: whether an active partner
+    of that sector is in the partnership (§1.2)."""
+    annotations = {
+        field: Exists(
+            Partner.objects.filter(
+                partnership=OuterRef("pk"), left_on__isnull=True, institution__sector=sector
+            )
+        )
+        for sector, field in SECTOR_FIELDS.items()
+    }
+    return qs.annotate(**annotations)
+
+
+def missing_sectors(partnership: Partnership) -> list[Sector]:
+    """Sectors not covered; needs a partnership annotated by ``with_sector_coverage``."""
+    return [s for s, field in SECTOR_FIELDS.items() if not getattr(partnership, field)]
+
+
+def partnerships_for_user(user) -> QuerySet[Partnership]:
+    """Staff see every partnership; an animator those they animate; a leader those they lead."""
+    qs = Partnership.objects.all()
+    if is_staff_member(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(Q(animator=user) | Q(leader=user))
+
+
+def partnership_list(
+    *,
+    user,
+    search: str = "",
+    round: int | None = None,
+    status: str = "",
+    coverage: str = "",
+    voivodeship: str = "",
+    animator_id: int | None = None,
+) -> QuerySet[Partnership]:
+    qs = with_sector_coverage(
+        partnerships_for_user(user).select_related("lead_library", "leader", "animator")
+    )
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(lead_library__name__icontains=search)
+            | Q(lead_library__commune__icontains=search)
+        )
+    if round:
+        qs = qs.filter(round=round)
+    if status:
+        qs = qs.filter(status=status)
+    if voivodeship:
+        qs = qs.filter(lead_library__voivodeship=voivodeship)
+    if animator_id:
+        qs = qs.filter(animator_id=animator_id)
+    if coverage:
+        qs = filter_by_coverage(qs, coverage)
+    return qs.order_by("name", "pk")
+
+
+def filter_by_coverage(qs: QuerySet[Partnership], coverage: str) -> QuerySet[Partnership]:
+    """Filter a queryset annotated by ``with_sector_coverage``."""
+    if coverage == SectorCoverage.FULL:
+        return qs.filter(has_public=True, has_social=True, has_business=True)
+    if coverage == SectorCoverage.MISSING:
+        return qs.filter(Q(has_public=False) | Q(has_social=False) | Q(has_business=False))
+    if coverage == SectorCoverage.NO_PUBLIC:
+        return qs.filter(has_public=False)
+    if coverage == SectorCoverage.NO_SOCIAL:
+        return qs.filter(has_social=False)
+    if coverage == SectorCoverage.NO_BUSINESS:
+        return qs.filter(has_business=False)
+    return qs
+
+
+def partnership_get_for_user(user, pk) -> Partnership:
+    """The partnership if the user may see it, else 404 (its existence is not revealed)."""
+    qs = with_sector_coverage(
+        partnerships_for_user(user).select_related("lead_library", "leader", "animator")
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Partnership.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def can_edit_partnership(user, partnership: Partnership) -> bool:
+    """Staff and the partnership's leader change its data; its animator only reads it."""
+    return is_staff_member(user) or (
+        partnership.leader_id is not None and partnership.leader_id == user.pk
+    )
+
+
+def partnership_get_for_editing(user, pk) -> Partnership:
+    """404 when the user cannot see it, 403 when they can see but not change it."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_edit_partnership(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def partners_of(partnership: Partnership, *, include_former: bool = True) -> QuerySet[Partner]:
+    qs = partnership.partners.select_related("institution").order_by("left_on", "joined_on", "pk")
+    if not include_former:
+        qs = qs.filter(left_on__isnull=True)
+    return qs
+
+
+def partner_get(partnership: Partnership, pk) -> Partner:
+    try:
+        return partnership.partners.select_related("institution").get(pk=pk)
+    except (Partner.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def people_of(partnership: Partnership) -> QuerySet[Person]:
+    return partnership.people.filter(archived_at__isnull=True).select_related("institution")
+
+
+def person_get(partnership: Partnership, pk) -> Person:
+    try:
+        return people_of(partnership).get(pk=pk)
+    except (Person.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def active_partner_institution_ids(partnership: Partnership) -> list[int]:
+    return list(
+        partnership.partners.filter(left_on__isnull=True).values_list("institution_id", flat=True)
+    )
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    qs = User.objects.filter(is_active=True)
+    if role == Role.STAFF:
+        return qs.filter(Q(is_staff=True) | Q(groups__name=Role.STAFF)).distinct()
+    return qs.filter(groups__name=role).distinct()
+
+
+def open_application_calls(now=None) -> QuerySet[ApplicationCall]:
+    now = now or timezone.now()
+    return ApplicationCall.objects.filter(opens_at__lte=now, deadline__gt=now).order_by("deadline")
+
+
+def application_call_get_open(pk) -> ApplicationCall:
+    try:
+        return open_application_calls().get(pk=pk)
+    except (ApplicationCall.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def application_get_by_token(token: str) -> Application:
+    from partnerships.tokens import hash_token
+
+    try:
+        return Application.objects.select_related("call").get(access_token_hash=hash_token(token))
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def applications_for_review(*, status: str = "", search: str = "") -> QuerySet[Application]:
+    qs = Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
+        "call", "decided_by", "partnership"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(
+            Q(library_name__icontains=search)
+            | Q(library_commune__icontains=search)
+            | Q(partnership_name__icontains=search)
+        )
+    return qs.order_by("status", "-submitted_at", "pk")
+
+
+def application_get_for_review(pk) -> Application:
+    try:
+        return applications_for_review().get(pk=pk)
+    except (Application.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def invitation_list() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related("user", "invited_by", "partnership").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def invitation_get_by_token(token: str) -> Invitation | None:
+    from partnerships.tokens import hash_token
+
+    return (
+        Invitation.objects.select_related("user", "partnership")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def staff_overview() -> dict:
+    """The few figures the staff start page shows, in a fixed number of queries."""
+    from django.db.models import Count
+
+    by_status = dict(Partnership.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    coverage = with_sector_coverage(Partnership.objects.exclude(status="withdrawn"))
+    from partnerships.enums import PartnershipStatus
+
+    return {
+        "status_rows": [
+            (value, label, by_status.get(value, 0)) for value, label in PartnershipStatus.choices
+        ],
+        "total_partnerships": sum(by_status.values()),
+        "missing_sector_count": filter_by_coverage(coverage, SectorCoverage.MISSING).count(),
+        "without_animator_count": Partnership.objects.filter(
+            animator__isnull=True, status__in=["qualified", "in_support"]
+        ).count(),
+        "applications_to_decide": Application.objects.filter(
+            status=ApplicationStatus.SUBMITTED
+        ).count(),
+        "pending_invitations": Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
+    }

@@ -1,0 +1,394 @@
+"""Writes of the partnerships app. Each function is one transaction; e-mails go out after
+commit. Rule violations raise ``ValidationError`` with a message for the user."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships import emails
+from partnerships.enums import ApplicationStatus, InstitutionKind, PartnershipStatus, Role, Sector
+from partnerships.models import (
+    Application,
+    ApplicationCall,
+    Institution,
+    Invitation,
+    Partner,
+    Partnership,
+    Person,
+    User,
+)
+from partnerships.tokens import hash_token, new_token
+
+PROJECT_APPS = ("partnerships", "support", "events", "clips", "reports")
+
+
+def role_groups_ensure() -> None:
+    """Create the role groups; the staff group gets every permission of the portal's apps.
+
+    Idempotent; runs after every ``migrate``."""
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    staff = Group.objects.get(name=Role.STAFF)
+    staff.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=(*PROJECT_APPS, "auth", "simple_history")
+        )
+    )
+
+
+def _save(obj) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+# --- partnership, partners, people -------------------------------------------------------
+
+
+def partnership_update(*, partnership: Partnership, name: str, common_goal: str) -> Partnership:
+    partnership.name = name
+    partnership.common_goal = common_goal
+    _save(partnership)
+    return partnership
+
+
+@transaction.atomic
+def partner_add(
+    *,
+    partnership: Partnership,
+    institution: Institution,
+    contribution: str,
+    benefit: str,
+    joined_on: datetime.date | None = None,
+) -> Partner:
+    """Add a new institution to the partnership as a partner (both rows or neither)."""
+    _save(institution)
+    partner = Partner(
+        partnership=partnership,
+        institution=institution,
+        contribution=contribution,
+        benefit=benefit,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    _save(partner)
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, contribution: str, benefit: str) -> Partner:
+    _save(partner.institution)
+    partner.contribution = contribution
+    partner.benefit = benefit
+    _save(partner)
+    return partner
+
+
+def partner_leave(*, partner: Partner, left_on: datetime.date | None = None) -> Partner:
+    """Record that a partner left; the row stays for the history and the reports."""
+    if partner.left_on is not None:
+        raise ValidationError(_("This partner has already left the partnership."))
+    if partner.institution_id == partner.partnership.lead_library_id:
+        raise ValidationError(_("The lead library cannot leave its own partnership."))
+    partner.left_on = left_on or timezone.localdate()
+    _save(partner)
+    return partner
+
+
+def _check_person_institution(person: Person) -> None:
+    active = Partner.objects.filter(
+        partnership_id=person.partnership_id,
+        institution_id=person.institution_id,
+        left_on__isnull=True,
+    ).exists()
+    if not active:
+        raise ValidationError(
+            {"institution": _("Choose an institution that is an active partner.")}
+        )
+
+
+def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
+    if not consent:
+        raise ValidationError(
+            {"consent": _("Add a person only after they agreed to the processing of their data.")}
+        )
+    person = Person(partnership=partnership, consent_given_at=timezone.now(), **fields)
+    person.email = person.email.lower()
+    _check_person_institution(person)
+    _save(person)
+    return person
+
+
+def person_update(*, person: Person, **fields) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.email = person.email.lower()
+    _check_person_institution(person)
+    _save(person)
+    return person
+
+
+def person_archive(*, person: Person) -> Person:
+    person.archived_at = timezone.now()
+    person.save(update_fields=["archived_at"])
+    return person
+
+
+@transaction.atomic
+def partnership_assign_animator(*, partnership: Partnership, animator: User | None) -> Partnership:
+    if animator is not None and not animator.groups.filter(name=Role.ANIMATOR).exists():
+        raise ValidationError({"animator": _("This person is not an animator.")})
+    if partnership.animator_id != (animator.pk if animator else None):
+        partnership.animator = animator
+        partnership.animator_assigned_on = timezone.localdate() if animator else None
+        if animator and partnership.status == PartnershipStatus.QUALIFIED:
+            partnership.status = PartnershipStatus.IN_SUPPORT
+        _save(partnership)
+    return partnership
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    role: str,
+    invited_by: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    partnership: Partnership | None = None,
+) -> Invitation:
+    """Create (or reuse) an inactive account and e-mail a link to set its password.
+
+    A person who already has an active account cannot be invited again: staff give them the
+    role in the admin. A new invitation revokes the person's earlier unused ones."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and user.is_active and user.has_usable_password():
+        raise ValidationError(
+            {"email": _("This person already has an account. Give them the role in the admin.")}
+        )
+    if user is None:
+        user = User.objects.create_user(
+            email=email, first_name=first_name, last_name=last_name, is_active=False
+        )
+    else:
+        user.first_name = first_name or user.first_name
+        user.last_name = last_name or user.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    if role == Role.STAFF and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if partnership is not None:
+        if role != Role.LEADER:
+            raise ValidationError({"partnership": _("Only a library leader leads a partnership.")})
+        partnership.leader = user
+        partnership.save(update_fields=["leader", "updated_at"])
+
+    now = timezone.now()
+    user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    token = new_token()
+    invitation = Invitation.objects.create(
+        user=user,
+        role=role,
+        partnership=partnership,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    transaction.on_commit(lambda: emails.send_invitation(invitation, token))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the password, activate the account and use up the invitation (once)."""
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if not invitation.is_usable():
+        raise ValidationError(_("This invitation has expired or was already used."))
+    user = invitation.user
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+# --- applications --------------------------------------------------------------------------
+
+APPLICATION_REQUIRED_FIELDS = (
+    "library_name",
+    "library_commune",
+    "library_voivodeship",
+    "contact_name",
+    "contact_email",
+    "partnership_name",
+    "common_goal",
+    "planned_partners",
+    "first_meeting_reflections",
+)
+
+
+@transaction.atomic
+def application_start(
+    *, call: ApplicationCall, submit: bool = False, **fields
+) -> tuple[Application, str]:
+    """Save a new draft (and submit it at once when ``submit``) and e-mail its secret link.
+
+    Returns the application and the token of its link. An incomplete submission saves
+    nothing."""
+    if not call.is_open():
+        raise ValidationError(_("This call is closed: applications are no longer accepted."))
+    token = new_token()
+    application = Application(call=call, access_token_hash=hash_token(token), **fields)
+    _save(application)
+    if submit:
+        application = application_submit(application=application)
+    transaction.on_commit(lambda: emails.send_application_link(application, token))
+    return application, token
+
+
+def _check_editable(application: Application) -> None:
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("This application was already submitted and cannot be changed."))
+    if not application.call.is_open():
+        raise ValidationError(
+            _("The deadline has passed: the application can no longer be changed.")
+        )
+
+
+@transaction.atomic
+def application_save_draft(*, application: Application, **fields) -> Application:
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
+    _check_editable(application)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    _save(application)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, **fields) -> Application:
+    """Save and submit: every field filled, consent given, before the deadline."""
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
+    _check_editable(application)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    errors = {
+        name: _("This field is required to submit the application.")
+        for name in APPLICATION_REQUIRED_FIELDS
+        if not str(getattr(application, name) or "").strip()
+    }
+    if not application.consent:
+        errors["consent"] = _("Consent to data processing is required to submit.")
+    if errors:
+        raise ValidationError(errors)
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    _save(application)
+    transaction.on_commit(lambda: emails.send_application_submitted(application))
+    return application
+
+
+def _lock_submitted(application: Application) -> Application:
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This application has already been decided."))
+    return application
+
+
+@transaction.atomic
+def application_qualify(
+    *, application: Application, actor: User, animator: User | None = None, note: str = ""
+) -> Partnership:
+    """Qualify: create the library, the partnership with the library as its first partner, and
+    invite the contact person as its leader. The applicant is told by e-mail."""
+    application = _lock_submitted(application)
+    library = Institution(
+        name=application.library_name,
+        sector=Sector.PUBLIC,
+        kind=InstitutionKind.LIBRARY,
+        commune=application.library_commune,
+        voivodeship=application.library_voivodeship,
+        address=application.library_address,
+        email=application.contact_email,
+        phone=application.contact_phone,
+    )
+    _save(library)
+    partnership = Partnership(
+        name=application.partnership_name,
+        lead_library=library,
+        round=application.call.round,
+        common_goal=application.common_goal,
+        status=PartnershipStatus.QUALIFIED,
+    )
+    _save(partnership)
+    Partner.objects.create(
+        partnership=partnership,
+        institution=library,
+        contribution=_("Leads the partnership."),
+        benefit=_("Support of the programme in developing local cooperation."),
+    )
+    if animator is not None:
+        partnership_assign_animator(partnership=partnership, animator=animator)
+    first, _sep, last = application.contact_name.partition(" ")
+    try:
+        user_invite(
+            email=application.contact_email,
+            role=Role.LEADER,
+            invited_by=actor,
+            first_name=first,
+            last_name=last,
+            partnership=partnership,
+        )
+    except ValidationError:
+        # The contact already has an account: make them the leader directly.
+        user = User.objects.get(email__iexact=application.contact_email)
+        user.groups.add(Group.objects.get(name=Role.LEADER))
+        partnership.leader = user
+        partnership.save(update_fields=["leader", "updated_at"])
+
+    application.status = ApplicationStatus.QUALIFIED
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.decision_note = note
+    application.partnership = partnership
+    application.save()
+    transaction.on_commit(lambda: emails.send_application_decision(application))
+    return partnership
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor: User, note: str) -> Application:
+    if not note.strip():
+        raise ValidationError({"note": _("Give the reason: the applicant receives it.")})
+    application = _lock_submitted(application)
+    application.status = ApplicationStatus.REJECTED
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.decision_note = note
+    application.save()
+    transaction.on_commit(lambda: emails.send_application_decision(application))
+    return application
+
+
+def integrity_message(exc: IntegrityError) -> str:
+    """A user-facing message for a constraint that a race let through the form checks."""
+    return _("The data changed in the meantime. Check it and try again.")

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from partnerships import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("personel/", views.staff_home, name="staff_home"),
+    path("partnerstwa/", views.partnership_list, name="partnership_list"),
+    path("partnerstwa/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("partnerstwa/<int:pk>/edycja/", views.partnership_edit, name="partnership_edit"),
+    path("partnerstwa/<int:pk>/partnerzy/dodaj/", views.partner_add, name="partner_add"),
+    path(
+        "partnerstwa/<int:pk>/partnerzy/<int:partner_pk>/edycja/",
+        views.partner_edit,
+        name="partner_edit",
+    ),
+    path(
+        "partnerstwa/<int:pk>/partnerzy/<int:partner_pk>/odejscie/",
+        views.partner_leave,
+        name="partner_leave",
+    ),
+    path("partnerstwa/<int:pk>/osoby/dodaj/", views.person_add, name="person_add"),
+    path(
+        "partnerstwa/<int:pk>/osoby/<int:person_pk>/edycja/", views.person_edit, name="person_edit"
+    ),
+    path(
+        "partnerstwa/<int:pk>/osoby/<int:person_pk>/usun/",
+        views.person_archive,
+        name="person_archive",
+    ),
+    path("zaproszenia/", views.invitation_list, name="invitation_list"),
+    path("zaproszenie/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("nabor/", views.application_call_list, name="application_call_list"),
+    path("nabor/<int:call_pk>/wniosek/", views.application_start, name="application_start"),
+    path("nabor/wniosek/<str:token>/", views.application_edit, name="application_edit"),
+    path("zgloszenia/", views.application_review_list, name="application_review_list"),
+    path("zgloszenia/<int:pk>/", views.application_review, name="application_review"),
+]

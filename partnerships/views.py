@@ -1,0 +1,428 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partnerships import selectors, services
+from partnerships.enums import ApplicationStatus, Role
+from partnerships.forms import (
+    ApplicationDecisionForm,
+    ApplicationForm,
+    InstitutionForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    PartnerForm,
+    PartnerLeaveForm,
+    PartnershipFilterForm,
+    PartnershipForm,
+    PersonForm,
+)
+from partnerships.roles import is_staff_member, role_required, staff_required, user_roles
+from partnerships.web import add_service_errors, paginate, querystring_without_page
+
+
+@login_required
+def home(request):
+    """Each role starts where its daily work is."""
+    roles = user_roles(request.user)
+    if Role.STAFF in roles:
+        return redirect("staff_home")
+    if Role.ANIMATOR in roles or Role.LEADER in roles:
+        partnerships = list(selectors.partnerships_for_user(request.user).only("pk")[:2])
+        if Role.LEADER in roles and Role.ANIMATOR not in roles and len(partnerships) == 1:
+            return redirect("partnership_detail", pk=partnerships[0].pk)
+        return redirect("partnership_list")
+    return render(request, "partnerships/home.html", {"roles": roles})
+
+
+@staff_required
+def staff_home(request):
+    context = selectors.staff_overview()
+    return render(request, "partnerships/staff_home.html", context)
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def partnership_list(request):
+    show_animator = is_staff_member(request.user)
+    form = PartnershipFilterForm(request.GET or None, show_animator=show_animator)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "search": data["q"],
+            "round": data["round"],
+            "status": data["status"],
+            "coverage": data["coverage"],
+            "voivodeship": data["voivodeship"],
+            "animator_id": data["animator"].pk if data.get("animator") else None,
+        }
+    page = paginate(request, selectors.partnership_list(user=request.user, **filters))
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def partnership_detail(request, pk):
+    partnership = selectors.partnership_get_for_user(request.user, pk)
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "partners": selectors.partners_of(partnership),
+            "people": selectors.people_of(partnership),
+            "missing_sectors": selectors.missing_sectors(partnership),
+            "can_edit": selectors.can_edit_partnership(request.user, partnership),
+        },
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(partnership=partnership, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The partnership has been saved."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request, "partnerships/partnership_edit.html", {"partnership": partnership, "form": form}
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def partner_add(request, pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    institution_form = InstitutionForm(request.POST or None, prefix="institution")
+    partner_form = PartnerForm(request.POST or None, prefix="partner")
+    if request.method == "POST" and institution_form.is_valid() and partner_form.is_valid():
+        try:
+            services.partner_add(
+                partnership=partnership,
+                institution=institution_form.save(commit=False),
+                **partner_form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(partner_form, exc)
+        except IntegrityError as exc:
+            partner_form.add_error(None, services.integrity_message(exc))
+        else:
+            messages.success(request, _("The partner has been added."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {
+            "partnership": partnership,
+            "institution_form": institution_form,
+            "partner_form": partner_form,
+            "title": _("Add a partner"),
+        },
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk, partner_pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    partner = selectors.partner_get(partnership, partner_pk)
+    institution_form = InstitutionForm(
+        request.POST or None, instance=partner.institution, prefix="institution"
+    )
+    partner_form = PartnerForm(request.POST or None, instance=partner, prefix="partner")
+    del partner_form.fields["joined_on"]
+    if request.method == "POST" and institution_form.is_valid() and partner_form.is_valid():
+        try:
+            services.partner_update(
+                partner=partner,
+                contribution=partner_form.cleaned_data["contribution"],
+                benefit=partner_form.cleaned_data["benefit"],
+            )
+        except ValidationError as exc:
+            add_service_errors(partner_form, exc)
+        else:
+            messages.success(request, _("The partner has been saved."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {
+            "partnership": partnership,
+            "partner": partner,
+            "institution_form": institution_form,
+            "partner_form": partner_form,
+            "title": _("Edit partner"),
+        },
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def partner_leave(request, pk, partner_pk):
+    """Confirmation page, then the partner is marked as having left (never deleted)."""
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    partner = selectors.partner_get(partnership, partner_pk)
+    form = PartnerLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_leave(partner=partner, left_on=form.cleaned_data["left_on"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The partner has been marked as having left."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/partner_leave.html",
+        {"partnership": partnership, "partner": partner, "form": form},
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def person_add(request, pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    form = PersonForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.person_add(partnership=partnership, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except IntegrityError as exc:
+            form.add_error(None, services.integrity_message(exc))
+        else:
+            messages.success(request, _("The person has been added."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/person_form.html",
+        {"partnership": partnership, "form": form, "title": _("Add a person")},
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk, person_pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    person = selectors.person_get(partnership, person_pk)
+    form = PersonForm(request.POST or None, instance=person, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except IntegrityError as exc:
+            form.add_error(None, services.integrity_message(exc))
+        else:
+            messages.success(request, _("The person has been saved."))
+            return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/person_form.html",
+        {"partnership": partnership, "form": form, "person": person, "title": _("Edit person")},
+    )
+
+
+@role_required(Role.STAFF, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def person_archive(request, pk, person_pk):
+    partnership = selectors.partnership_get_for_editing(request.user, pk)
+    person = selectors.person_get(partnership, person_pk)
+    if request.method == "POST":
+        services.person_archive(person=person)
+        messages.success(request, _("%(name)s has been removed from the list.") % {"name": person})
+        return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request, "partnerships/person_archive.html", {"partnership": partnership, "person": person}
+    )
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.user_invite(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.user.email},
+            )
+            return redirect("invitation_list")
+    page = paginate(request, selectors.invitation_list())
+    return render(
+        request,
+        "partnerships/invitation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "now": timezone.now(),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = selectors.invitation_get_by_token(token)
+    if invitation is None or not invitation.is_usable():
+        return render(
+            request, "partnerships/invitation_invalid.html", {"invitation": invitation}, status=410
+        )
+    form = InvitationAcceptForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("home")
+    return render(
+        request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+def application_call_list(request):
+    calls = selectors.open_application_calls()
+    return render(request, "partnerships/application_call_list.html", {"calls": calls})
+
+
+@require_http_methods(["GET", "POST"])
+def application_start(request, call_pk):
+    call = selectors.application_call_get_open(call_pk)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            application, token = services.application_start(
+                call=call, submit="submit" in request.POST, **fields
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _application_saved_message(application))
+            return redirect("application_edit", token=token)
+    return render(request, "partnerships/application_form.html", {"call": call, "form": form})
+
+
+def _application_saved_message(application):
+    if application.status == ApplicationStatus.SUBMITTED:
+        return _("The application has been submitted. A confirmation is on its way by e-mail.")
+    return _(
+        "The draft has been saved. We e-mailed you a link to come back to it; keep this "
+        "page's address as well."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request, token):
+    application = selectors.application_get_by_token(token)
+    editable = application.status == ApplicationStatus.DRAFT and application.call.is_open()
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and editable and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        service = (
+            services.application_submit
+            if "submit" in request.POST
+            else services.application_save_draft
+        )
+        try:
+            application = service(application=application, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _application_saved_message(application))
+            return redirect("application_edit", token=token)
+    return render(
+        request,
+        "partnerships/application_form.html",
+        {"call": application.call, "form": form, "application": application, "editable": editable},
+    )
+
+
+@staff_required
+def application_review_list(request):
+    status = request.GET.get("status", ApplicationStatus.SUBMITTED)
+    if status not in ApplicationStatus.values or status == ApplicationStatus.DRAFT:
+        status = ""
+    search = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.applications_for_review(status=status, search=search))
+    return render(
+        request,
+        "partnerships/application_review_list.html",
+        {
+            "page": page,
+            "status": status,
+            "search": search,
+            "statuses": [s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def application_review(request, pk):
+    application = selectors.application_get_for_review(pk)
+    form = ApplicationDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == form.QUALIFY:
+                partnership = services.application_qualify(
+                    application=application,
+                    actor=request.user,
+                    animator=data["animator"],
+                    note=data["note"],
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Qualified. The partnership %(name)s has been created "
+                        "and its leader invited."
+                    )
+                    % {"name": partnership.name},
+                )
+            else:
+                services.application_reject(
+                    application=application, actor=request.user, note=data["note"]
+                )
+                messages.success(request, _("Rejected. The applicant has been told by e-mail."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("application_review", pk=application.pk)
+    return render(
+        request,
+        "partnerships/application_review.html",
+        {"application": application, "form": form},
+    )

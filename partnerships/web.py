@@ -1,0 +1,27 @@
+"""Small helpers that views of every app share."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """The requested page; a missing, malformed or too-large number gives the nearest page."""
+    paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names when the form
+    has that field, otherwise above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

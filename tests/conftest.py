@@ -1,0 +1,42 @@
+"""Personas used across the suite: two partnerships, each with its leader and animator, plus
+staff and a committee member (healthchecks' owner / member / outsider, widened)."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from partnerships.enums import Role, Sector
+from tests.factories import InstitutionFactory, PartnerFactory, PartnershipFactory, UserFactory
+
+
+@dataclass
+class World:
+    staff: object
+    animator_a: object
+    animator_b: object
+    leader_a: object
+    leader_b: object
+    committee: object
+    partnership_a: object
+    partnership_b: object
+
+    def persona(self, name):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def world(db):
+    staff = UserFactory(role=Role.STAFF, email="staff@example.org")
+    animator_a = UserFactory(role=Role.ANIMATOR, email="animator.a@example.org")
+    animator_b = UserFactory(role=Role.ANIMATOR, email="animator.b@example.org")
+    leader_a = UserFactory(role=Role.LEADER, email="leader.a@example.org")
+    leader_b = UserFactory(role=Role.LEADER, email="leader.b@example.org")
+    committee = UserFactory(role=Role.COMMITTEE, email="committee@example.org")
+    partnership_a = PartnershipFactory(name="Partnerstwo A", leader=leader_a, animator=animator_a)
+    partnership_b = PartnershipFactory(name="Partnerstwo B", leader=leader_b, animator=animator_b)
+    PartnerFactory(
+        partnership=partnership_a, institution=InstitutionFactory(sector=Sector.SOCIAL, kind="ngo")
+    )
+    return World(
+        staff, animator_a, animator_b, leader_a, leader_b, committee, partnership_a, partnership_b
+    )

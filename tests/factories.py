@@ -1,0 +1,133 @@
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from partnerships.enums import (
+    ApplicationStatus,
+    InstitutionKind,
+    PartnershipStatus,
+    Role,
+    Round,
+    Sector,
+    Voivodeship,
+)
+from partnerships.models import (
+    Application,
+    ApplicationCall,
+    Institution,
+    Partner,
+    Partnership,
+    Person,
+    User,
+)
+from partnerships.tokens import hash_token
+
+PASSWORD = "test-password-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name", locale="pl_PL")
+    last_name = factory.Faker("last_name", locale="pl_PL")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            group, _ = Group.objects.get_or_create(name=extracted)
+            self.groups.add(group)
+            if extracted == Role.STAFF:
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Instytucja {n}")
+    sector = Sector.PUBLIC
+    kind = InstitutionKind.MUNICIPALITY
+    commune = "Wąchock"
+    voivodeship = Voivodeship.SWIETOKRZYSKIE
+
+
+class LibraryFactory(InstitutionFactory):
+    name = factory.Sequence(lambda n: f"Biblioteka Publiczna nr {n}")
+    kind = InstitutionKind.LIBRARY
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """A partnership whose lead library is already its first partner."""
+
+    class Meta:
+        model = Partnership
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partnerstwo {n}")
+    lead_library = factory.SubFactory(LibraryFactory)
+    round = Round.I
+    common_goal = "Wspólny cel partnerstwa."
+    status = PartnershipStatus.IN_SUPPORT
+
+    @factory.post_generation
+    def with_library_partner(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Partner.objects.create(
+                partnership=self, institution=self.lead_library, contribution="c", benefit="b"
+            )
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    contribution = "Sala na spotkania."
+    benefit = "Widoczność w gminie."
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    institution = factory.LazyAttribute(lambda o: o.partnership.lead_library)
+    first_name = factory.Faker("first_name", locale="pl_PL")
+    last_name = factory.Faker("last_name", locale="pl_PL")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    consent_given_at = factory.LazyFunction(timezone.now)
+
+
+class ApplicationCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationCall
+
+    title = factory.Sequence(lambda n: f"Nabór {n}")
+    round = Round.II
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=10))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(ApplicationCallFactory)
+    access_token_hash = factory.Sequence(lambda n: hash_token(f"token-{n}"))
+    library_name = "Gminna Biblioteka Publiczna w Łącku"
+    library_commune = "Łąck"
+    library_voivodeship = Voivodeship.MAZOWIECKIE
+    contact_name = "Zofia Żak"
+    contact_email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    partnership_name = "Łąckie Partnerstwo"
+    common_goal = "Brak miejsca spotkań dla rodziców."
+    planned_partners = "Urząd Gminy, KGW, sklep."
+    first_meeting_reflections = "Spotkanie było owocne."
+    consent = True
+    status = ApplicationStatus.DRAFT
