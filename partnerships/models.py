@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -16,6 +18,10 @@ from partnerships.enums import (
     Sector,
     Voivodeship,
 )
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class UserManager(BaseUserManager):
@@ -60,6 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    calendar_token = models.CharField(
+        _("calendar feed key"),
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text=_("The secret part of the address of the person's calendar feed."),
+    )
 
     objects = UserManager()
 

@@ -247,3 +247,10 @@ def staff_overview() -> dict:
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),
     }
+
+
+def user_get_by_calendar_token(token: str) -> User:
+    try:
+        return User.objects.get(calendar_token=token, is_active=True)
+    except User.DoesNotExist:
+        raise Http404 from None

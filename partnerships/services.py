@@ -392,3 +392,12 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
 def integrity_message(exc: IntegrityError) -> str:
     """A user-facing message for a constraint that a race let through the form checks."""
     return _("The data changed in the meantime. Check it and try again.")
+
+
+def calendar_token_reset(*, user: User) -> User:
+    """Give the user a new feed address; the old one stops working at once."""
+    from partnerships.models import new_calendar_token
+
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user

@@ -4,12 +4,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerships import selectors, services
+from partnerships import calendar, selectors, services
 from partnerships.enums import ApplicationStatus, Role
 from partnerships.forms import (
     ApplicationDecisionForm,
@@ -426,3 +428,44 @@ def application_review(request, pk):
         "partnerships/application_review.html",
         {"application": application, "form": form},
     )
+
+
+# --- calendar feed -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The user's feed address, with a confirmed reset."""
+    if request.method == "POST":
+        services.calendar_token_reset(user=request.user)
+        messages.success(
+            request, _("The calendar address has been changed; the old one no longer works.")
+        )
+        return redirect("calendar_settings")
+    feed_url = request.build_absolute_uri(
+        reverse("calendar_feed", args=[request.user.calendar_token])
+    )
+    items = sorted(
+        (i for i in calendar.items_for_user(request.user) if _item_date(i) >= timezone.localdate()),
+        key=_item_date,
+    )
+    return render(
+        request, "partnerships/calendar_settings.html", {"feed_url": feed_url, "items": items}
+    )
+
+
+def _item_date(item):
+    start = item.start
+    return timezone.localtime(start).date() if hasattr(start, "hour") else start
+
+
+def calendar_feed(request, token):
+    """The iCalendar feed; the secret in the address stands in for a login."""
+    user = selectors.user_get_by_calendar_token(token)
+    body = calendar.to_ical(
+        calendar.items_for_user(user), name=_("PRB partnerships: %(name)s") % {"name": user}
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
+    return response
