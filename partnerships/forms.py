@@ -44,7 +44,7 @@ class LoginForm(AuthenticationForm):
     )
 
     error_messages = {
-        "invalid_login": _("Wrong e-mail or password. Both are case-sensitive except the e-mail."),
+        "invalid_login": _("Wrong e-mail or password. The password is case-sensitive."),
         "inactive": _("This account is not active."),
     }
 
@@ -98,6 +98,8 @@ class PartnershipForm(PortalModelForm):
 
 
 class InstitutionForm(PortalModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = [

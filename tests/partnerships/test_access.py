@@ -1,0 +1,162 @@
+"""Every URL of the portal for every persona: anonymous users go to the login page, another
+partnership's object answers 404, a wrong role 403, the rest 200. A URL without an entry
+here fails ``test_every_url_has_an_access_entry``."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerships.enums import Role
+from partnerships.services import user_invite
+from tests.factories import ApplicationFactory, PersonFactory
+
+PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]
+LOGIN = "login"
+
+# Shorthands for the expectation rows (one value per persona, in PERSONAS order).
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+STAFF_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "staff": 200}
+# Objects of partnership A that its leader (and staff) change.
+EDIT_A = {
+    "anonymous": LOGIN,
+    "leader_a": 200,
+    "leader_b": 404,
+    "animator_a": 403,
+    "animator_b": 403,  # the role check comes before the object is looked up
+    "committee": 403,
+    "staff": 200,
+}
+VIEW_A = {**EDIT_A, "animator_a": 200, "animator_b": 404}
+LOGGED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
+WORKERS = {**LOGGED_IN, "committee": 403}  # roles that work with partnerships
+
+
+def _objects(world):
+    person = PersonFactory(partnership=world.partnership_a)
+    partner = world.partnership_a.partners.exclude(
+        institution=world.partnership_a.lead_library
+    ).first()
+    application = ApplicationFactory(status="submitted", submitted_at="2026-11-20T10:00Z")
+    return {"person": person, "partner": partner, "application": application}
+
+
+# name -> (kwargs builder, expectations); a builder receives (world, objects).
+CASES = {
+    "home": (
+        lambda w, o: {},
+        {
+            **LOGGED_IN,
+            "leader_a": 302,
+            "leader_b": 302,
+            "animator_a": 302,
+            "animator_b": 302,
+            "staff": 302,
+        },
+    ),
+    "staff_home": (lambda w, o: {}, STAFF_ONLY),
+    "partnership_list": (lambda w, o: {}, WORKERS),
+    "partnership_detail": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "partnership_edit": (lambda w, o: {"pk": w.partnership_a.pk}, EDIT_A),
+    "partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, EDIT_A),
+    "partner_edit": (
+        lambda w, o: {"pk": w.partnership_a.pk, "partner_pk": o["partner"].pk},
+        EDIT_A,
+    ),
+    "partner_leave": (
+        lambda w, o: {"pk": w.partnership_a.pk, "partner_pk": o["partner"].pk},
+        EDIT_A,
+    ),
+    "person_add": (lambda w, o: {"pk": w.partnership_a.pk}, EDIT_A),
+    "person_edit": (lambda w, o: {"pk": w.partnership_a.pk, "person_pk": o["person"].pk}, EDIT_A),
+    "person_archive": (
+        lambda w, o: {"pk": w.partnership_a.pk, "person_pk": o["person"].pk},
+        EDIT_A,
+    ),
+    "invitation_list": (lambda w, o: {}, STAFF_ONLY),
+    "application_review_list": (lambda w, o: {}, STAFF_ONLY),
+    "application_review": (lambda w, o: {"pk": o["application"].pk}, STAFF_ONLY),
+    "application_call_list": (lambda w, o: {}, PUBLIC),
+    "calendar_settings": (lambda w, o: {}, LOGGED_IN),
+    "login": (lambda w, o: {}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "password_reset": (lambda w, o: {}, PUBLIC),
+    "password_reset_done": (lambda w, o: {}, PUBLIC),
+    "password_reset_complete": (lambda w, o: {}, PUBLIC),
+    "password_change": (lambda w, o: {}, LOGGED_IN),
+    "password_change_done": (lambda w, o: {}, LOGGED_IN),
+}
+
+# Reached with a secret or a one-time token rather than a role; tested in their own modules.
+TOKEN_URLS = {
+    "invitation_accept",
+    "application_edit",
+    "application_start",
+    "calendar_feed",
+    "password_reset_confirm",
+}
+# POST-only or framework URLs.
+OTHER_URLS = {"logout", "set_language"}
+
+
+def _named_patterns(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _named_patterns(pattern, pattern.namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name if not namespace else f"{namespace}:{pattern.name}"
+
+
+def test_every_url_has_an_access_entry():
+    names = set(_named_patterns())
+    missing = names - set(CASES) - TOKEN_URLS - OTHER_URLS
+    assert not missing, f"Add these URLs to the access table: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_url_access(client, world, name, persona):
+    objects = _objects(world)
+    build, expectations = CASES[name]
+    url = reverse(name, kwargs=build(world, objects))
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    expected = expectations[persona]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    "name, kwargs_key",
+    [("partnership_edit", None), ("partner_add", None), ("person_add", None)],
+)
+def test_post_by_other_leader_is_404_and_changes_nothing(client, world, name, kwargs_key):
+    client.force_login(world.leader_b)
+    before = (world.partnership_a.partners.count(), world.partnership_a.people.count())
+    response = client.post(
+        reverse(name, kwargs={"pk": world.partnership_a.pk}),
+        {"name": "Przejęte", "common_goal": "x"},
+    )
+    assert response.status_code == 404
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.name == "Partnerstwo A"
+    assert (world.partnership_a.partners.count(), world.partnership_a.people.count()) == before
+
+
+def test_unknown_ids_are_404_not_500(client, world):
+    client.force_login(world.staff)
+    assert client.get(reverse("partnership_detail", kwargs={"pk": 999999})).status_code == 404
+    url = reverse("person_edit", kwargs={"pk": world.partnership_a.pk, "person_pk": 999999})
+    assert client.get(url).status_code == 404
+
+
+def test_invite_role_page_answers_staff_with_form(client, world):
+    client.force_login(world.staff)
+    user_invite(email="x@example.org", role=Role.ANIMATOR, invited_by=world.staff)
+    response = client.get(reverse("invitation_list"))
+    assert b"x@example.org" in response.content
