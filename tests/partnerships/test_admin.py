@@ -1,0 +1,85 @@
+import pytest
+from django.urls import reverse
+
+from partnerships.enums import Role, Sector
+from tests.factories import (
+    ApplicationFactory,
+    InstitutionFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+CHANGELISTS = [
+    "partnerships_partnership",
+    "partnerships_partner",
+    "partnerships_person",
+    "partnerships_institution",
+    "partnerships_application",
+    "partnerships_user",
+]
+
+
+def _rows(n):
+    for _ in range(n):
+        animator = UserFactory(role=Role.ANIMATOR)
+        partnership = PartnershipFactory(animator=animator)
+        PartnerFactory(
+            partnership=partnership, institution=InstitutionFactory(sector=Sector.SOCIAL)
+        )
+        PersonFactory(partnership=partnership)
+        ApplicationFactory()
+
+
+@pytest.fixture
+def admin_client_staff(client, db):
+    client.force_login(UserFactory(role=Role.STAFF, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("changelist", CHANGELISTS)
+def test_admin_changelist_query_count_does_not_grow(admin_client_staff, changelist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"admin:{changelist}_changelist")
+    _rows(1)
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client_staff.get(url).status_code == 200
+    _rows(2)
+    with CaptureQueriesContext(connection) as three:
+        assert admin_client_staff.get(url).status_code == 200
+    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
+    assert len(one) <= 12
+
+
+def test_admin_partnership_filter_by_missing_sector(admin_client_staff):
+    full = PartnershipFactory(name="Pełne")
+    PartnerFactory(partnership=full, institution=InstitutionFactory(sector=Sector.SOCIAL))
+    PartnerFactory(partnership=full, institution=InstitutionFactory(sector=Sector.BUSINESS))
+    PartnershipFactory(name="Niepełne")
+    response = admin_client_staff.get(
+        reverse("admin:partnerships_partnership_changelist"), {"coverage": "missing"}
+    )
+    names = [p.name for p in response.context["cl"].result_list]
+    assert names == ["Niepełne"]
+
+
+def test_admin_offers_no_delete_for_partnerships(admin_client_staff):
+    partnership = PartnershipFactory()
+    response = admin_client_staff.get(
+        reverse("admin:partnerships_partnership_delete", args=[partnership.pk])
+    )
+    assert response.status_code == 403
+    changelist = admin_client_staff.get(reverse("admin:partnerships_partnership_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_admin_staff_group_member_can_use_changelist(client, db):
+    from partnerships.services import role_groups_ensure
+
+    role_groups_ensure()
+    client.force_login(UserFactory(role=Role.STAFF))
+    response = client.get(reverse("admin:partnerships_partnership_changelist"))
+    assert response.status_code == 200
