@@ -18,7 +18,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
-	@echo "Portal: http://127.0.0.1:8000/   (Ctrl-C stops web, worker and beat)"
+	@echo "Portal: http://127.0.0.1:$${WEB_PORT:-8000}/   (Ctrl-C stops web, worker and beat)"
 	@echo ""
 	$(VENV)/bin/honcho start
 
