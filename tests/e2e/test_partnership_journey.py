@@ -28,7 +28,9 @@ def test_leader_adds_business_partner_and_the_sector_warning_goes(page, screensh
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_url(f"**/partnerstwa/{partnership.pk}/")
     assert page.get_by_text("Piekarnia Kłos s.c.").is_visible()
-    assert "gospodarczy" in page.get_by_role("alert").filter(has_text="trójsektorowości").inner_text()
+    assert (
+        "gospodarczy" in page.get_by_role("alert").filter(has_text="trójsektorowości").inner_text()
+    )
 
     page.get_by_role("link", name="Dodaj partnera").click()
     page.get_by_label("Nazwa").fill("Sklep Pod Lipą")

@@ -31,6 +31,8 @@ def test_load_demo_has_a_partnership_lacking_a_sector_and_both_rounds():
 @pytest.mark.parametrize("email", [a[1] for a in ACCOUNTS])
 def test_each_demo_login_reaches_its_home_page(client, email):
     call_command("load_demo", stdout=io.StringIO())
-    assert client.login(username=email, password=DEMO_PASSWORD)
-    response = client.get(reverse("home"), follow=True)
+    response = client.post(
+        reverse("login"), {"username": email, "password": DEMO_PASSWORD}, follow=True
+    )
     assert response.status_code == 200
+    assert response.context["user"].email == email
