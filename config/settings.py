@@ -210,6 +210,8 @@ AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "partnerships.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 

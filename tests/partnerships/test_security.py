@@ -49,7 +49,7 @@ def test_login_locks_account_after_repeated_failures(client):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert _attempt(client, "ala@example.org", "zle-haslo").status_code == 200
     assert _attempt(client, "ala@example.org", "zle-haslo").status_code == 429
-    response = _attempt(client, "ala@example.org", PASSWORD)
+    response = _attempt(client, "ALA@example.org", PASSWORD)
     assert response.status_code == 429
     assert "Zbyt wiele" in response.content.decode()
     assert "_auth_user_id" not in client.session
