@@ -224,7 +224,10 @@ def support_state(partnership: Partnership) -> SupportState:
         .annotate(total=Sum("duration_minutes"))
     )
     budget = (
-        HourBudget.objects.filter(partnership=partnership).values_list("minutes", flat=True).first()
+        HourBudget.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("minutes", flat=True)
+        .first()
     )
     planned = (
         PlannedMeeting.objects.filter(
