@@ -44,7 +44,7 @@ class TrainingTopic(models.TextChoices):
 
     PROMOTION = (
         "promotion",
-        _("How to say \u201cwe\u201d without losing \u201cI\u201d: promotion and image"),
+        _("How to say “we” without losing “I”: promotion and image"),
     )
     POTENTIAL = "potential", _("Strengthening and widening the partnership's potential")
     TEAM = "team", _("Building the team of partners and teamwork")

@@ -55,6 +55,10 @@ def _quarter_constraints(field: str, prefix: str) -> list:
     ]
 
 
+# Durations are plain integers: positive and quarter-hour steps are checked by
+# ``validate_quarter_hours`` (one clear message) and by database constraints.
+
+
 class HourBudget(models.Model):
     """The hours of animator support a partnership has (16 by default, §2.1.4). One row per
     partnership, created on first use; the service locks it so that concurrent logs cannot pass
@@ -66,7 +70,7 @@ class HourBudget(models.Model):
         related_name="hour_budget",
         verbose_name=_("partnership"),
     )
-    minutes = models.PositiveIntegerField(
+    minutes = models.IntegerField(
         _("budget in minutes"),
         default=DEFAULT_BUDGET_MINUTES,
         validators=[validate_quarter_hours],
@@ -109,7 +113,7 @@ class SupportSession(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     held_on = models.DateField(_("date"))
-    duration_minutes = models.PositiveIntegerField(
+    duration_minutes = models.IntegerField(
         _("duration in minutes"),
         validators=[validate_quarter_hours],
         help_text=_("In quarter hours: 15, 30, 45, 60 …"),

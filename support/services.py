@@ -95,8 +95,8 @@ def _check_order(session: SupportSession) -> None:
 
     if kind in SINGLE_KINDS and kind in others:
         raise ValidationError(
-            _("%(kind)s has already been logged for this partnership; edit that one instead.")
-            % {"kind": session.get_kind_display().capitalize()}
+            _("The %(kind)s has already been logged for this partnership; edit that one instead.")
+            % {"kind": session.get_kind_display()}
         )
     if kind == SessionKind.DIAGNOSIS:
         earliest = (
