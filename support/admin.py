@@ -58,7 +58,20 @@ class SupportSessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_select_related = ["partnership", "animator"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["partnership"]
-    readonly_fields = ["partnership", "animator", "kind", "created_at", "withdrawn_by"]
+    # Date, duration and withdrawal change in the portal, where the order and the budget are
+    # checked under a lock; here only the notes and the records are corrected.
+    readonly_fields = [
+        "partnership",
+        "animator",
+        "kind",
+        "channel",
+        "held_on",
+        "duration_minutes",
+        "created_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "withdrawn_by",
+    ]
     inlines = [DiagnosisInline, Meeting1Inline, Meeting2Inline]
 
     def has_add_permission(self, request):

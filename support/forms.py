@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.forms import DateInput, PortalForm, PortalModelForm
 from partnerships.web import add_service_errors
-from support.enums import Channel, SessionKind
+from support.enums import Channel, SessionKind, TrainingTopic
 from support.models import (
     DiagnosisRecord,
     HourBudget,
@@ -87,6 +87,10 @@ class Meeting2RecordForm(PortalModelForm):
             "progress": forms.Textarea(attrs={"rows": 3}),
             "training_topic": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training_topic"].choices = TrainingTopic.choices  # no empty radio
 
 
 RECORD_FORMS = {

@@ -34,6 +34,17 @@ def test_admin_changelist_opens_for_staff(client, world, model):
     assert client.get(reverse(f"admin:support_{model}_changelist")).status_code == 200
 
 
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_offers_no_delete(rf, world, model):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[apps.get_model("support", model)]
+    request = rf.get("/")
+    request.user = world.staff
+    assert not model_admin.has_delete_permission(request)
+
+
 def test_admin_session_cannot_be_deleted(client, world):
     session = SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis")
     client.force_login(world.staff)
