@@ -163,6 +163,9 @@ class HourBudgetAdminForm(forms.ModelForm):
         data = super().clean()
         partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
         if partnership is not None and not self.errors:
+            # The admin saves inside one transaction: holding the row lock from here to the
+            # save keeps a concurrent log from slipping under a lowered budget.
+            list(HourBudget.objects.select_for_update().filter(partnership=partnership))
             try:
                 hour_budget_validate(
                     partnership=partnership,

@@ -1,4 +1,5 @@
-"""The 16-hour budget under load: real threads, real PostgreSQL row locks."""
+"""The 16-hour budget and the one-of-each meetings under load: real threads, each with its own
+PostgreSQL connection, calling the service at the same moment."""
 
 import threading
 
@@ -7,50 +8,60 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from support import services
-from support.models import SupportSession
-from tests.support.conftest import days_ago
-
-THREADS = 30
+from support.models import HourBudget, SupportSession
+from tests.support.conftest import RECORDS, days_ago
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_session_log_concurrent_hour_logs_accept_exactly_one(world, log):
-    partnership = world.partnership_a
-    log(partnership, kind="diagnosis", held_on=days_ago(3), duration_minutes=15 * 60)
-    barrier = threading.Barrier(THREADS)
+def _race(threads: int, call) -> list[str]:
+    """Run ``call`` in ``threads`` threads released together; the outcome of each, sorted."""
+    barrier = threading.Barrier(threads)
     results: list[str] = []
     lock = threading.Lock()
 
     def attempt():
         try:
             barrier.wait(timeout=30)
-            services.session_log(
-                partnership=partnership,
-                by=world.animator_a,
-                kind="remote",
-                channel="phone",
-                held_on=days_ago(1),
-                duration_minutes=60,
-            )
+            call()
             outcome = "accepted"
         except ValidationError:
             outcome = "refused"
-        except Exception as exc:  # anything else is a failure the assertion shows
+        except Exception as exc:  # shown by the assertion, never hidden
             outcome = f"error: {exc!r}"
         finally:
             connection.close()
         with lock:
             results.append(outcome)
 
-    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    workers = [threading.Thread(target=attempt) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    return sorted(results)
 
-    assert sorted(results) == ["accepted"] + ["refused"] * (THREADS - 1)
-    active = SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
+
+def _log(world, kind, **kwargs):
+    return lambda: services.session_log(
+        partnership=world.partnership_a,
+        by=world.animator_a,
+        kind=kind,
+        channel="phone",
+        held_on=days_ago(1),
+        duration_minutes=60,
+        record=kwargs.pop("record", None),
+        **kwargs,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_session_log_30_concurrent_hours_at_15_used_accept_exactly_one(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=15 * 60)
+
+    results = _race(30, _log(world, "remote"))
+
+    assert results == ["accepted"] + ["refused"] * 29
+    active = SupportSession.objects.filter(partnership=world.partnership_a, withdrawn_at=None)
     assert active.count() == 2
     assert sum(s.duration_minutes for s in active) == 16 * 60
 
@@ -58,31 +69,21 @@ def test_session_log_concurrent_hour_logs_accept_exactly_one(world, log):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_session_log_concurrent_meeting_1_accepts_one(world, log):
-    partnership = world.partnership_a
-    log(partnership, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
-    barrier = threading.Barrier(8)
-    results: list[str] = []
-    lock = threading.Lock()
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    record = dict(RECORDS["meeting_1"], next_meeting_on=days_ago(-14))
 
-    def attempt():
-        try:
-            barrier.wait(timeout=30)
-            log(partnership, kind="meeting_1", held_on=days_ago(2), duration_minutes=60)
-            outcome = "accepted"
-        except ValidationError:
-            outcome = "refused"
-        except Exception as exc:
-            outcome = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+    results = _race(8, _log(world, "meeting_1", record=record))
 
-    threads = [threading.Thread(target=attempt) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert sorted(results) == ["accepted"] + ["refused"] * 7
+    assert results == ["accepted"] + ["refused"] * 7
     assert SupportSession.objects.filter(kind="meeting_1").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_session_log_concurrent_first_logs_create_one_budget_and_one_diagnosis(world):
+    """No budget row yet: the racing get_or_create calls end with one row and one diagnosis."""
+    results = _race(10, _log(world, "diagnosis", record=RECORDS["diagnosis"]))
+
+    assert results == ["accepted"] + ["refused"] * 9
+    assert HourBudget.objects.filter(partnership=world.partnership_a).count() == 1
+    assert SupportSession.objects.filter(kind="diagnosis").count() == 1
