@@ -29,6 +29,9 @@ class RecordInlineMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_add_permission(self, request, obj=None):
+        return False  # records are written with their session, in the portal
+
 
 class DiagnosisInline(RecordInlineMixin, admin.StackedInline):
     model = DiagnosisRecord

@@ -112,7 +112,7 @@ class SupportSession(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date of the contact"))
     duration_minutes = models.IntegerField(
         _("duration in minutes"),
         validators=[validate_quarter_hours],

@@ -79,6 +79,7 @@ def _session_form_page(request, *, partnership, kind, session=None):
     form = SessionForm(data, kind=kind, instance=session, prefix="session")
     record_form = record_form_for(kind, data, session)
     forms = [f for f in (form, record_form) if f is not None]
+    state = selectors.support_state(partnership)
     if request.method == "POST" and all(f.is_valid() for f in forms):
         fields = {
             "channel": form.cleaned_data["channel"],
@@ -108,7 +109,8 @@ def _session_form_page(request, *, partnership, kind, session=None):
             "session": session,
             "form": form,
             "record_form": record_form,
-            "state": selectors.support_state(partnership),
+            "state": state,
+            "order_allows": session is not None or state.can_log(kind),
         },
     )
 

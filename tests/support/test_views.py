@@ -216,6 +216,21 @@ def test_session_log_page_meeting_1_requires_next_date(client, world, log):
     assert PlannedMeeting.objects.get().planned_on == next_date
 
 
+def test_session_log_page_out_of_order_kind_warns_before_posting(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    client.force_login(world.animator_a)
+    pk = world.partnership_a.pk
+    warning = "Kolejność wsparcia nie pozwala"
+    assert (
+        warning
+        in client.get(reverse("support:session_log", args=[pk, "spotkanie-2"])).content.decode()
+    )
+    assert (
+        warning
+        not in client.get(reverse("support:session_log", args=[pk, "spotkanie-1"])).content.decode()
+    )
+
+
 def test_session_log_page_unknown_kind_404(client, world):
     client.force_login(world.animator_a)
     url = reverse("support:session_log", args=[world.partnership_a.pk, "kawa"])
