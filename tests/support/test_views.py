@@ -391,3 +391,56 @@ def test_materials_list_query_count_constant(client, world, django_assert_num_qu
     with django_assert_num_queries(6):
         response = client.get(reverse("support:materials_list"))
     assert len(response.context["recent"]) == n
+
+
+def test_whole_support_cycle_through_the_pages(client, world):
+    pk = world.partnership_a.pk
+    partner = world.partnership_a.partners.first()
+    client.force_login(world.animator_a)
+
+    def post(slug, data):
+        response = client.post(reverse("support:session_log", args=[pk, slug]), data)
+        assert response.status_code == 302, response.context["form"].errors
+        return response
+
+    post("diagnoza", _diagnosis_post(**{"session-held_on": days_ago(30).isoformat()}))
+    post(
+        "spotkanie-1",
+        {
+            "session-held_on": days_ago(20).isoformat(),
+            "session-channel": "in_person",
+            "session-duration_minutes": "240",
+            "record-experience_assessment": "Ocena.",
+            "record-planned_actions": "Plany.",
+            "record-next_meeting_on": days_ago(2).isoformat(),
+            "record-next_meeting_place": "Biblioteka",
+        },
+    )
+    response = client.post(
+        reverse("support:partner_report_edit", args=[pk, partner.pk]),
+        {"reported_on": days_ago(10).isoformat(), "how_spread": "Na zebraniu."},
+    )
+    assert response.status_code == 302
+    post(
+        "zdalne",
+        {
+            "session-held_on": days_ago(8).isoformat(),
+            "session-channel": "labib",
+            "session-duration_minutes": "45",
+        },
+    )
+    post(
+        "spotkanie-2",
+        {
+            "session-held_on": days_ago(2).isoformat(),
+            "session-channel": "in_person",
+            "session-duration_minutes": "240",
+            "record-progress": "Postępy.",
+            "record-training_topic": "promotion",
+        },
+    )
+
+    state = client.get(reverse("support:timeline", args=[pk])).context["state"]
+    assert (state.step, state.used_minutes, state.planned_meeting) == ("meeting_2", 615, None)
+    assert PlannedMeeting.objects.get().held_session.kind == "meeting_2"
+    assert PartnerReport.objects.get().partner == partner
