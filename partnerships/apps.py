@@ -17,3 +17,8 @@ class PartnershipsConfig(AppConfig):
         # Groups need the permissions that migrate creates for every app, so this runs after
         # each app's post_migrate (it is idempotent and cheap).
         post_migrate.connect(_ensure_roles, dispatch_uid="partnerships_roles")
+        from django.contrib.auth.signals import user_logged_in
+
+        from partnerships.middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="partnerships_stamp_login")

@@ -35,3 +35,11 @@ class SessionLimitsMiddleware:
             if now - seen_at >= SEEN_RESOLUTION or SEEN_AT not in session:
                 session[SEEN_AT] = now
         return self.get_response(request)
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """Start both session clocks at login, so the first request after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now

@@ -131,3 +131,50 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     first_meeting_reflections = "Spotkanie było owocne."
     consent = True
     status = ApplicationStatus.DRAFT
+
+
+# --- support --------------------------------------------------------------------------------
+# Rows made directly, without the service's order and budget checks: use them for data a test
+# only reads; go through support.services when the rules are what is tested.
+
+
+class SupportSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.SupportSession"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    animator = factory.LazyAttribute(lambda o: o.partnership.animator)
+    kind = "remote"
+    channel = "phone"
+    held_on = factory.LazyFunction(timezone.localdate)
+    duration_minutes = 60
+    notes = ""
+
+
+class HourBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.HourBudget"
+        django_get_or_create = ("partnership",)
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    minutes = 16 * 60
+
+
+class PlannedMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.PlannedMeeting"
+
+    planned_by_session = factory.SubFactory(SupportSessionFactory, kind="meeting_1")
+    partnership = factory.LazyAttribute(lambda o: o.planned_by_session.partnership)
+    planned_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=7))
+
+
+class MaterialsDispatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.MaterialsDispatch"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    what = "Poradnik partnerstwa."
+    sent_on = factory.LazyFunction(timezone.localdate)
+    channel = "post"
+    sent_by = factory.SubFactory(UserFactory, role="staff")

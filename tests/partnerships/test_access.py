@@ -94,6 +94,18 @@ TOKEN_URLS = {
 }
 # POST-only or framework URLs.
 OTHER_URLS = {"logout", "set_language"}
+# Walked per persona by their app's own access table.
+COVERED_ELSEWHERE = {
+    # tests/support/test_views.py::test_pages_access_per_persona
+    "support:partnership_list",
+    "support:timeline",
+    "support:session_log",
+    "support:session_edit",
+    "support:session_withdraw",
+    "support:partner_report_edit",
+    "support:materials_add",
+    "support:materials_list",
+}
 
 
 def _named_patterns(resolver=None, namespace=None):
@@ -109,7 +121,7 @@ def _named_patterns(resolver=None, namespace=None):
 
 def test_every_url_has_an_access_entry():
     names = set(_named_patterns())
-    missing = names - set(CASES) - TOKEN_URLS - OTHER_URLS
+    missing = names - set(CASES) - TOKEN_URLS - OTHER_URLS - COVERED_ELSEWHERE
     assert not missing, f"Add these URLs to the access table: {sorted(missing)}"
 
 

@@ -1,0 +1,162 @@
+"""Staff see and correct all of the support data here. Nothing is deleted (sessions are
+withdrawn in the portal); every change keeps its history with the actor."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from support.forms import HourBudgetAdminForm
+from support.models import (
+    DiagnosisRecord,
+    HourBudget,
+    MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
+    PartnerReport,
+    PlannedMeeting,
+    SupportSession,
+)
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordInlineMixin:
+    extra = 0
+    can_delete = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # records are written with their session, in the portal
+
+
+class DiagnosisInline(RecordInlineMixin, admin.StackedInline):
+    model = DiagnosisRecord
+
+
+class Meeting1Inline(RecordInlineMixin, admin.StackedInline):
+    model = Meeting1Record
+
+
+class Meeting2Inline(RecordInlineMixin, admin.StackedInline):
+    model = Meeting2Record
+
+
+@admin.register(SupportSession)
+class SupportSessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = [
+        "held_on",
+        "partnership",
+        "kind",
+        "channel",
+        "duration_minutes",
+        "animator",
+        "withdrawn_at",
+    ]
+    list_filter = ["kind", "channel", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["partnership__name", "animator__email", "animator__last_name", "notes"]
+    list_select_related = ["partnership", "animator"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["partnership"]
+    # Date, duration and withdrawal change in the portal, where the order and the budget are
+    # checked under a lock; here only the notes and the records are corrected.
+    readonly_fields = [
+        "partnership",
+        "animator",
+        "kind",
+        "channel",
+        "held_on",
+        "duration_minutes",
+        "created_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "withdrawn_by",
+    ]
+    inlines = [DiagnosisInline, Meeting1Inline, Meeting2Inline]
+
+    def has_add_permission(self, request):
+        # Logging goes through the portal, where the order and the budget are checked.
+        return False
+
+
+@admin.register(HourBudget)
+class HourBudgetAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = HourBudgetAdminForm
+    list_display = ["partnership", "minutes", "reason", "updated_at"]
+    search_fields = ["partnership__name"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = obj.reason
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PlannedMeeting)
+class PlannedMeetingAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = [
+        "planned_on",
+        "starts_at",
+        "partnership",
+        "place",
+        "held_session",
+        "cancelled_at",
+    ]
+    list_select_related = ["partnership", "held_session"]
+    search_fields = ["partnership__name", "place"]
+    readonly_fields = ["partnership", "planned_by_session", "held_session"]
+    date_hierarchy = "planned_on"
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PartnerReport)
+class PartnerReportAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["partner", "partnership", "reported_on", "recorded_by"]
+    list_select_related = ["partner__institution", "partnership", "recorded_by"]
+    search_fields = ["partnership__name", "partner__institution__name"]
+    readonly_fields = ["partner", "partnership", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MaterialsDispatch)
+class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["sent_on", "partnership", "channel", "sent_by"]
+    list_filter = ["channel"]
+    list_select_related = ["partnership", "sent_by"]
+    search_fields = ["partnership__name", "what"]
+    autocomplete_fields = ["partnership"]
+    date_hierarchy = "sent_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["sent_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.sent_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+for model in (DiagnosisRecord, Meeting1Record, Meeting2Record):
+    admin.site.register(
+        model,
+        type(
+            f"{model.__name__}Admin",
+            (NoDeleteMixin, SimpleHistoryAdmin),
+            {
+                "list_select_related": ["session__partnership"],
+                "readonly_fields": ["session"],
+                "search_fields": ["session__partnership__name"],
+                "has_add_permission": lambda self, request: False,
+            },
+        ),
+    )

@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_BUDGET_MINUTES = 16 * 60  # §2.1.4
+QUARTER = 15
+
+
+class SessionKind(models.TextChoices):
+    DIAGNOSIS = "diagnosis", _("diagnosis")
+    MEETING_1 = "meeting_1", _("first partnership meeting")
+    MEETING_2 = "meeting_2", _("second partnership meeting")
+    REMOTE = "remote", _("remote support")
+    SUMMARY_HELP = "summary_help", _("help summarising the meetings")
+    PLAN_HELP = "plan_help", _("help with the development plan")
+
+
+# Kinds that happen at most once per partnership (among sessions not withdrawn).
+SINGLE_KINDS = (SessionKind.DIAGNOSIS, SessionKind.MEETING_1, SessionKind.MEETING_2)
+
+# Polish words for the log page's address, one per kind.
+KIND_SLUGS = {
+    SessionKind.DIAGNOSIS: "diagnoza",
+    SessionKind.MEETING_1: "spotkanie-1",
+    SessionKind.MEETING_2: "spotkanie-2",
+    SessionKind.REMOTE: "zdalne",
+    SessionKind.SUMMARY_HELP: "podsumowanie",
+    SessionKind.PLAN_HELP: "plan",
+}
+SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
+
+
+class Channel(models.TextChoices):
+    """How the animator and the partnership were in touch (§2.1.4, §2.5.2)."""
+
+    IN_PERSON = "in_person", _("in person")
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("e-mail")
+    VIDEO = "video", _("video call (Skype)")
+    LABIB = "labib", _("labib.pl")
+
+
+class TrainingTopic(models.TextChoices):
+    """The one topic of the second meeting, chosen from the three of §2.1.3."""
+
+    PROMOTION = (
+        "promotion",
+        _("How to say “we” without losing “I”: promotion and image"),
+    )
+    POTENTIAL = "potential", _("Strengthening and widening the partnership's potential")
+    TEAM = "team", _("Building the team of partners and teamwork")
+
+
+class SupportStep(models.TextChoices):
+    """How far a partnership has come in the animator's support."""
+
+    NOT_STARTED = "not_started", _("no diagnosis yet")
+    DIAGNOSED = "diagnosed", _("diagnosis done")
+    MEETING_1 = "meeting_1", _("first meeting held")
+    MEETING_2 = "meeting_2", _("second meeting held")
+
+
+class MaterialsChannel(models.TextChoices):
+    POST = "post", _("by post")
+    EMAIL = "email", _("by e-mail")
+    IN_PERSON = "in_person", _("handed over in person")
+    LABIB = "labib", _("on labib.pl")

@@ -1,0 +1,177 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.forms import DateInput, PortalForm, PortalModelForm
+from partnerships.web import add_service_errors
+from support.enums import Channel, SessionKind, TrainingTopic
+from support.models import (
+    DiagnosisRecord,
+    HourBudget,
+    MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
+    PartnerReport,
+    SupportSession,
+)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class SessionForm(PortalModelForm):
+    class Meta:
+        model = SupportSession
+        fields = ["held_on", "channel", "duration_minutes", "notes"]
+        widgets = {
+            "held_on": DateInput(),
+            "duration_minutes": forms.NumberInput(attrs={"step": 15, "min": 15}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean needs the kind (remote support is never in person).
+        self.instance.kind = kind
+        if kind == SessionKind.REMOTE:
+            self.fields["channel"].choices = [
+                c for c in self.fields["channel"].choices if c[0] != Channel.IN_PERSON
+            ]
+        if not self.instance.pk:
+            self.initial.setdefault("held_on", timezone.localdate())
+            if kind in (SessionKind.MEETING_1, SessionKind.MEETING_2):
+                self.initial.setdefault("channel", Channel.IN_PERSON)
+
+
+class DiagnosisRecordForm(PortalModelForm):
+    class Meta:
+        model = DiagnosisRecord
+        fields = ["state", "development", "potential"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class Meeting1RecordForm(PortalModelForm):
+    next_meeting_on = forms.DateField(
+        label=_("Date of the next meeting"),
+        widget=DateInput(),
+        help_text=_("Agreed at this meeting (§2.1.2); it goes to the calendars."),
+        error_messages={"required": _("Give the date of the next meeting agreed at this meeting.")},
+    )
+    next_meeting_time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    next_meeting_place = forms.CharField(label=_("Place"), required=False, max_length=255)
+
+    class Meta:
+        model = Meeting1Record
+        fields = ["experience_assessment", "planned_actions"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, planned_meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if planned_meeting is not None:
+            self.initial.update(
+                next_meeting_on=planned_meeting.planned_on,
+                next_meeting_time=planned_meeting.starts_at,
+                next_meeting_place=planned_meeting.place,
+            )
+
+
+class Meeting2RecordForm(PortalModelForm):
+    class Meta:
+        model = Meeting2Record
+        fields = ["progress", "training_topic"]
+        widgets = {
+            "progress": forms.Textarea(attrs={"rows": 3}),
+            "training_topic": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training_topic"].choices = TrainingTopic.choices  # no empty radio
+
+
+RECORD_FORMS = {
+    SessionKind.DIAGNOSIS: (DiagnosisRecordForm, "diagnosis_record"),
+    SessionKind.MEETING_1: (Meeting1RecordForm, "meeting1_record"),
+    SessionKind.MEETING_2: (Meeting2RecordForm, "meeting2_record"),
+}
+
+
+def record_form_for(kind: str, data=None, session: SupportSession | None = None):
+    """The record form that goes with a kind of session, or None."""
+    if kind not in RECORD_FORMS:
+        return None
+    form_class, related = RECORD_FORMS[kind]
+    kwargs = {"prefix": "record"}
+    if session is not None:
+        kwargs["instance"] = getattr(session, related, None)
+        if kind == SessionKind.MEETING_1:
+            kwargs["planned_meeting"] = getattr(session, "planned_meeting", None)
+    return form_class(data, **kwargs)
+
+
+class WithdrawForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: logged twice, or logged for the wrong partnership."),
+    )
+
+
+class PartnerReportForm(PortalModelForm):
+    class Meta:
+        model = PartnerReport
+        fields = ["reported_on", "how_spread"]
+        widgets = {"reported_on": DateInput(), "how_spread": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("reported_on", timezone.localdate())
+
+
+class MaterialsDispatchForm(PortalModelForm):
+    class Meta:
+        model = MaterialsDispatch
+        fields = ["what", "sent_on", "channel"]
+        widgets = {"what": forms.Textarea(attrs={"rows": 3}), "sent_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("sent_on", timezone.localdate())
+
+
+class HourBudgetAdminForm(forms.ModelForm):
+    """The admin's budget form: every change needs a new reason."""
+
+    class Meta:
+        model = HourBudget
+        fields = ["partnership", "minutes", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        if self.instance.pk:
+            self.initial["reason"] = ""
+
+    def clean(self):
+        from support.services import hour_budget_validate
+
+        data = super().clean()
+        partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
+        if partnership is not None and not self.errors:
+            # The admin saves inside one transaction: holding the row lock from here to the
+            # save keeps a concurrent log from slipping under a lowered budget.
+            list(HourBudget.objects.select_for_update().filter(partnership=partnership))
+            try:
+                hour_budget_validate(
+                    partnership=partnership,
+                    minutes=data.get("minutes"),
+                    reason=data.get("reason", ""),
+                )
+            except forms.ValidationError as exc:
+                add_service_errors(self, exc)
+        return data

@@ -1,0 +1,349 @@
+"""Reads of the support app and who may do what. Every queryset a view shows starts from
+``partnerships.selectors.partnerships_for_user``, so an outsider gets 404."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.enums import PartnershipStatus
+from partnerships.models import Partner, Partnership
+from partnerships.roles import is_staff_member
+from partnerships.selectors import partnership_get_for_user, partnerships_for_user
+from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind, SupportStep
+from support.models import (
+    HourBudget,
+    MaterialsDispatch,
+    PartnerReport,
+    PlannedMeeting,
+    SupportSession,
+)
+
+EDIT_WINDOW_DAYS = 30
+
+
+def format_minutes(minutes: int) -> str:
+    """``75`` → "1 h 15 min" in the user's language."""
+    minutes = int(minutes or 0)
+    sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        text = _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    elif hours:
+        text = _("%(hours)d h") % {"hours": hours}
+    else:
+        text = _("%(minutes)d min") % {"minutes": rest}
+    return sign + text
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def can_act_on(user, partnership: Partnership) -> bool:
+    """Staff and the partnership's animator log support; the leader only reads it."""
+    return is_staff_member(user) or (
+        partnership.animator_id is not None and partnership.animator_id == user.pk
+    )
+
+
+def can_change_session(user, session: SupportSession, now=None) -> bool:
+    """Staff change any session; an animator their own, within 30 days of logging it."""
+    if session.withdrawn_at is not None:
+        return False
+    if is_staff_member(user):
+        return True
+    now = now or timezone.now()
+    return (
+        session.animator_id == user.pk
+        and session.partnership.animator_id == user.pk
+        and session.created_at >= now - datetime.timedelta(days=EDIT_WINDOW_DAYS)
+    )
+
+
+def partnership_get_for_acting(user, pk) -> Partnership:
+    """404 when the user cannot see the partnership, 403 when they see it but do not animate
+    it (its leader)."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_act_on(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def session_get(partnership: Partnership, pk) -> SupportSession:
+    try:
+        return (
+            partnership.support_sessions.select_related(
+                "animator", "diagnosis_record", "meeting1_record", "meeting2_record"
+            )
+            .prefetch_related("planned_meeting")
+            .get(pk=pk)
+        )
+    except (SupportSession.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def session_get_for_change(user, partnership: Partnership, pk) -> SupportSession:
+    session = session_get(partnership, pk)
+    session.partnership = partnership
+    if not can_change_session(user, session):
+        raise PermissionDenied
+    return session
+
+
+# --- the budget and the step a partnership is at --------------------------------------------
+
+
+def _active_sessions():
+    return SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
+
+
+def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Annotate ``used_minutes``, ``budget_minutes``, ``next_meeting_on`` (the earliest open
+    planned meeting) and ``step`` (a ``SupportStep`` value), in the same query."""
+    used = (
+        _active_sessions()
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
+    next_meeting = (
+        PlannedMeeting.objects.filter(
+            partnership=OuterRef("pk"), cancelled_at__isnull=True, held_session__isnull=True
+        )
+        .order_by("planned_on")
+        .values("planned_on")[:1]
+    )
+    return qs.annotate(
+        used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
+        budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
+        next_meeting_on=Subquery(next_meeting),
+        has_diagnosis=Exists(_active_sessions().filter(kind=SessionKind.DIAGNOSIS)),
+        has_meeting_1=Exists(_active_sessions().filter(kind=SessionKind.MEETING_1)),
+        has_meeting_2=Exists(_active_sessions().filter(kind=SessionKind.MEETING_2)),
+    ).annotate(
+        step=Case(
+            When(has_meeting_2=True, then=Value(SupportStep.MEETING_2.value)),
+            When(has_meeting_1=True, then=Value(SupportStep.MEETING_1.value)),
+            When(has_diagnosis=True, then=Value(SupportStep.DIAGNOSED.value)),
+            default=Value(SupportStep.NOT_STARTED.value),
+        ),
+        left_minutes=F("budget_minutes") - F("used_minutes"),
+    )
+
+
+def support_partnership_list(user) -> QuerySet[Partnership]:
+    """The animator's partnerships ("my partnerships"); staff see every partnership in
+    support."""
+    qs = partnerships_for_user(user)
+    if is_staff_member(user):
+        qs = qs.filter(status=PartnershipStatus.IN_SUPPORT)
+    else:
+        qs = qs.filter(animator=user)
+    return with_support_summary(qs.select_related("lead_library", "animator")).order_by(
+        "name", "pk"
+    )
+
+
+@dataclass
+class SupportState:
+    """Where a partnership stands: the budget and which kinds of contact may be logged next."""
+
+    budget_minutes: int
+    used_minutes: int
+    logged_kinds: set = field(default_factory=set)
+    planned_meeting: PlannedMeeting | None = None
+
+    @property
+    def left_minutes(self) -> int:
+        return self.budget_minutes - self.used_minutes
+
+    @property
+    def used_percent(self) -> int:
+        if self.budget_minutes <= 0:
+            return 100
+        return max(0, min(100, round(100 * self.used_minutes / self.budget_minutes)))
+
+    @property
+    def nearly_used(self) -> bool:
+        return self.used_percent >= 75
+
+    @property
+    def step(self) -> SupportStep:
+        if SessionKind.MEETING_2 in self.logged_kinds:
+            return SupportStep.MEETING_2
+        if SessionKind.MEETING_1 in self.logged_kinds:
+            return SupportStep.MEETING_1
+        if SessionKind.DIAGNOSIS in self.logged_kinds:
+            return SupportStep.DIAGNOSED
+        return SupportStep.NOT_STARTED
+
+    def can_log(self, kind: str) -> bool:
+        """Whether the order allows this kind now (the budget is checked on saving)."""
+        if kind in SINGLE_KINDS and kind in self.logged_kinds:
+            return False
+        if kind == SessionKind.DIAGNOSIS:
+            return True
+        if SessionKind.DIAGNOSIS not in self.logged_kinds:
+            return False
+        if kind == SessionKind.MEETING_2:
+            return SessionKind.MEETING_1 in self.logged_kinds
+        return True
+
+    @property
+    def next_kinds(self) -> list:
+        return [kind for kind in SessionKind if self.can_log(kind)]
+
+
+def support_state(partnership: Partnership) -> SupportState:
+    """Three small queries, whatever the number of sessions."""
+    rows = list(
+        SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
+        .order_by()
+        .values("kind")
+        .annotate(total=Sum("duration_minutes"))
+    )
+    budget = (
+        HourBudget.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("minutes", flat=True)
+        .first()
+    )
+    planned = (
+        PlannedMeeting.objects.filter(
+            partnership=partnership, cancelled_at__isnull=True, held_session__isnull=True
+        )
+        .order_by("planned_on")
+        .first()
+    )
+    return SupportState(
+        budget_minutes=DEFAULT_BUDGET_MINUTES if budget is None else budget,
+        used_minutes=sum(row["total"] for row in rows),
+        logged_kinds={row["kind"] for row in rows},
+        planned_meeting=planned,
+    )
+
+
+# --- the timeline ---------------------------------------------------------------------------
+
+
+def sessions_of(partnership: Partnership) -> QuerySet[SupportSession]:
+    """Every session, withdrawn ones too (marked), newest first, with their records."""
+    return partnership.support_sessions.select_related(
+        "animator",
+        "withdrawn_by",
+        "diagnosis_record",
+        "meeting1_record",
+        "meeting2_record",
+        "planned_meeting",
+    ).order_by("-held_on", "-created_at", "-pk")
+
+
+def partner_reports_of(partnership: Partnership) -> list:
+    """Each active partner with its report between the meetings (or None)."""
+    partners = partnership.partners.filter(left_on__isnull=True).select_related("institution")
+    partners = partners.prefetch_related(
+        Prefetch(
+            "support_report",
+            queryset=PartnerReport.objects.select_related("recorded_by"),
+        )
+    )
+    result = []
+    for partner in partners.order_by("joined_on", "pk"):
+        try:
+            report = partner.support_report
+        except PartnerReport.DoesNotExist:
+            report = None
+        result.append((partner, report))
+    return result
+
+
+def materials_of(partnership: Partnership) -> QuerySet[MaterialsDispatch]:
+    return partnership.materials_dispatches.select_related("sent_by")
+
+
+def partner_get_active(partnership: Partnership, pk):
+    try:
+        return partnership.partners.select_related("institution", "partnership").get(
+            pk=pk, left_on__isnull=True
+        )
+    except (Partner.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def partnerships_without_materials() -> QuerySet[Partnership]:
+    """Partnerships in support that never received the materials (§2.5.1); staff only."""
+    return (
+        Partnership.objects.filter(status=PartnershipStatus.IN_SUPPORT)
+        .exclude(Exists(MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))))
+        .select_related("lead_library", "animator")
+        .order_by("name", "pk")
+    )
+
+
+def recent_materials() -> QuerySet[MaterialsDispatch]:
+    return MaterialsDispatch.objects.select_related("partnership", "sent_by").order_by(
+        "-sent_on", "-pk"
+    )
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
+    """Open planned meetings of the partnerships the user sees (staff: none, to keep their
+    feed about their own work)."""
+    if not user.is_authenticated or is_staff_member(user):
+        return PlannedMeeting.objects.none()
+    return PlannedMeeting.objects.filter(
+        partnership__in=partnerships_for_user(user),
+        cancelled_at__isnull=True,
+        held_session__isnull=True,
+    ).select_related("partnership")
+
+
+def calendar_items(user) -> list:
+    """The calendar source registered in ``SupportConfig.ready``."""
+    from partnerships.calendar import CalendarItem
+
+    items = []
+    for meeting in planned_meetings_for_user(user):
+        if meeting.starts_at:
+            start = timezone.make_aware(
+                datetime.datetime.combine(meeting.planned_on, meeting.starts_at)
+            )
+            end = start + datetime.timedelta(hours=3)
+        else:
+            start, end = meeting.planned_on, meeting.planned_on + datetime.timedelta(days=1)
+        items.append(
+            CalendarItem(
+                uid=f"support-meeting-{meeting.pk}",
+                start=start,
+                end=end,
+                summary=_("Second partnership meeting: %(name)s")
+                % {"name": meeting.partnership.name},
+                location=meeting.place,
+                url=settings.SITE_URL + reverse("support:timeline", args=[meeting.partnership_id]),
+            )
+        )
+    return items

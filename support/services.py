@@ -1,0 +1,376 @@
+"""Writes of the support app. Each function is one transaction. Every write to a
+partnership's sessions first locks its HourBudget row (``select_for_update``), so concurrent
+logs, edits and withdrawals on one partnership run one after another: the 16-hour budget and
+the order of the meetings hold under load. Rule violations raise ``ValidationError`` with a
+message for the user; nothing is saved then."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from partnerships.models import Partner, Partnership, User
+from partnerships.roles import is_staff_member
+from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
+from support.models import (
+    DiagnosisRecord,
+    HourBudget,
+    MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
+    PartnerReport,
+    PlannedMeeting,
+    SupportSession,
+)
+from support.selectors import can_change_session, format_minutes
+
+RECORD_MODELS = {
+    SessionKind.DIAGNOSIS: (DiagnosisRecord, "diagnosis_record"),
+    SessionKind.MEETING_1: (Meeting1Record, "meeting1_record"),
+    SessionKind.MEETING_2: (Meeting2Record, "meeting2_record"),
+}
+PLANNED_FIELDS = ("next_meeting_on", "next_meeting_time", "next_meeting_place")
+
+
+def _save(obj) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+def _budget_locked(partnership: Partnership) -> HourBudget:
+    """The partnership's budget row, created on first use, locked until the transaction ends."""
+    budget, _created = HourBudget.objects.select_for_update().get_or_create(
+        partnership=partnership, defaults={"minutes": DEFAULT_BUDGET_MINUTES}
+    )
+    return budget
+
+
+def _used_minutes(partnership: Partnership, *, exclude_pk=None) -> int:
+    qs = SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
+
+
+def _check_budget(budget: HourBudget, session: SupportSession) -> None:
+    used = _used_minutes(session.partnership, exclude_pk=session.pk)
+    left = budget.minutes - used
+    if session.duration_minutes > left:
+        if left <= 0:
+            message = _(
+                "The partnership's budget of %(budget)s is used up: no time is left to log."
+            ) % {"budget": format_minutes(budget.minutes)}
+        else:
+            message = _(
+                "Only %(left)s of the partnership's %(budget)s are left; this contact would "
+                "take %(duration)s. Shorten it or ask the support centre to change the budget."
+            ) % {
+                "left": format_minutes(left),
+                "budget": format_minutes(budget.minutes),
+                "duration": format_minutes(session.duration_minutes),
+            }
+        raise ValidationError({"duration_minutes": message})
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j E Y")
+
+
+def _check_order(session: SupportSession) -> None:
+    """A diagnosis first, then meeting 1, then meeting 2; one of each; dates in that order.
+    Checked against the partnership's other sessions that are not withdrawn."""
+    others = {}
+    for other in SupportSession.objects.filter(
+        partnership=session.partnership, withdrawn_at__isnull=True, kind__in=SINGLE_KINDS
+    ).exclude(pk=session.pk):
+        others[other.kind] = other
+    diagnosis = others.get(SessionKind.DIAGNOSIS)
+    meeting_1 = others.get(SessionKind.MEETING_1)
+    meeting_2 = others.get(SessionKind.MEETING_2)
+    kind, day = session.kind, session.held_on
+
+    if kind in SINGLE_KINDS and kind in others:
+        raise ValidationError(
+            _("The %(kind)s has already been logged for this partnership; edit that one instead.")
+            % {"kind": session.get_kind_display()}
+        )
+    if kind == SessionKind.DIAGNOSIS:
+        earliest = (
+            SupportSession.objects.filter(
+                partnership=session.partnership, withdrawn_at__isnull=True
+            )
+            .exclude(pk=session.pk)
+            .order_by("held_on")
+            .values_list("held_on", flat=True)
+            .first()
+        )
+        if earliest is not None and day > earliest:
+            raise ValidationError(
+                {
+                    "held_on": _(
+                        "The diagnosis comes before any other contact; the first one was on "
+                        "%(date)s."
+                    )
+                    % {"date": _day(earliest)}
+                }
+            )
+        return
+    if diagnosis is None:
+        raise ValidationError(
+            _(
+                "Log the diagnosis first: support starts with the contact that diagnoses the "
+                "partnership (§2.1.4)."
+            )
+        )
+    if day < diagnosis.held_on:
+        raise ValidationError(
+            {
+                "held_on": _("The date cannot be before the diagnosis (%(date)s).")
+                % {"date": _day(diagnosis.held_on)}
+            }
+        )
+    if kind == SessionKind.MEETING_1 and meeting_2 is not None and day >= meeting_2.held_on:
+        raise ValidationError(
+            {
+                "held_on": _("The first meeting must be before the second one (%(date)s).")
+                % {"date": _day(meeting_2.held_on)}
+            }
+        )
+    if kind == SessionKind.MEETING_2:
+        if meeting_1 is None:
+            raise ValidationError(
+                _("The second meeting comes after the first one: log the first meeting before.")
+            )
+        if day <= meeting_1.held_on:
+            raise ValidationError(
+                {
+                    "held_on": _("The second meeting must be after the first one (%(date)s).")
+                    % {"date": _day(meeting_1.held_on)}
+                }
+            )
+
+
+def _save_record(session: SupportSession, record: dict | None) -> None:
+    if session.kind not in RECORD_MODELS:
+        return
+    model, related = RECORD_MODELS[session.kind]
+    data = {k: v for k, v in (record or {}).items() if k not in PLANNED_FIELDS}
+    instance = getattr(session, related, None) if session.pk else None
+    if instance is None:
+        instance = model(session=session)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    _save(instance)
+
+
+def _save_planned_meeting(session: SupportSession, record: dict | None) -> None:
+    """Meeting 1 must set the date of the next meeting (§2.1.2); it is kept as a planned
+    meeting that calendars and reminders read."""
+    record = record or {}
+    planned_on = record.get("next_meeting_on")
+    if not planned_on:
+        raise ValidationError(
+            {"next_meeting_on": _("Give the date of the next meeting agreed at this meeting.")}
+        )
+    if planned_on <= session.held_on:
+        raise ValidationError({"next_meeting_on": _("The next meeting must be after this one.")})
+    planned = PlannedMeeting.objects.filter(planned_by_session=session).first() or PlannedMeeting(
+        partnership=session.partnership, planned_by_session=session
+    )
+    planned.planned_on = planned_on
+    planned.starts_at = record.get("next_meeting_time")
+    planned.place = record.get("next_meeting_place") or ""
+    _save(planned)
+
+
+def _link_meeting_2(session: SupportSession) -> None:
+    PlannedMeeting.objects.filter(
+        partnership=session.partnership, held_session__isnull=True, cancelled_at__isnull=True
+    ).update(held_session=session)
+
+
+@transaction.atomic
+def session_log(
+    *,
+    partnership: Partnership,
+    by: User,
+    kind: str,
+    channel: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+    notes: str = "",
+    record: dict | None = None,
+) -> SupportSession:
+    """Log a contact held with the partnership, with its record for a diagnosis or a meeting.
+
+    Locks the partnership's budget row; refuses a contact that breaks the order or passes the
+    budget. Meeting 1 also stores the planned next meeting; meeting 2 fulfils it."""
+    if not (is_staff_member(by) or partnership.animator_id == by.pk):
+        raise PermissionDenied
+    budget = _budget_locked(partnership)
+    session = SupportSession(
+        partnership=partnership,
+        animator=by,
+        kind=kind,
+        channel=channel,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        notes=notes,
+    )
+    session.full_clean()
+    _check_order(session)
+    _check_budget(budget, session)
+    session.save()
+    _save_record(session, record)
+    if kind == SessionKind.MEETING_1:
+        _save_planned_meeting(session, record)
+    elif kind == SessionKind.MEETING_2:
+        _link_meeting_2(session)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: SupportSession,
+    by: User,
+    channel: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+    notes: str = "",
+    record: dict | None = None,
+) -> SupportSession:
+    """Change a logged contact (its kind stays). The animator who logged it may, within 30
+    days; staff any time. Same order and budget checks as logging."""
+    budget = _budget_locked(session.partnership)
+    session = SupportSession.objects.select_for_update().get(pk=session.pk)
+    if not can_change_session(by, session):
+        raise PermissionDenied
+    session.channel = channel
+    session.held_on = held_on
+    session.duration_minutes = duration_minutes
+    session.notes = notes
+    session.full_clean()
+    _check_order(session)
+    _check_budget(budget, session)
+    session.save()
+    _save_record(session, record)
+    if session.kind == SessionKind.MEETING_1:
+        _save_planned_meeting(session, record)
+    return session
+
+
+@transaction.atomic
+def session_withdraw(*, session: SupportSession, by: User, reason: str) -> SupportSession:
+    """Withdraw a contact logged by mistake: it stays, marked, and its time returns to the
+    budget. A diagnosis or meeting 1 that later steps rest on cannot be withdrawn first."""
+    _budget_locked(session.partnership)
+    session = SupportSession.objects.select_for_update().get(pk=session.pk)
+    if not can_change_session(by, session):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
+    active = SupportSession.objects.filter(
+        partnership=session.partnership, withdrawn_at__isnull=True
+    ).exclude(pk=session.pk)
+    if session.kind == SessionKind.DIAGNOSIS and active.exists():
+        raise ValidationError(
+            _("Other contacts rest on this diagnosis: withdraw them first, or edit the diagnosis.")
+        )
+    if session.kind == SessionKind.MEETING_1 and active.filter(kind=SessionKind.MEETING_2).exists():
+        raise ValidationError(
+            _("The second meeting rests on this one: withdraw the second meeting first.")
+        )
+    session.withdrawn_at = timezone.now()
+    session.withdrawn_reason = reason
+    session.withdrawn_by = by
+    session._change_reason = reason
+    _save(session)
+    if session.kind == SessionKind.MEETING_1:
+        PlannedMeeting.objects.filter(planned_by_session=session, cancelled_at__isnull=True).update(
+            cancelled_at=session.withdrawn_at
+        )
+    elif session.kind == SessionKind.MEETING_2:
+        PlannedMeeting.objects.filter(held_session=session).update(held_session=None)
+    return session
+
+
+@transaction.atomic
+def hour_budget_set(*, partnership: Partnership, by: User, minutes: int, reason: str) -> HourBudget:
+    """Staff change a partnership's budget; the reason is kept in its history. The budget
+    cannot go below the time already logged."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    budget = _budget_locked(partnership)
+    hour_budget_validate(partnership=partnership, minutes=minutes, reason=reason)
+    budget.minutes = minutes
+    budget.reason = reason.strip()
+    budget._change_reason = budget.reason
+    _save(budget)
+    return budget
+
+
+def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for changing the budget.")})
+    used = _used_minutes(partnership)
+    if minutes is not None and minutes < used:
+        raise ValidationError(
+            {
+                "minutes": _("%(used)s have already been logged; the budget cannot be smaller.")
+                % {"used": format_minutes(used)}
+            }
+        )
+
+
+@transaction.atomic
+def partner_report_save(
+    *, partner: Partner, by: User, reported_on: datetime.date, how_spread: str
+) -> PartnerReport:
+    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5).
+    Needs meeting 1 held; the report is dated on or after it."""
+    partnership = partner.partnership
+    if not (is_staff_member(by) or partnership.animator_id == by.pk):
+        raise PermissionDenied
+    if partner.left_on is not None:
+        raise ValidationError(_("This partner has left the partnership."))
+    meeting_1 = SupportSession.objects.filter(
+        partnership=partnership, kind=SessionKind.MEETING_1, withdrawn_at__isnull=True
+    ).first()
+    if meeting_1 is None:
+        raise ValidationError(
+            _("Partners report between the meetings: log the first meeting before.")
+        )
+    if reported_on and reported_on < meeting_1.held_on:
+        raise ValidationError(
+            {
+                "reported_on": _("The report comes after the first meeting (%(date)s).")
+                % {"date": _day(meeting_1.held_on)}
+            }
+        )
+    report = PartnerReport.objects.filter(partner=partner).first() or PartnerReport(
+        partner=partner, partnership=partnership
+    )
+    report.reported_on = reported_on
+    report.how_spread = how_spread
+    report.recorded_by = by
+    _save(report)
+    return report
+
+
+def materials_dispatch_record(
+    *, partnership: Partnership, by: User, what: str, sent_on: datetime.date, channel: str
+) -> MaterialsDispatch:
+    """Staff record materials sent to a partnership before support (§2.5.1)."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    dispatch = MaterialsDispatch(
+        partnership=partnership, what=what, sent_on=sent_on, channel=channel, sent_by=by
+    )
+    _save(dispatch)
+    return dispatch

@@ -1,0 +1,208 @@
+"""Pages of the animator's support. Thin: each parses input, calls one service or selector
+and renders or redirects. Outsiders get 404 (from the user's partnership selector), a
+leader who may only read gets 403 on pages that change something."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partnerships.enums import Role
+from partnerships.roles import role_required, staff_required
+from partnerships.selectors import partnership_get_for_user
+from partnerships.web import paginate
+from support import selectors, services
+from support.enums import KIND_SLUGS, SLUG_KINDS, SessionKind
+from support.forms import (
+    MaterialsDispatchForm,
+    PartnerReportForm,
+    SessionForm,
+    WithdrawForm,
+    record_form_for,
+)
+
+
+def _add_errors(forms, exc: ValidationError) -> None:
+    """Put a service's errors next to the field that one of the forms shows, else on top of
+    the first form."""
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc.messages)
+        return
+    for name, errors in exc.error_dict.items():
+        target = next((f for f in forms if name in f.fields), None)
+        (target or forms[0]).add_error(name if target else None, errors)
+
+
+def _conflict_message() -> str:
+    return _("The data changed in the meantime. Check it and try again.")
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+def partnership_list(request):
+    page = paginate(request, selectors.support_partnership_list(request.user))
+    return render(
+        request, "support/partnership_list.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def timeline(request, pk):
+    partnership = partnership_get_for_user(request.user, pk)
+    can_act = selectors.can_act_on(request.user, partnership)
+    sessions = list(selectors.sessions_of(partnership))
+    for session in sessions:
+        session.partnership = partnership
+        session.can_change = can_act and selectors.can_change_session(request.user, session)
+    state = selectors.support_state(partnership)
+    return render(
+        request,
+        "support/partnership_timeline.html",
+        {
+            "partnership": partnership,
+            "sessions": sessions,
+            "state": state,
+            "can_act": can_act,
+            "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds] if can_act else [],
+            "partner_reports": selectors.partner_reports_of(partnership),
+            "materials": selectors.materials_of(partnership),
+        },
+    )
+
+
+def _session_form_page(request, *, partnership, kind, session=None):
+    """The log page and the edit page share one template and one flow."""
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, kind=kind, instance=session, prefix="session")
+    record_form = record_form_for(kind, data, session)
+    forms = [f for f in (form, record_form) if f is not None]
+    state = selectors.support_state(partnership)
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        fields = {
+            "channel": form.cleaned_data["channel"],
+            "held_on": form.cleaned_data["held_on"],
+            "duration_minutes": form.cleaned_data["duration_minutes"],
+            "notes": form.cleaned_data["notes"],
+            "record": record_form.cleaned_data if record_form else None,
+        }
+        try:
+            if session is None:
+                services.session_log(partnership=partnership, by=request.user, kind=kind, **fields)
+            else:
+                services.session_update(session=session, by=request.user, **fields)
+        except ValidationError as exc:
+            _add_errors(forms, exc)
+        except IntegrityError:
+            form.add_error(None, _conflict_message())
+        else:
+            messages.success(request, _("The contact has been saved."))
+            return redirect("support:timeline", pk=partnership.pk)
+    return render(
+        request,
+        "support/session_form.html",
+        {
+            "partnership": partnership,
+            "kind": SessionKind(kind),
+            "session": session,
+            "form": form,
+            "record_form": record_form,
+            "state": state,
+            "order_allows": session is not None or state.can_log(kind),
+        },
+    )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+@require_http_methods(["GET", "POST"])
+def session_log(request, pk, kind):
+    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    if kind not in SLUG_KINDS:
+        raise Http404
+    return _session_form_page(request, partnership=partnership, kind=SLUG_KINDS[kind])
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk, session_pk):
+    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    session = selectors.session_get_for_change(request.user, partnership, session_pk)
+    return _session_form_page(request, partnership=partnership, kind=session.kind, session=session)
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+@require_http_methods(["GET", "POST"])
+def session_withdraw(request, pk, session_pk):
+    """Confirmation page; the session stays, marked as withdrawn, its time freed."""
+    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    session = selectors.session_get_for_change(request.user, partnership, session_pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_withdraw(
+                session=session, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors([form], exc)
+        else:
+            messages.success(request, _("The contact has been withdrawn; its time is free again."))
+            return redirect("support:timeline", pk=partnership.pk)
+    return render(
+        request,
+        "support/session_withdraw.html",
+        {"partnership": partnership, "session": session, "form": form},
+    )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+@require_http_methods(["GET", "POST"])
+def partner_report_edit(request, pk, partner_pk):
+    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    partner = selectors.partner_get_active(partnership, partner_pk)
+    instance = getattr(partner, "support_report", None)  # None before the first report
+    form = PartnerReportForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_report_save(partner=partner, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors([form], exc)
+        else:
+            messages.success(request, _("The partner's report has been saved."))
+            return redirect("support:timeline", pk=partnership.pk)
+    return render(
+        request,
+        "support/partner_report_form.html",
+        {"partnership": partnership, "partner": partner, "form": form},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def materials_add(request, pk):
+    partnership = partnership_get_for_user(request.user, pk)
+    form = MaterialsDispatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.materials_dispatch_record(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors([form], exc)
+        else:
+            messages.success(request, _("The materials sent have been recorded."))
+            return redirect("support:timeline", pk=partnership.pk)
+    return render(
+        request, "support/materials_form.html", {"partnership": partnership, "form": form}
+    )
+
+
+@staff_required
+def materials_list(request):
+    page = paginate(request, selectors.partnerships_without_materials())
+    return render(
+        request,
+        "support/materials_list.html",
+        {"page": page, "recent": selectors.recent_materials()[:10]},
+    )

@@ -1,0 +1,83 @@
+import pytest
+from django.urls import reverse
+
+from support.models import HourBudget
+from tests.factories import (
+    HourBudgetFactory,
+    MaterialsDispatchFactory,
+    PlannedMeetingFactory,
+    SupportSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "supportsession",
+    "hourbudget",
+    "plannedmeeting",
+    "partnerreport",
+    "materialsdispatch",
+    "diagnosisrecord",
+    "meeting1record",
+    "meeting2record",
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_changelist_opens_for_staff(client, world, model):
+    PlannedMeetingFactory(
+        planned_by_session=SupportSessionFactory(partnership=world.partnership_a, kind="meeting_1")
+    )
+    MaterialsDispatchFactory(partnership=world.partnership_a, sent_by=world.staff)
+    HourBudgetFactory(partnership=world.partnership_a)
+    client.force_login(world.staff)
+    assert client.get(reverse(f"admin:support_{model}_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_offers_no_delete(rf, world, model):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[apps.get_model("support", model)]
+    request = rf.get("/")
+    request.user = world.staff
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_admin_session_cannot_be_deleted(client, world):
+    session = SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis")
+    client.force_login(world.staff)
+    assert (
+        client.get(reverse("admin:support_supportsession_change", args=[session.pk])).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("admin:support_supportsession_delete", args=[session.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert session.__class__.objects.filter(pk=session.pk).exists()
+
+
+def test_admin_budget_change_needs_reason_and_keeps_it(client, world):
+    budget = HourBudgetFactory(partnership=world.partnership_a)
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=600)
+    client.force_login(world.staff)
+    url = reverse("admin:support_hourbudget_change", args=[budget.pk])
+
+    response = client.post(url, {"minutes": "1200", "reason": ""})
+    assert response.status_code == 200
+    assert HourBudget.objects.get().minutes == 960
+
+    response = client.post(url, {"minutes": "480", "reason": "Cięcia."})
+    assert response.status_code == 200
+    assert HourBudget.objects.get().minutes == 960
+
+    response = client.post(url, {"minutes": "1200", "reason": "Aneks nr 2."})
+    assert response.status_code == 302
+    latest = HourBudget.objects.get().history.latest()
+    assert (latest.minutes, latest.history_change_reason, latest.history_user) == (
+        1200,
+        "Aneks nr 2.",
+        world.staff,
+    )

@@ -1,0 +1,68 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.calendar import items_for_user
+from support import selectors, services
+from support.selectors import format_minutes
+from tests.factories import SupportSessionFactory
+from tests.support.conftest import days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"), [(0, "0 min"), (45, "45 min"), (60, "1 h"), (135, "2 h 15 min")]
+)
+def test_format_minutes_english(minutes, text, settings):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert format_minutes(minutes) == text
+
+
+def test_with_support_summary_ignores_withdrawn_sessions(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(4), duration_minutes=90)
+    remote = log(world.partnership_a, duration_minutes=120)
+    services.session_withdraw(session=remote, by=world.animator_a, reason="Pomyłka.")
+    (row,) = selectors.support_partnership_list(world.animator_a)
+    assert (row.used_minutes, row.left_minutes, row.step) == (90, 870, "diagnosed")
+
+
+def test_support_partnership_list_for_staff_lists_partnerships_in_support(world):
+    names = [p.name for p in selectors.support_partnership_list(world.staff)]
+    assert names == ["Partnerstwo A", "Partnerstwo B"]
+
+
+def test_support_state_next_kinds_follow_order(world, cycle):
+    assert selectors.support_state(world.partnership_a).next_kinds == ["diagnosis"]
+    cycle(world.partnership_a)
+    state = selectors.support_state(world.partnership_a)
+    assert state.next_kinds == ["meeting_2", "remote", "summary_help", "plan_help"]
+    assert (state.used_minutes, state.used_percent) == (240, 25)
+
+
+def test_can_change_session_withdrawn_false_even_for_staff(world):
+    session = SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis")
+    assert selectors.can_change_session(world.staff, session)
+    session.withdrawn_at = timezone.now()
+    assert not selectors.can_change_session(world.staff, session)
+
+
+def test_calendar_items_planned_meeting_for_animator_and_leader_only(world, cycle):
+    cycle(world.partnership_a)
+    planned_on = days_ago(10) + datetime.timedelta(days=14)
+    for user in (world.animator_a, world.leader_a):
+        (item,) = [i for i in items_for_user(user) if i.uid.startswith("support-")]
+        assert item.start == planned_on
+        assert item.url.endswith(reverse("support:timeline", args=[world.partnership_a.pk]))
+    for user in (world.animator_b, world.leader_b, world.committee):
+        assert not [i for i in items_for_user(user) if i.uid.startswith("support-")]
+
+
+def test_calendar_feed_includes_planned_meeting(client, world, cycle):
+    cycle(world.partnership_a)
+    response = client.get(reverse("calendar_feed", args=[world.animator_a.calendar_token]))
+    assert "Partnerstwo A" in response.content.decode()

@@ -1,0 +1,446 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from support.models import PartnerReport, PlannedMeeting, SupportSession
+from tests.factories import (
+    MaterialsDispatchFactory,
+    PartnershipFactory,
+    PlannedMeetingFactory,
+    SupportSessionFactory,
+)
+from tests.support.conftest import days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(world, session_pk=None):
+    pk = world.partnership_a.pk
+    partner_pk = world.partnership_a.partners.first().pk
+    urls = {
+        "list": reverse("support:partnership_list"),
+        "timeline": reverse("support:timeline", args=[pk]),
+        "log": reverse("support:session_log", args=[pk, "diagnoza"]),
+        "report": reverse("support:partner_report_edit", args=[pk, partner_pk]),
+        "materials_add": reverse("support:materials_add", args=[pk]),
+        "materials_list": reverse("support:materials_list"),
+    }
+    if session_pk:
+        urls["edit"] = reverse("support:session_edit", args=[pk, session_pk])
+        urls["withdraw"] = reverse("support:session_withdraw", args=[pk, session_pk])
+    return urls
+
+
+# Expected status per persona for pages of partnership A (animator_a's, led by leader_a).
+ACCESS = {
+    "anonymous": dict.fromkeys(
+        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 302
+    )
+    | {"materials_list": 302},
+    "staff": dict.fromkeys(
+        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 200
+    )
+    | {"materials_list": 200},
+    "animator_a": dict.fromkeys(["list", "timeline", "log", "edit", "withdraw", "report"], 200)
+    | {"materials_add": 403, "materials_list": 403},
+    "animator_b": {"list": 200, "timeline": 404, "log": 404, "edit": 404, "withdraw": 404}
+    | {"report": 404, "materials_add": 403, "materials_list": 403},
+    "leader_a": {"list": 403, "timeline": 200, "log": 403, "edit": 403, "withdraw": 403}
+    | {"report": 403, "materials_add": 403, "materials_list": 403},
+    "leader_b": {"list": 403, "timeline": 404, "log": 403, "edit": 403, "withdraw": 403}
+    | {"report": 403, "materials_add": 403, "materials_list": 403},
+    "committee": dict.fromkeys(
+        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 403
+    )
+    | {"materials_list": 403},
+}
+
+
+@pytest.mark.parametrize("persona", list(ACCESS))
+def test_pages_access_per_persona(client, world, persona):
+    session = SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis")
+    user = world.persona(persona)
+    if user:
+        client.force_login(user)
+    urls = _urls(world, session.pk)
+    got = {name: client.get(url).status_code for name, url in urls.items()}
+    assert got == ACCESS[persona]
+    if persona == "anonymous":
+        assert client.get(urls["timeline"]).url.startswith(reverse("login"))
+
+
+def test_timeline_for_leader_is_read_only(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2))
+    client.force_login(world.leader_a)
+    response = client.get(_urls(world)["timeline"])
+    body = response.content.decode()
+    assert "Stan." in body
+    assert reverse("support:session_log", args=[world.partnership_a.pk, "zdalne"]) not in body
+    assert "/edycja/" not in body
+
+
+def test_timeline_offers_only_next_steps(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2))
+    client.force_login(world.animator_a)
+    body = client.get(_urls(world)["timeline"]).content.decode()
+    pk = world.partnership_a.pk
+    assert reverse("support:session_log", args=[pk, "spotkanie-1"]) in body
+    assert reverse("support:session_log", args=[pk, "spotkanie-2"]) not in body
+    assert reverse("support:session_log", args=[pk, "diagnoza"]) not in body
+
+
+def test_partnership_detail_links_to_timeline(client, world):
+    client.force_login(world.leader_a)
+    response = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert reverse("support:timeline", args=[world.partnership_a.pk]) in response.content.decode()
+
+
+# --- logging through the page ---------------------------------------------------------------
+
+
+def _diagnosis_post(**overrides):
+    data = {
+        "session-held_on": days_ago(1).isoformat(),
+        "session-channel": "phone",
+        "session-duration_minutes": "90",
+        "session-notes": "Rozmowa telefoniczna.",
+        "record-state": "Stan.",
+        "record-development": "Rozwój.",
+        "record-potential": "Potencjał.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_session_log_page_saves_diagnosis_with_actor_in_history(client, world):
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world)["log"], _diagnosis_post())
+    assert response.status_code == 302
+    session = SupportSession.objects.get()
+    assert (session.kind, session.duration_minutes, session.animator) == (
+        "diagnosis",
+        90,
+        world.animator_a,
+    )
+    assert session.diagnosis_record.potential == "Potencjał."
+    assert session.history.get().history_user == world.animator_a
+
+
+def test_session_log_page_shows_budget_progress_bar(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2), duration_minutes=240)
+    client.force_login(world.animator_a)
+    url = reverse("support:session_log", args=[world.partnership_a.pk, "zdalne"])
+    body = client.get(url).content.decode()
+    assert 'class="progress-bar pct-25' in body
+    assert 'aria-valuenow="25"' in body
+    assert "12 godz." in body  # left, in Polish
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("session-duration_minutes", "0", "więcej niż zero"),
+        ("session-duration_minutes", "-30", "więcej niż zero"),
+        ("session-duration_minutes", "50", "kwadrans"),
+        ("session-held_on", "2999-01-01", "przyszło"),
+        ("session-held_on", "not-a-date", "datę"),
+        ("record-state", "", "wymagane"),
+    ],
+)
+def test_session_log_page_bad_input_shows_polish_message(client, world, field, value, message):
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world)["log"], _diagnosis_post(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SupportSession.objects.exists()
+
+
+def test_session_log_page_meeting_2_before_meeting_1_refused(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    client.force_login(world.animator_a)
+    url = reverse("support:session_log", args=[world.partnership_a.pk, "spotkanie-2"])
+    response = client.post(
+        url,
+        {
+            "session-held_on": days_ago(1).isoformat(),
+            "session-channel": "in_person",
+            "session-duration_minutes": "120",
+            "record-progress": "Postępy.",
+            "record-training_topic": "team",
+        },
+    )
+    assert response.status_code == 200
+    assert "po pierwszym" in response.content.decode()
+    assert not SupportSession.objects.filter(kind="meeting_2").exists()
+
+
+def test_session_log_page_past_budget_says_time_left(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=930)
+    client.force_login(world.animator_a)
+    url = reverse("support:session_log", args=[world.partnership_a.pk, "zdalne"])
+    response = client.post(
+        url,
+        {
+            "session-held_on": days_ago(1).isoformat(),
+            "session-channel": "email",
+            "session-duration_minutes": "60",
+        },
+    )
+    assert response.status_code == 200
+    assert "Zostało tylko 30 min" in response.content.decode()
+    assert SupportSession.objects.count() == 1
+
+
+def test_session_log_page_meeting_1_requires_next_date(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    client.force_login(world.animator_a)
+    url = reverse("support:session_log", args=[world.partnership_a.pk, "spotkanie-1"])
+    data = {
+        "session-held_on": days_ago(1).isoformat(),
+        "session-channel": "in_person",
+        "session-duration_minutes": "180",
+        "record-experience_assessment": "Ocena.",
+        "record-planned_actions": "Plany.",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "termin następnego spotkania" in response.content.decode()
+    assert not SupportSession.objects.filter(kind="meeting_1").exists()
+
+    next_date = timezone.localdate() + datetime.timedelta(days=20)
+    response = client.post(url, data | {"record-next_meeting_on": next_date.isoformat()})
+    assert response.status_code == 302
+    assert PlannedMeeting.objects.get().planned_on == next_date
+
+
+def test_session_log_page_out_of_order_kind_warns_before_posting(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    client.force_login(world.animator_a)
+    pk = world.partnership_a.pk
+    warning = "Kolejność wsparcia nie pozwala"
+    assert (
+        warning
+        in client.get(reverse("support:session_log", args=[pk, "spotkanie-2"])).content.decode()
+    )
+    assert (
+        warning
+        not in client.get(reverse("support:session_log", args=[pk, "spotkanie-1"])).content.decode()
+    )
+
+
+def test_session_log_page_unknown_kind_404(client, world):
+    client.force_login(world.animator_a)
+    url = reverse("support:session_log", args=[world.partnership_a.pk, "kawa"])
+    assert client.get(url).status_code == 404
+
+
+# --- editing and withdrawing ----------------------------------------------------------------
+
+
+def test_session_edit_page_by_animator_saves(client, world, log):
+    session = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    response = client.post(
+        _urls(world, session.pk)["edit"], _diagnosis_post(**{"session-duration_minutes": "45"})
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.duration_minutes == 45
+    assert session.history.latest().history_user == world.animator_a
+
+
+def test_session_edit_page_after_30_days_403_for_animator(client, world, log):
+    session = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        client.force_login(world.animator_a)
+        assert client.get(_urls(world, session.pk)["edit"]).status_code == 403
+        client.force_login(world.staff)
+        assert client.get(_urls(world, session.pk)["edit"]).status_code == 200
+
+
+def test_session_edit_page_someone_elses_session_403(client, world, log):
+    session = log(world.partnership_a, by=world.staff, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world, session.pk)["edit"], _diagnosis_post())
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert session.duration_minutes == 60
+
+
+def test_session_edit_page_other_partnerships_session_404(client, world):
+    other = SupportSessionFactory(partnership=world.partnership_b, kind="diagnosis")
+    client.force_login(world.animator_a)
+    url = reverse("support:session_edit", args=[world.partnership_a.pk, other.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_session_withdraw_page_marks_session_and_keeps_it(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    remote = log(world.partnership_a, duration_minutes=120)
+    client.force_login(world.animator_a)
+    url = _urls(world, remote.pk)["withdraw"]
+    assert "Zapisane dwa razy" not in client.get(url).content.decode()
+    response = client.post(url, {"reason": "Zapisane dwa razy."})
+    assert response.status_code == 302
+    remote.refresh_from_db()
+    assert remote.withdrawn_reason == "Zapisane dwa razy."
+    assert remote.history.latest().history_user == world.animator_a
+    body = client.get(_urls(world)["timeline"]).content.decode()
+    assert "Zapisane dwa razy." in body
+    assert client.get(url).status_code == 403  # a withdrawn session is not changed again
+
+
+def test_session_withdraw_page_without_reason_keeps_session(client, world, log):
+    diagnosis = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world, diagnosis.pk)["withdraw"], {"reason": ""})
+    assert response.status_code == 200
+    diagnosis.refresh_from_db()
+    assert diagnosis.withdrawn_at is None
+
+
+def test_partner_report_page_saves_report(client, world, cycle):
+    cycle(world.partnership_a)
+    client.force_login(world.animator_a)
+    response = client.post(
+        _urls(world)["report"],
+        {"reported_on": days_ago(1).isoformat(), "how_spread": "Na zebraniu zarządu."},
+    )
+    assert response.status_code == 302
+    assert PartnerReport.objects.get().how_spread == "Na zebraniu zarządu."
+
+
+def test_materials_add_page_by_staff_saves(client, world):
+    client.force_login(world.staff)
+    response = client.post(
+        _urls(world)["materials_add"],
+        {"what": "Poradnik.", "sent_on": days_ago(2).isoformat(), "channel": "email"},
+    )
+    assert response.status_code == 302
+    dispatch = world.partnership_a.materials_dispatches.get()
+    assert (dispatch.sent_by, dispatch.channel) == (world.staff, "email")
+
+
+def test_materials_list_shows_only_partnerships_without_materials(client, world):
+    MaterialsDispatchFactory(partnership=world.partnership_a, sent_by=world.staff)
+    client.force_login(world.staff)
+    page = client.get(_urls(world)["materials_list"]).context["page"]
+    assert [p.pk for p in page] == [world.partnership_b.pk]
+
+
+# --- my partnerships ------------------------------------------------------------------------
+
+
+def test_partnership_list_shows_hours_step_and_next_meeting(client, world, cycle):
+    cycle(world.partnership_a)
+    client.force_login(world.animator_a)
+    response = client.get(_urls(world)["list"])
+    (row,) = response.context["page"]
+    assert (row.used_minutes, row.budget_minutes, row.step) == (240, 960, "meeting_1")
+    assert row.next_meeting_on == days_ago(10) + datetime.timedelta(days=14)
+    body = response.content.decode()
+    assert "4 godz. / 16 godz." in body
+
+
+# --- query counts: 1 and 3 items give the same count ----------------------------------------
+
+
+def _add_support(partnership, staff):
+    diagnosis = SupportSessionFactory(partnership=partnership, kind="diagnosis")
+    PlannedMeetingFactory(
+        planned_by_session=SupportSessionFactory(partnership=partnership, kind="meeting_1")
+    )
+    SupportSessionFactory(partnership=partnership, kind="remote")
+    MaterialsDispatchFactory(partnership=partnership, sent_by=staff)
+    return diagnosis
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_partnership_list_query_count_constant(client, world, django_assert_num_queries, n):
+    for i in range(n):
+        partnership = PartnershipFactory(name=f"P{i}", animator=world.animator_a)
+        _add_support(partnership, world.staff)
+    client.force_login(world.animator_a)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("support:partnership_list"))
+    assert len(response.context["page"]) == n + 1  # and partnership A
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_timeline_query_count_constant(client, world, django_assert_num_queries, n):
+    for _ in range(n):
+        SupportSessionFactory(partnership=world.partnership_a, kind="remote")
+        MaterialsDispatchFactory(partnership=world.partnership_a, sent_by=world.staff)
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis")
+    url = reverse("support:timeline", args=[world.partnership_a.pk])
+    client.force_login(world.animator_a)
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == n + 1
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_materials_list_query_count_constant(client, world, django_assert_num_queries, n):
+    for i in range(n):
+        partnership = PartnershipFactory(name=f"P{i}", animator=world.animator_a)
+        MaterialsDispatchFactory(partnership=partnership, sent_by=world.staff)
+    client.force_login(world.staff)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("support:materials_list"))
+    assert len(response.context["recent"]) == n
+
+
+def test_whole_support_cycle_through_the_pages(client, world):
+    pk = world.partnership_a.pk
+    partner = world.partnership_a.partners.first()
+    client.force_login(world.animator_a)
+
+    def post(slug, data):
+        response = client.post(reverse("support:session_log", args=[pk, slug]), data)
+        assert response.status_code == 302, response.context["form"].errors
+        return response
+
+    post("diagnoza", _diagnosis_post(**{"session-held_on": days_ago(30).isoformat()}))
+    post(
+        "spotkanie-1",
+        {
+            "session-held_on": days_ago(20).isoformat(),
+            "session-channel": "in_person",
+            "session-duration_minutes": "240",
+            "record-experience_assessment": "Ocena.",
+            "record-planned_actions": "Plany.",
+            "record-next_meeting_on": days_ago(2).isoformat(),
+            "record-next_meeting_place": "Biblioteka",
+        },
+    )
+    response = client.post(
+        reverse("support:partner_report_edit", args=[pk, partner.pk]),
+        {"reported_on": days_ago(10).isoformat(), "how_spread": "Na zebraniu."},
+    )
+    assert response.status_code == 302
+    post(
+        "zdalne",
+        {
+            "session-held_on": days_ago(8).isoformat(),
+            "session-channel": "labib",
+            "session-duration_minutes": "45",
+        },
+    )
+    post(
+        "spotkanie-2",
+        {
+            "session-held_on": days_ago(2).isoformat(),
+            "session-channel": "in_person",
+            "session-duration_minutes": "240",
+            "record-progress": "Postępy.",
+            "record-training_topic": "promotion",
+        },
+    )
+
+    state = client.get(reverse("support:timeline", args=[pk])).context["state"]
+    assert (state.step, state.used_minutes, state.planned_meeting) == ("meeting_2", 615, None)
+    assert PlannedMeeting.objects.get().held_session.kind == "meeting_2"
+    assert PartnerReport.objects.get().partner == partner
