@@ -51,9 +51,10 @@ def load(users) -> None:
             trainers="Agnieszka Mazur\nRobert Kamiński",
         )
     partnership = Partnership.objects.filter(leader=users["leader"]).order_by("pk").first()
-    if partnership is None or Registration.objects.filter(
-        event=visit, partnership=partnership
-    ).exists():
+    if (
+        partnership is None
+        or Registration.objects.filter(event=visit, partnership=partnership).exists()
+    ):
         return
     people = list(partnership.people.filter(archived_at__isnull=True).order_by("pk")[:2])
     if people:

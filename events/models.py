@@ -122,7 +122,8 @@ class Event(models.Model):
         now = now or timezone.now()
         return self.registration_opens_at <= now < self.registration_closes_at
 
-    def provided_labels(self) -> list[str]:
+    def provided_labels(self) -> list:
+        """Lazy labels, so an e-mail renders them in its own language."""
         fields = [
             ("provides_lodging", _("lodging")),
             ("provides_meals", _("meals")),
@@ -130,7 +131,7 @@ class Event(models.Model):
             ("provides_coffee_breaks", _("all-day coffee breaks")),
             ("provides_materials", _("educational and promotional materials")),
         ]
-        return [str(label) for name, label in fields if getattr(self, name)]
+        return [label for name, label in fields if getattr(self, name)]
 
 
 class Registration(models.Model):

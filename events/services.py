@@ -245,7 +245,7 @@ def _lock_registration(registration: Registration) -> tuple[Event, Registration]
     """Lock the event first (always the same order: event, then registration)."""
     event = _lock_event(registration.event_id)
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("partnership__leader")
         .get(pk=registration.pk)
     )
@@ -291,8 +291,8 @@ def registration_submit(
     actor: User,
     join_waiting_list: bool = False,
 ) -> Registration:
-    """Register a partnership's representatives. They take seats when enough are free and
-    nobody is queuing; otherwise, if ``join_waiting_list``, the registration queues, else
+    """Register a partnership's representatives. They take seats when enough are free;
+    otherwise, if ``join_waiting_list``, the registration queues, else
     nothing is saved. Locks the event; sends the confirmations after commit."""
     event = _lock_event(event)
     _check_window(event, actor)
@@ -309,11 +309,11 @@ def registration_submit(
                 "registration instead."
             )
         )
+    # After every change the free seats are offered to those waiting who fit (see
+    # ``_offer_free_seats``), so whoever waits now needs more seats than are free: a newcomer
+    # who fits takes them without jumping anyone's place.
     free = event.capacity - _seats_taken(event)
-    queue = Registration.objects.filter(
-        event=event, status__in=(RegistrationStatus.WAITING, RegistrationStatus.OFFERED)
-    ).exists()
-    fits = len(chosen) <= free and not queue
+    fits = len(chosen) <= free
     if not fits and not join_waiting_list:
         raise ValidationError(
             ngettext(
@@ -324,10 +324,6 @@ def registration_submit(
                 max(free, 0),
             )
             % {"free": max(free, 0), "count": len(chosen)}
-            if not queue
-            else _(
-                "Others are already waiting for seats at this event. You may join the waiting list."
-            )
         )
     now = timezone.now()
     registration = Registration(

@@ -159,7 +159,12 @@ def registration_create(request, pk, partnership_pk):
     return render(
         request,
         "events/registration_form.html",
-        {"form": form, "event": event, "partnership": partnership, "title": _("Registration")},
+        {
+            "form": form,
+            "event": event,
+            "partnership": partnership,
+            "title": _("Register for the event"),
+        },
     )
 
 
