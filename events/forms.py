@@ -59,6 +59,9 @@ class RegistrationForm(PortalForm):
             "invalid_choice": _(
                 "Choose only people of your own partnership who are on its current list."
             ),
+            "invalid_pk_value": _(
+                "Choose only people of your own partnership who are on its current list."
+            ),
             "required": _("Choose at least one representative."),
         },
     )

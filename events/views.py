@@ -22,6 +22,11 @@ from partnerships.web import add_service_errors, paginate, querystring_without_p
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
 
 
+def _form_status(request) -> int:
+    """A form shown again after a POST was refused: 400, so the refusal is a 4xx."""
+    return 400 if request.method == "POST" else 200
+
+
 @leader_or_staff
 def event_list(request):
     kind = request.GET.get("rodzaj", "")
@@ -70,7 +75,12 @@ def event_create(request):
         else:
             messages.success(request, _("The event has been created."))
             return redirect("events:event_detail", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "title": _("New event")})
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "title": _("New event")},
+        status=_form_status(request),
+    )
 
 
 @staff_required
@@ -90,6 +100,7 @@ def event_edit(request, pk):
         request,
         "events/event_form.html",
         {"form": form, "event": event, "title": _("Edit event")},
+        status=_form_status(request),
     )
 
 
@@ -165,6 +176,7 @@ def registration_create(request, pk, partnership_pk):
             "partnership": partnership,
             "title": _("Register for the event"),
         },
+        status=_form_status(request),
     )
 
 
@@ -226,6 +238,7 @@ def registration_edit(request, pk):
             "registration": registration,
             "title": _("Change the registration"),
         },
+        status=_form_status(request),
     )
 
 
@@ -330,6 +343,7 @@ def attendance_edit(request, pk):
         request,
         "events/attendance_form.html",
         {"event": event, "form": form, "started": timezone.localdate() >= event.starts_on},
+        status=_form_status(request),
     )
 
 
