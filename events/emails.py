@@ -22,7 +22,10 @@ def _ics(registration: Registration) -> tuple[str, bytes, str]:
 
 
 def send_registration_confirmed(registration_pk: int, person_ids: list[int]) -> None:
-    """To each newly registered person: dates, place, what is provided and what they pay."""
+    """To each newly registered person: dates, place, what is provided and what they pay.
+
+    Sent after commit with ``robust=True``: a mail server that fails is logged and does not
+    turn a saved registration into an error page."""
     registration = _registration(registration_pk)
     people = [
         p.person

@@ -137,6 +137,26 @@ def partnerships_without_registration(user, event: Event) -> list[Partnership]:
     return list(_led_partnerships(user).exclude(Exists(registered)).order_by("name"))
 
 
+def registration_active_for(event: Event, partnership: Partnership) -> Registration | None:
+    return Registration.objects.filter(
+        event=event, partnership=partnership, status__in=ACTIVE_STATUSES
+    ).first()
+
+
+def events_to_register(user, partnership: Partnership) -> QuerySet[Event]:
+    """Upcoming events the user may see and the partnership has not registered for: open ones
+    for a leader, every upcoming one for staff (who register on a partnership's behalf)."""
+    registered = Registration.objects.filter(
+        event=OuterRef("pk"), partnership=partnership, status__in=ACTIVE_STATUSES
+    )
+    return (
+        events_for_user(user)
+        .filter(starts_on__gte=timezone.localdate())
+        .exclude(Exists(registered))
+        .order_by("starts_on", "pk")
+    )
+
+
 def registrations_of_partnership(partnership: Partnership) -> QuerySet[Registration]:
     return (
         partnership.event_registrations.select_related("event")

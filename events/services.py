@@ -102,6 +102,19 @@ def event_create(**fields) -> Event:
 def event_update(*, event: Event, **fields) -> Event:
     """Change an event. Seats cannot drop below those already taken."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    kind = fields.get("kind", event.kind)
+    if (
+        kind != event.kind
+        and Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES).exists()
+    ):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Partnerships have registered for this event under its current kind; the "
+                    "kind can no longer change."
+                )
+            }
+        )
     for name in EVENT_FIELDS:
         if name in fields:
             setattr(event, name, fields[name])
@@ -272,10 +285,18 @@ def _set_people(registration: Registration, people: list[Person]) -> list[Person
     return added
 
 
+def _remove_people(registration: Registration, now) -> None:
+    # Row by row, not queryset.update(), so each change keeps its history with the actor.
+    for participant in registration.participants.filter(removed_at__isnull=True):
+        participant.removed_at = now
+        participant.save(update_fields=["removed_at"])
+
+
 def _notify_people(registration: Registration, people: list[Person]) -> None:
     if people:
         ids = [p.pk for p in people]
-        transaction.on_commit(lambda: emails.send_registration_confirmed(registration.pk, ids))
+        pk = registration.pk
+        transaction.on_commit(lambda: emails.send_registration_confirmed(pk, ids), robust=True)
 
 
 # --- registrations -------------------------------------------------------------------------
@@ -397,7 +418,7 @@ def registration_withdraw(*, registration: Registration, actor: User) -> Registr
         raise ValidationError(_("This registration has already been withdrawn."))
     _check_window(event, actor)
     now = timezone.now()
-    registration.participants.filter(removed_at__isnull=True).update(removed_at=now)
+    _remove_people(registration, now)
     registration.status = RegistrationStatus.WITHDRAWN
     registration.withdrawn_at = now
     registration.withdrawn_by = actor
@@ -450,7 +471,7 @@ def _offer_free_seats(event: Event) -> list[Registration]:
         free -= registration.seats
         offered.append(registration)
         pk = registration.pk
-        transaction.on_commit(lambda pk=pk: emails.send_seat_offer(pk))
+        transaction.on_commit(lambda pk=pk: emails.send_seat_offer(pk), robust=True)
         if free <= 0:
             break
     return offered
@@ -477,7 +498,7 @@ def offers_expire(*, now=None) -> int:
                 )
             )
             for registration in stale:
-                registration.participants.filter(removed_at__isnull=True).update(removed_at=now)
+                _remove_people(registration, now)
                 registration.status = RegistrationStatus.EXPIRED
                 registration.save(update_fields=["status", "updated_at"])
                 expired += 1
@@ -509,8 +530,12 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
         )
         if not claimed:
             raise ValidationError(_("The leader and the host have already been introduced."))
+        # The claim above is what makes it once; saving the claimed row records the history.
+        Registration.objects.get(pk=registration.pk).save(
+            update_fields=["introduced_at", "introduced_by"]
+        )
         pk = registration.pk
-        transaction.on_commit(lambda: emails.send_introduction(pk))
+        transaction.on_commit(lambda: emails.send_introduction(pk), robust=True)
     registration.introduced_at = now
     registration.introduced_by = actor
     return registration

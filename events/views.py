@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import selectors, services
-from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
+from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
 from partnerships.calendar import to_ical
@@ -139,6 +139,13 @@ def _people_form(request, *, event, partnership, registration=None):
 def registration_create(request, pk, partnership_pk):
     event = selectors.event_get_for_user(request.user, pk)
     partnership = partnership_selectors.partnership_get_for_editing(request.user, partnership_pk)
+    existing = selectors.registration_active_for(event, partnership)
+    if existing is not None:
+        messages.info(
+            request,
+            _("The partnership is already registered for this event; change it here."),
+        )
+        return redirect("events:registration_detail", pk=existing.pk)
     form = _people_form(request, event=event, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,14 +308,17 @@ def partnership_registration_list(request, pk):
     """A partnership's registrations, linked from its page."""
     partnership = partnership_selectors.partnership_get_for_user(request.user, pk)
     page = paginate(request, selectors.registrations_of_partnership(partnership))
+    can_edit = partnership_selectors.can_edit_partnership(request.user, partnership)
     return render(
         request,
         "events/registration_list.html",
         {
             "partnership": partnership,
             "page": page,
-            "active_statuses": ACTIVE_STATUSES,
-            "can_edit": partnership_selectors.can_edit_partnership(request.user, partnership),
+            "can_edit": can_edit,
+            "to_register": selectors.events_to_register(request.user, partnership)
+            if can_edit
+            else [],
         },
     )
 

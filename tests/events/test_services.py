@@ -88,6 +88,35 @@ def test_event_update_capacity_below_taken_refused(world, cast, visit):
     assert visit.capacity == 12
 
 
+def test_event_update_kind_change_with_registrations_refused(world, cast, visit):
+    submit(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    with pytest.raises(ValidationError) as exc_info:
+        services.event_update(event=visit, kind=EventKind.SEMINAR)
+    assert "rodzaj" in message(exc_info)
+    visit.refresh_from_db()
+    assert visit.kind == EventKind.STUDY_VISIT
+
+
+def test_event_update_more_seats_offers_them_to_waiting(world, cast):
+    event = EventFactory(capacity=1)
+    submit(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    waiting = submit(
+        event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True
+    )
+    services.event_update(event=event, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.OFFERED
+
+
+def test_withdraw_and_introduce_keep_history_with_actor(world, cast, visit):
+    registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    services.registration_introduce(registration=registration, actor=world.staff)
+    assert registration.history.filter(introduced_at__isnull=False).exists()
+    services.registration_withdraw(registration=registration, actor=world.leader_a)
+    participant = registration.participants.get()
+    assert participant.history.filter(removed_at__isnull=False).exists()
+
+
 # --- registering ---------------------------------------------------------------------------
 
 

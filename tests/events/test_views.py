@@ -228,6 +228,36 @@ def test_registration_create_closed_window_shows_message(client, world, cast, vi
     assert not Registration.objects.exists()
 
 
+def test_registration_create_when_registered_redirects_to_registration(
+    client, world, registration_a
+):
+    client.force_login(world.leader_a)
+    url = reverse(
+        "events:registration_create", args=[registration_a.event_id, world.partnership_a.pk]
+    )
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("events:registration_detail", args=[registration_a.pk])
+
+
+def test_partnership_registration_list_offers_staff_closed_events(client, world, cast):
+    closed = EventFactory(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=10),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    url = reverse("events:partnership_registration_list", args=[world.partnership_a.pk])
+    register_url = reverse("events:registration_create", args=[closed.pk, world.partnership_a.pk])
+    client.force_login(world.leader_a)
+    assert register_url not in page_text(client.get(url))
+    client.force_login(world.staff)
+    assert register_url in page_text(client.get(url))
+    response = client.post(
+        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get().created_by == world.staff
+
+
 def test_registration_edit_replaces_people(client, world, cast, registration_a):
     client.force_login(world.leader_a)
     url = reverse("events:registration_edit", args=[registration_a.pk])
@@ -545,6 +575,6 @@ def test_partnership_registration_list_queries_constant(
         register(EventFactory(), world.partnership_a, [cast.librarian_a], world.leader_a)
     client.force_login(world.leader_a)
     url = reverse("events:partnership_registration_list", args=[world.partnership_a.pk])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["page"]) == n
