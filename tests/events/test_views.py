@@ -497,11 +497,17 @@ def test_calendar_feed_includes_registered_event(client, world, registration_a):
     assert registration_a.event.title not in response.content.decode()
 
 
+def test_navbar_has_no_events_link_for_committee(client, world):
+    client.force_login(world.committee)
+    response = client.get(reverse("home"), follow=True)
+    assert f'href="{reverse("events:event_list")}"' not in page_text(response)
+
+
 def test_navbar_and_partnership_page_link_to_events(client, world):
     client.force_login(world.leader_a)
     response = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
     text = page_text(response)
-    assert reverse("events:event_list") in text
+    assert f'href="{reverse("events:event_list")}"' in text
     assert reverse("events:partnership_registration_list", args=[world.partnership_a.pk]) in text
 
 
