@@ -13,4 +13,9 @@ app.autodiscover_tasks()
 
 # The one schedule of every periodic task; tasks scan the database, so the exact minute
 # does not matter and a missed beat is caught up by the next one.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "events-expire-seat-offers": {
+        "task": "events.tasks.expire_seat_offers",
+        "schedule": 15 * 60,
+    },
+}

@@ -110,6 +110,8 @@ PASSWORD_HASHERS = [
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PORTAL_PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 7)
+# How long a partnership from the waiting list has to accept the seats offered to it.
+EVENT_OFFER_HOURS = env_int("PORTAL_EVENT_OFFER_HOURS", 48)
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

@@ -233,7 +233,7 @@ def load(stdout=None) -> dict[str, User]:
         for first, last, where, email, position, user_key in spec["people"]:
             Person.objects.create(
                 partnership=partnership,
-                institution=institutions[0 if where == "library" else where],
+                institution=institutions[0 if where == "library" else where + 1],
                 user=users.get(user_key) if user_key else None,
                 first_name=first,
                 last_name=last,

@@ -178,3 +178,49 @@ class MaterialsDispatchFactory(factory.django.DjangoModelFactory):
     sent_on = factory.LazyFunction(timezone.localdate)
     channel = "post"
     sent_by = factory.SubFactory(UserFactory, role="staff")
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A study visit in a month, registration open now, 12 seats."""
+
+    class Meta:
+        model = "events.Event"
+
+    kind = "study_visit"
+    title = factory.Sequence(lambda n: f"Wizyta studyjna {n}")
+    programme = "Dzień 1: spotkania. Dzień 2: dobre praktyki."
+    place = "Łódź, ul. Piotrkowska 1"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timezone.timedelta(days=1))
+    capacity = 12
+    registration_opens_at = factory.LazyFunction(
+        lambda: timezone.now() - timezone.timedelta(days=1)
+    )
+    registration_closes_at = factory.LazyFunction(
+        lambda: timezone.now() + timezone.timedelta(days=10)
+    )
+    host_name = "Grażyna Wróbel"
+    host_email = "host@example.org"
+    host_phone = "600 100 200"
+    host_organisation = "Biblioteka w Łodzi"
+    provides_lodging = True
+    provides_meals = True
+    provides_transport = True
+    provides_materials = True
+
+
+class SeminarFactory(EventFactory):
+    kind = "seminar"
+    title = factory.Sequence(lambda n: f"Seminarium {n}")
+    place = "Warszawa"
+    host_name = ""
+    host_email = ""
+    host_phone = ""
+    host_organisation = ""
+    trainers = "Anna Trenerska"
+    provides_transport = False
+    provides_coffee_breaks = True
+    travel_at_own_cost = True

@@ -5,9 +5,10 @@ here fails ``test_every_url_has_an_access_entry``."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.services import registration_submit
 from partnerships.enums import Role
 from partnerships.services import user_invite
-from tests.factories import ApplicationFactory, PersonFactory
+from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
 PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]
 LOGIN = "login"
@@ -28,6 +29,8 @@ EDIT_A = {
 VIEW_A = {**EDIT_A, "animator_a": 200, "animator_b": 404}
 LOGGED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
 WORKERS = {**LOGGED_IN, "committee": 403}  # roles that work with partnerships
+EVENT_VIEWERS = {**LOGGED_IN, "animator_a": 403, "animator_b": 403, "committee": 403}
+REGISTRATION_A = {**EDIT_A, "animator_a": 403}
 
 
 def _objects(world):
@@ -36,7 +39,21 @@ def _objects(world):
         institution=world.partnership_a.lead_library
     ).first()
     application = ApplicationFactory(status="submitted", submitted_at="2026-11-20T10:00Z")
-    return {"person": person, "partner": partner, "application": application}
+    event = EventFactory()
+    registration = registration_submit(
+        event=event,
+        partnership=world.partnership_a,
+        people=[person],
+        chosen_internally=True,
+        actor=world.leader_a,
+    )
+    return {
+        "person": person,
+        "partner": partner,
+        "application": application,
+        "event": event,
+        "registration": registration,
+    }
 
 
 # name -> (kwargs builder, expectations); a builder receives (world, objects).
@@ -82,6 +99,34 @@ CASES = {
     "password_reset_complete": (lambda w, o: {}, PUBLIC),
     "password_change": (lambda w, o: {}, LOGGED_IN),
     "password_change_done": (lambda w, o: {}, LOGGED_IN),
+    # events/
+    "events:event_list": (lambda w, o: {}, EVENT_VIEWERS),
+    "events:event_create": (lambda w, o: {}, STAFF_ONLY),
+    "events:event_detail": (lambda w, o: {"pk": o["event"].pk}, EVENT_VIEWERS),
+    "events:event_edit": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    "events:event_ics": (lambda w, o: {"pk": o["event"].pk}, LOGGED_IN),
+    "events:participant_list": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    "events:participant_xlsx": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    "events:participant_pdf": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    "events:attendance_edit": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    # Partnership A is registered already, so its leader and staff are sent to that registration.
+    "events:registration_create": (
+        lambda w, o: {"pk": o["event"].pk, "partnership_pk": w.partnership_a.pk},
+        {**REGISTRATION_A, "leader_a": 302, "staff": 302},
+    ),
+    "events:registration_detail": (lambda w, o: {"pk": o["registration"].pk}, REGISTRATION_A),
+    "events:registration_edit": (lambda w, o: {"pk": o["registration"].pk}, REGISTRATION_A),
+    "events:registration_withdraw": (lambda w, o: {"pk": o["registration"].pk}, REGISTRATION_A),
+    # POST-only actions: a GET by an allowed role answers 405.
+    "events:registration_accept_offer": (
+        lambda w, o: {"pk": o["registration"].pk},
+        {**REGISTRATION_A, "leader_a": 405, "leader_b": 405, "staff": 405},
+    ),
+    "events:registration_introduce": (
+        lambda w, o: {"pk": o["registration"].pk},
+        {**STAFF_ONLY, "staff": 405},
+    ),
+    "events:partnership_registration_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
 }
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.

@@ -1,0 +1,157 @@
+"""Admin of events. Registrations change through the portal's services (seats, limits and the
+waiting list are checked there), so the admin shows them read-only; events are edited here
+or on the staff page. Nothing is deleted: registrations are withdrawn, people removed."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.enums import RegistrationStatus
+from events.models import Event, Participant, Registration
+from events.selectors import with_seats
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "starts_on",
+        "place",
+        "capacity",
+        "seats_taken",
+        "waiting_count",
+        "registration_closes_at",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["title", "place", "host_name"]
+    date_hierarchy = "starts_on"
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "programme", "place", ("starts_on", "ends_on"))}),
+        (
+            _("Registration"),
+            {"fields": ("capacity", ("registration_opens_at", "registration_closes_at"))},
+        ),
+        (
+            _("Host or trainers"),
+            {
+                "fields": (
+                    ("host_name", "host_organisation"),
+                    ("host_email", "host_phone"),
+                    "trainers",
+                )
+            },
+        ),
+        (
+            _("What is provided"),
+            {
+                "fields": (
+                    "provides_lodging",
+                    "provides_meals",
+                    "provides_transport",
+                    "provides_coffee_breaks",
+                    "provides_materials",
+                    "travel_at_own_cost",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return with_seats(super().get_queryset(request))
+
+    @admin.display(description=_("seats taken"))
+    def seats_taken(self, obj):
+        return obj.seats_taken
+
+    @admin.display(description=_("waiting"))
+    def waiting_count(self, obj):
+        return obj.waiting_count
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = ["person", "removed_at", "attended", "materials_received"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["partnership", "event", "status", "seats", "created_at", "introduced_at"]
+    list_filter = ["status", "event__kind", "event"]
+    search_fields = ["partnership__name", "event__title"]
+    list_select_related = ["partnership", "event"]
+    inlines = [ParticipantInline]
+
+
+@admin.register(Participant)
+class AttendanceAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Attendance and materials handed out, per person (§2.5.3–4)."""
+
+    list_display = [
+        "person",
+        "partnership",
+        "event",
+        "attended",
+        "materials_received",
+        "attendance_marked_at",
+    ]
+    list_filter = ["event__kind", "event", "attended", "materials_received"]
+    search_fields = ["person__last_name", "person__email", "registration__partnership__name"]
+    list_select_related = ["person", "registration__partnership", "event"]
+    list_editable = ["attended", "materials_received"]
+    fields = [
+        "event",
+        "registration",
+        "person",
+        "attended",
+        "materials_received",
+        "attendance_marked_at",
+        "attendance_marked_by",
+    ]
+    readonly_fields = [
+        "event",
+        "registration",
+        "person",
+        "attendance_marked_at",
+        "attendance_marked_by",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(removed_at__isnull=True, registration__status=RegistrationStatus.REGISTERED)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("partnership"))
+    def partnership(self, obj):
+        return obj.registration.partnership
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        obj.attendance_marked_at = timezone.now()
+        obj.attendance_marked_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,576 @@
+"""Writes of the events app.
+
+Every function that touches registrations is one transaction that first locks the event row
+(``select_for_update``), so registrations, changes, withdrawals and offers of one event run one
+after another: the seat count and the per-partnership limits read inside the lock stay true
+until commit. The database adds what it can hold by itself: one active registration per
+partnership and event, one active place per person and event. E-mails go out after commit.
+Rule violations raise ``ValidationError`` with a message for the user and change nothing.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events import emails
+from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
+from events.models import Event, Participant, Registration
+from partnerships.enums import InstitutionKind, PartnershipStatus
+from partnerships.models import Partner, Partnership, Person, User
+from partnerships.roles import is_staff_member
+
+EVENT_FIELDS = [
+    "kind",
+    "title",
+    "programme",
+    "place",
+    "starts_on",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "host_name",
+    "host_email",
+    "host_phone",
+    "host_organisation",
+    "trainers",
+    "provides_lodging",
+    "provides_meals",
+    "provides_transport",
+    "provides_coffee_breaks",
+    "provides_materials",
+    "travel_at_own_cost",
+]
+
+# What the source promises (§2.2.4 and §2.3.4).
+KIND_DEFAULTS = {
+    EventKind.STUDY_VISIT: {
+        "provides_lodging": True,
+        "provides_meals": True,
+        "provides_transport": True,
+        "provides_coffee_breaks": False,
+        "provides_materials": True,
+        "travel_at_own_cost": False,
+    },
+    EventKind.SEMINAR: {
+        "provides_lodging": True,
+        "provides_meals": True,
+        "provides_transport": False,
+        "provides_coffee_breaks": True,
+        "provides_materials": True,
+        "travel_at_own_cost": True,
+        "place": "Warszawa",
+    },
+}
+
+REGISTERING_STATUSES = (
+    PartnershipStatus.QUALIFIED,
+    PartnershipStatus.IN_SUPPORT,
+    PartnershipStatus.COMPLETED,
+)
+
+
+def event_defaults(kind: str) -> dict:
+    return dict(KIND_DEFAULTS.get(kind, {}))
+
+
+def _save(obj) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def event_create(**fields) -> Event:
+    """Create an event; the second day is always the day after the first."""
+    data = {**event_defaults(fields.get("kind", "")), **fields}
+    event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
+    event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
+    _save(event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, **fields) -> Event:
+    """Change an event. Seats cannot drop below those already taken."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    kind = fields.get("kind", event.kind)
+    if (
+        kind != event.kind
+        and Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES).exists()
+    ):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Partnerships have registered for this event under its current kind; the "
+                    "kind can no longer change."
+                )
+            }
+        )
+    for name in EVENT_FIELDS:
+        if name in fields:
+            setattr(event, name, fields[name])
+    event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
+    taken = _seats_taken(event)
+    if event.capacity is not None and event.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)d seats are already taken; withdraw registrations before lowering "
+                    "the number of seats."
+                )
+                % {"taken": taken}
+            }
+        )
+    _save(event)
+    _offer_free_seats(event)
+    return event
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def _seats_taken(event: Event, *, exclude: Registration | None = None) -> int:
+    qs = Registration.objects.filter(event=event, status__in=SEAT_HOLDING_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(n=Sum("seats"))["n"] or 0
+
+
+def is_library_leader(person: Person, partnership: Partnership) -> bool:
+    """The library leader (§2.3.3) is the partnership's leader. Their Person record is the one
+    linked to the leader's account or, when the leader added themselves without linking it,
+    the one with the leader's e-mail address."""
+    leader = partnership.leader
+    if leader is None:
+        return False
+    if person.user_id is not None:
+        return person.user_id == leader.pk
+    return bool(person.email) and person.email.lower() == leader.email.lower()
+
+
+def _library_institution_ids(partnership: Partnership) -> set[int]:
+    return set(
+        Partner.objects.filter(
+            partnership=partnership,
+            left_on__isnull=True,
+            institution__kind=InstitutionKind.LIBRARY,
+        ).values_list("institution_id", flat=True)
+    )
+
+
+def _check_window(event: Event, actor: User, *, now=None) -> None:
+    """Leaders act while registration is open; staff at any time."""
+    if is_staff_member(actor):
+        return
+    now = now or timezone.now()
+    if now < event.registration_opens_at:
+        raise ValidationError(_("Registration for this event has not opened yet."))
+    if now >= event.registration_closes_at:
+        raise ValidationError(
+            _(
+                "Registration for this event closed on %(date)s. Changes are now made only by "
+                "the support centre: write to them."
+            )
+            % {"date": date_format(timezone.localtime(event.registration_closes_at), "j E Y, H:i")}
+        )
+
+
+def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> list[Person]:
+    """The chosen Persons, re-read from the partnership, after every composition rule."""
+    ids = [p.pk if isinstance(p, Person) else int(p) for p in people]
+    if not ids:
+        raise ValidationError({"people": _("Choose at least one representative.")})
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"people": _("The same person is chosen twice.")})
+    found = {
+        p.pk: p
+        for p in Person.objects.filter(
+            pk__in=ids, partnership=partnership, archived_at__isnull=True
+        ).select_related("institution")
+    }
+    if len(found) != len(ids):
+        raise ValidationError(
+            {"people": _("Choose only people of your own partnership who are on its current list.")}
+        )
+    chosen = [found[i] for i in ids]
+    limit = event.max_people
+    if len(chosen) > limit:
+        raise ValidationError(
+            {
+                "people": ngettext(
+                    "At most %(limit)d person per partnership can take part in this event.",
+                    "At most %(limit)d people per partnership can take part in this event.",
+                    limit,
+                )
+                % {"limit": limit}
+            }
+        )
+    if event.kind == EventKind.STUDY_VISIT:
+        libraries = _library_institution_ids(partnership)
+        if not any(p.institution_id in libraries for p in chosen):
+            raise ValidationError(
+                {
+                    "people": _(
+                        "At least one representative of a library of the partnership takes "
+                        "part in a study visit (§2.2.3)."
+                    )
+                }
+            )
+    elif not any(is_library_leader(p, partnership) for p in chosen):
+        raise ValidationError(
+            {
+                "people": _(
+                    "The library leader is one of the two representatives at the seminar "
+                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                )
+            }
+        )
+    return chosen
+
+
+def _check_chosen_internally(chosen_internally: bool) -> None:
+    if not chosen_internally:
+        raise ValidationError(
+            {
+                "chosen_internally": _(
+                    "Confirm that the partners chose their representatives together "
+                    "(§2.2.3, §2.3.3)."
+                )
+            }
+        )
+
+
+def _lock_event(event: Event | int) -> Event:
+    pk = event.pk if isinstance(event, Event) else event
+    return Event.objects.select_for_update().get(pk=pk)
+
+
+def _lock_registration(registration: Registration) -> tuple[Event, Registration]:
+    """Lock the event first (always the same order: event, then registration)."""
+    event = _lock_event(registration.event_id)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("partnership__leader")
+        .get(pk=registration.pk)
+    )
+    return event, registration
+
+
+def _set_people(registration: Registration, people: list[Person]) -> list[Person]:
+    """Make ``people`` the registration's active participants; returns those newly added."""
+    now = timezone.now()
+    current = {p.person_id: p for p in registration.participants.filter(removed_at__isnull=True)}
+    wanted = {p.pk for p in people}
+    for person_id, participant in current.items():
+        if person_id not in wanted:
+            participant.removed_at = now
+            participant.save(update_fields=["removed_at"])
+    added = []
+    for person in people:
+        if person.pk not in current:
+            Participant.objects.create(
+                registration=registration, event_id=registration.event_id, person=person
+            )
+            added.append(person)
+    registration.seats = len(people)
+    return added
+
+
+def _remove_people(registration: Registration, now) -> None:
+    # Row by row, not queryset.update(), so each change keeps its history with the actor.
+    for participant in registration.participants.filter(removed_at__isnull=True):
+        participant.removed_at = now
+        participant.save(update_fields=["removed_at"])
+
+
+def _notify_people(registration: Registration, people: list[Person]) -> None:
+    if people:
+        ids = [p.pk for p in people]
+        pk = registration.pk
+        transaction.on_commit(lambda: emails.send_registration_confirmed(pk, ids), robust=True)
+
+
+# --- registrations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    event: Event,
+    partnership: Partnership,
+    people: Iterable,
+    chosen_internally: bool,
+    actor: User,
+    join_waiting_list: bool = False,
+) -> Registration:
+    """Register a partnership's representatives. They take seats when enough are free;
+    otherwise, if ``join_waiting_list``, the registration queues, else
+    nothing is saved. Locks the event; sends the confirmations after commit."""
+    event = _lock_event(event)
+    _check_window(event, actor)
+    if partnership.status not in REGISTERING_STATUSES:
+        raise ValidationError(_("Only partnerships in the programme can register."))
+    _check_chosen_internally(chosen_internally)
+    chosen = _clean_people(event, partnership, people)
+    if Registration.objects.filter(
+        event=event, partnership=partnership, status__in=ACTIVE_STATUSES
+    ).exists():
+        raise ValidationError(
+            _(
+                "Your partnership is already registered for this event; change that "
+                "registration instead."
+            )
+        )
+    # After every change the free seats are offered to those waiting who fit (see
+    # ``_offer_free_seats``), so whoever waits now needs more seats than are free: a newcomer
+    # who fits takes them without jumping anyone's place.
+    free = event.capacity - _seats_taken(event)
+    fits = len(chosen) <= free
+    if not fits and not join_waiting_list:
+        raise ValidationError(
+            ngettext(
+                "There is %(free)d free seat and you are registering %(count)d people. You may "
+                "join the waiting list instead.",
+                "There are %(free)d free seats and you are registering %(count)d people. You "
+                "may join the waiting list instead.",
+                max(free, 0),
+            )
+            % {"free": max(free, 0), "count": len(chosen)}
+        )
+    now = timezone.now()
+    registration = Registration(
+        event=event,
+        partnership=partnership,
+        chosen_internally=True,
+        created_by=actor,
+        status=RegistrationStatus.REGISTERED if fits else RegistrationStatus.WAITING,
+        queued_at=None if fits else now,
+        seats=len(chosen),
+    )
+    registration.full_clean(exclude=["seats"])
+    try:
+        with transaction.atomic():
+            registration.save()
+            _set_people(registration, chosen)
+    except IntegrityError as exc:
+        # Only a race the lock did not cover ends here (e.g. the person was registered in the
+        # same instant through another event row): report it like any rule.
+        raise ValidationError(
+            _("The data changed in the meantime. Check it and try again.")
+        ) from exc
+    if fits:
+        _notify_people(registration, chosen)
+    return registration
+
+
+@transaction.atomic
+def registration_change(
+    *,
+    registration: Registration,
+    people: Iterable,
+    chosen_internally: bool,
+    actor: User,
+) -> Registration:
+    """Replace the representatives. More people need free seats (or, while waiting, just the
+    limits); fewer free seats for the waiting list. Only newly added people are e-mailed."""
+    event, registration = _lock_registration(registration)
+    if not registration.is_active:
+        raise ValidationError(_("This registration has been withdrawn and cannot be changed."))
+    _check_window(event, actor)
+    _check_chosen_internally(chosen_internally)
+    chosen = _clean_people(event, registration.partnership, people)
+    if registration.status in SEAT_HOLDING_STATUSES:
+        free = event.capacity - _seats_taken(event, exclude=registration)
+        if len(chosen) > free:
+            raise ValidationError(
+                {
+                    "people": ngettext(
+                        "Only %(free)d seat is available to your partnership now.",
+                        "Only %(free)d seats are available to your partnership now.",
+                        max(free, 0),
+                    )
+                    % {"free": max(free, 0)}
+                }
+            )
+    added = _set_people(registration, chosen)
+    registration.chosen_internally = True
+    registration.save(update_fields=["seats", "chosen_internally", "updated_at"])
+    if registration.status == RegistrationStatus.REGISTERED:
+        _notify_people(registration, added)
+    _offer_free_seats(event)
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(*, registration: Registration, actor: User) -> Registration:
+    """Withdraw a registration (kept for the history); its seats go to the waiting list."""
+    event, registration = _lock_registration(registration)
+    if not registration.is_active:
+        raise ValidationError(_("This registration has already been withdrawn."))
+    _check_window(event, actor)
+    now = timezone.now()
+    _remove_people(registration, now)
+    registration.status = RegistrationStatus.WITHDRAWN
+    registration.withdrawn_at = now
+    registration.withdrawn_by = actor
+    registration.offer_expires_at = None
+    registration.save()
+    _offer_free_seats(event)
+    return registration
+
+
+@transaction.atomic
+def registration_accept_offer(*, registration: Registration, actor: User) -> Registration:
+    """Take the offered seats before the offer expires; everyone registered is e-mailed."""
+    event, registration = _lock_registration(registration)
+    if registration.status != RegistrationStatus.OFFERED:
+        raise ValidationError(_("No seats are offered to this registration."))
+    if registration.offer_expires_at <= timezone.now():
+        raise ValidationError(_("The offer has expired; the seats went to the next partnership."))
+    registration.status = RegistrationStatus.REGISTERED
+    registration.offer_expires_at = None
+    registration.queued_at = None
+    registration.save()
+    people = [
+        p.person
+        for p in registration.participants.filter(removed_at__isnull=True).select_related("person")
+    ]
+    _notify_people(registration, people)
+    return registration
+
+
+def _offer_free_seats(event: Event) -> list[Registration]:
+    """Offer free seats to waiting registrations in queue order, each for
+    ``EVENT_OFFER_HOURS``; one that needs more seats than are free keeps its place while a
+    smaller one behind it may be offered. Call with the event locked."""
+    free = event.capacity - _seats_taken(event)
+    offered = []
+    if free <= 0:
+        return offered
+    now = timezone.now()
+    hours = settings.EVENT_OFFER_HOURS
+    waiting = Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).order_by(
+        "queued_at", "pk"
+    )
+    for registration in waiting:
+        if registration.seats > free:
+            continue
+        registration.status = RegistrationStatus.OFFERED
+        registration.offered_at = now
+        registration.offer_expires_at = now + datetime.timedelta(hours=hours)
+        registration.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
+        free -= registration.seats
+        offered.append(registration)
+        pk = registration.pk
+        transaction.on_commit(lambda pk=pk: emails.send_seat_offer(pk), robust=True)
+        if free <= 0:
+            break
+    return offered
+
+
+def offers_expire(*, now=None) -> int:
+    """Expire offers not accepted in time and offer their seats to the next in the queue.
+
+    Each event is handled in its own transaction under its lock; a second run (or a second
+    worker) finds nothing left to do. Returns the number of offers expired."""
+    now = now or timezone.now()
+    event_ids = set(
+        Registration.objects.filter(
+            status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
+        ).values_list("event_id", flat=True)
+    )
+    expired = 0
+    for event_id in sorted(event_ids):
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            stale = list(
+                Registration.objects.select_for_update().filter(
+                    event=event, status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
+                )
+            )
+            for registration in stale:
+                _remove_people(registration, now)
+                registration.status = RegistrationStatus.EXPIRED
+                registration.save(update_fields=["status", "updated_at"])
+                expired += 1
+            _offer_free_seats(event)
+    return expired
+
+
+# --- introduction and attendance -----------------------------------------------------------
+
+
+def registration_introduce(*, registration: Registration, actor: User) -> Registration:
+    """Put the partnership's leader and the study visit's host in touch (§2.2.5): both get an
+    e-mail with the other's contacts. Happens once: the row is claimed atomically, so a double
+    click or two staff members never send it twice."""
+    event = registration.event
+    if event.kind != EventKind.STUDY_VISIT:
+        raise ValidationError(_("Only the leader and the host of a study visit are introduced."))
+    if registration.status != RegistrationStatus.REGISTERED:
+        raise ValidationError(_("Only a registered partnership is introduced to the host."))
+    if not event.host_email:
+        raise ValidationError(_("Add the host's e-mail address to the event first."))
+    leader = registration.partnership.leader
+    if leader is None or not leader.email:
+        raise ValidationError(_("The partnership has no leader with an e-mail address."))
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Registration.objects.filter(pk=registration.pk, introduced_at=None).update(
+            introduced_at=now, introduced_by=actor
+        )
+        if not claimed:
+            raise ValidationError(_("The leader and the host have already been introduced."))
+        # The claim above is what makes it once; saving the claimed row records the history.
+        Registration.objects.get(pk=registration.pk).save(
+            update_fields=["introduced_at", "introduced_by"]
+        )
+        pk = registration.pk
+        transaction.on_commit(lambda: emails.send_introduction(pk), robust=True)
+    registration.introduced_at = now
+    registration.introduced_by = actor
+    return registration
+
+
+@transaction.atomic
+def attendance_mark(*, event: Event, actor: User, marks: dict[int, tuple[bool, bool]]) -> int:
+    """Record, per participant id, whether they attended and received the materials
+    (§2.5.3–4). Only after the first day. Returns the number of rows changed."""
+    event = _lock_event(event)
+    if timezone.localdate() < event.starts_on:
+        raise ValidationError(_("Attendance is marked once the event has started."))
+    now = timezone.now()
+    changed = 0
+    participants = Participant.objects.filter(
+        event=event,
+        removed_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
+        pk__in=list(marks),
+    )
+    for participant in participants:
+        attended, materials = marks[participant.pk]
+        if participant.attended == attended and participant.materials_received == materials:
+            continue
+        participant.attended = attended
+        participant.materials_received = materials
+        participant.attendance_marked_at = now
+        participant.attendance_marked_by = actor
+        participant.save(
+            update_fields=[
+                "attended",
+                "materials_received",
+                "attendance_marked_at",
+                "attendance_marked_by",
+            ]
+        )
+        changed += 1
+    return changed

@@ -1,0 +1,73 @@
+"""Rendering HTML templates to PDF with WeasyPrint, for every app.
+
+Fonts that carry Polish letters (DejaVu Sans) ship in ``static/fonts/`` and are referenced by
+``@font-face`` in ``templates/pdf/_base.html`` as ``static:fonts/…``. The URL fetcher serves
+only our own static files and refuses everything else, so a template, or data rendered into
+it, can never make the server fetch a remote address or read an arbitrary local file."""
+
+import functools
+import logging
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+STATIC_SCHEME = "static:"
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def static_path(url: str) -> Path:
+    """The file behind ``static:<path>`` or ``<STATIC_URL><path>``; ``RefusedURL`` otherwise."""
+    if url.startswith(STATIC_SCHEME):
+        relative = url[len(STATIC_SCHEME) :].lstrip("/")
+    else:
+        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if not url.startswith(prefix):
+            raise RefusedURL(f"PDF rendering only loads the portal's static files, not {url!r}")
+        relative = url[len(prefix) :]
+    relative = relative.split("?")[0].split("#")[0]
+    if not relative or ".." in Path(relative).parts:
+        raise RefusedURL(f"refused path {url!r}")
+    found = finders.find(relative)
+    if not found:
+        raise RefusedURL(f"no static file {relative!r}")
+    return Path(found)
+
+
+@functools.cache
+def _weasyprint():
+    """Imported on first use: WeasyPrint is heavy and logs its start-up at INFO, which would
+    otherwise show in every management command."""
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher, narrowed to our static files: no network, no other files."""
+
+        def fetch(self, url, headers=None):
+            path = static_path(url)
+            mime_type, _encoding = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url,
+                body=path.read_bytes(),
+                headers={"Content-Type": mime_type or "application/octet-stream"},
+            )
+
+    return HTML, StaticOnlyFetcher
+
+
+def static_only_fetcher():
+    return _weasyprint()[1]()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``template_name`` (a template under ``templates/pdf/``) to PDF bytes."""
+    html_class, fetcher_class = _weasyprint()
+    html = render_to_string(template_name, context)
+    return html_class(string=html, url_fetcher=fetcher_class()).write_pdf()

@@ -1,0 +1,67 @@
+"""Helpers for the events tests: people of the two partnerships of ``world``."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.factories import EventFactory, InstitutionFactory, PersonFactory, SeminarFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def polish_catalogue_compiled(django_test_environment):
+    """These tests read the Polish messages users see. The compiled catalogue is not kept in
+    git, so compile it when it is missing or older than the .po file."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    po = Path(settings.BASE_DIR) / "locale/pl/LC_MESSAGES/django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        call_command("compilemessages", locale=["pl"], ignore_patterns=[".venv"], verbosity=0)
+        trans_real._translations.clear()
+        trans_real._default = None
+
+
+@dataclass
+class Cast:
+    """``leader_person_a`` is the library leader of partnership A (linked to leader_a), a
+    library representative; ``ngo_a1``/``ngo_a2``/``ngo_a3`` are not from a library."""
+
+    leader_person_a: object
+    librarian_a: object
+    ngo_a1: object
+    ngo_a2: object
+    ngo_a3: object
+    leader_person_b: object
+    ngo_b: object
+
+
+@pytest.fixture
+def cast(world):
+    a, b = world.partnership_a, world.partnership_b
+    ngo_a = a.partners.exclude(institution=a.lead_library).get().institution
+    ngo_b_institution = InstitutionFactory(kind="ngo", sector="social")
+    b.partners.create(institution=ngo_b_institution, contribution="c", benefit="b")
+    return Cast(
+        leader_person_a=PersonFactory(
+            partnership=a, user=world.leader_a, first_name="Żaneta", last_name="Łęcka"
+        ),
+        librarian_a=PersonFactory(partnership=a, first_name="Ludwik", last_name="Bibliotekarz"),
+        ngo_a1=PersonFactory(partnership=a, institution=ngo_a, last_name="Ąkowska"),
+        ngo_a2=PersonFactory(partnership=a, institution=ngo_a),
+        ngo_a3=PersonFactory(partnership=a, institution=ngo_a),
+        leader_person_b=PersonFactory(partnership=b, user=world.leader_b),
+        ngo_b=PersonFactory(partnership=b, institution=ngo_b_institution),
+    )
+
+
+@pytest.fixture
+def visit(db):
+    return EventFactory()
+
+
+@pytest.fixture
+def seminar(db):
+    return SeminarFactory()

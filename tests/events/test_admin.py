@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registration(world, cast, visit):
+    from events import services
+
+    return services.registration_submit(
+        event=visit,
+        partnership=world.partnership_a,
+        people=[cast.librarian_a],
+        chosen_internally=True,
+        actor=world.leader_a,
+    )
+
+
+@pytest.mark.parametrize("model", ["event", "registration", "participant"])
+def test_admin_changelist_and_change_page_for_staff(client, world, registration, model):
+    client.force_login(world.staff)
+    obj = {
+        "event": registration.event,
+        "registration": registration,
+        "participant": registration.participants.get(),
+    }[model]
+    assert client.get(reverse(f"admin:events_{model}_changelist")).status_code == 200
+    response = client.get(reverse(f"admin:events_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+    # Business records are withdrawn or removed, never deleted.
+    assert client.get(reverse(f"admin:events_{model}_delete", args=[obj.pk])).status_code == 403
+
+
+def test_admin_registration_cannot_be_added_bypassing_the_rules(client, world):
+    client.force_login(world.staff)
+    assert client.get(reverse("admin:events_registration_add")).status_code == 403
+
+
+def test_admin_event_second_day_must_follow_first(client, world, visit):
+    client.force_login(world.staff)
+    url = reverse("admin:events_event_change", args=[visit.pk])
+    data = {
+        "kind": "study_visit",
+        "title": visit.title,
+        "programme": visit.programme,
+        "place": visit.place,
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-03-03",
+        "capacity": "12",
+        "registration_opens_at_0": "2027-01-01",
+        "registration_opens_at_1": "10:00",
+        "registration_closes_at_0": "2027-02-01",
+        "registration_closes_at_1": "10:00",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "dwa kolejne dni" in response.content.decode()
+    visit.refresh_from_db()
+    assert str(visit.ends_on) != "2027-03-03"

@@ -1,0 +1,586 @@
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services
+from events.enums import RegistrationStatus
+from events.models import Event, Participant, Registration
+from tests.factories import EventFactory, PartnershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def register(event, partnership, people, actor, **kwargs):
+    return services.registration_submit(
+        event=event,
+        partnership=partnership,
+        people=people,
+        chosen_internally=True,
+        actor=actor,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def registration_a(world, cast, visit):
+    return register(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+# --- who may see what ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("anonymous", 302),
+        ("committee", 403),
+        ("animator_a", 403),
+        ("leader_a", 200),
+        ("staff", 200),
+    ],
+)
+def test_event_list_access_by_persona(client, world, visit, persona, expected):
+    user = world.persona(persona)
+    if user:
+        client.force_login(user)
+    response = client.get(reverse("events:event_list"))
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url.startswith(reverse("login"))
+    if expected == 200:
+        assert visit.title in page_text(response)
+
+
+def test_event_detail_closed_event_not_registered_is_404_for_leader(client, world):
+    closed = EventFactory(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=10),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(world.leader_a)
+    assert client.get(reverse("events:event_detail", args=[closed.pk])).status_code == 404
+    client.force_login(world.staff)
+    assert client.get(reverse("events:event_detail", args=[closed.pk])).status_code == 200
+
+
+def test_event_detail_closed_event_visible_to_registered_leader(client, world, registration_a):
+    Event.objects.filter(pk=registration_a.event_id).update(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=10),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(world.leader_a)
+    response = client.get(reverse("events:event_detail", args=[registration_a.event_id]))
+    assert response.status_code == 200
+    assert "Zobacz zgłoszenie" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [("anonymous", 302), ("committee", 403), ("leader_b", 404), ("leader_a", 200), ("staff", 200)],
+)
+@pytest.mark.parametrize(
+    "name", ["registration_detail", "registration_edit", "registration_withdraw"]
+)
+def test_registration_pages_by_persona(client, world, registration_a, persona, expected, name):
+    user = world.persona(persona)
+    if user:
+        client.force_login(user)
+    response = client.get(reverse(f"events:{name}", args=[registration_a.pk]))
+    assert response.status_code == expected
+
+
+def test_registration_create_for_other_partnership_is_404(client, world, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_b.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"chosen_internally": "on"}).status_code == 404
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["participant_list", "participant_xlsx", "participant_pdf", "attendance_edit"]
+)
+@pytest.mark.parametrize(
+    "persona, expected", [("anonymous", 302), ("leader_a", 403), ("animator_a", 403)]
+)
+def test_staff_pages_refused_to_others(client, world, visit, name, persona, expected):
+    user = world.persona(persona)
+    if user:
+        client.force_login(user)
+    assert client.get(reverse(f"events:{name}", args=[visit.pk])).status_code == expected
+
+
+def test_staff_actions_refused_to_leader(client, world, registration_a):
+    client.force_login(world.leader_a)
+    response = client.post(reverse("events:registration_introduce", args=[registration_a.pk]))
+    assert response.status_code == 403
+    registration_a.refresh_from_db()
+    assert registration_a.introduced_at is None
+
+
+def test_event_create_refused_to_leader(client, world):
+    client.force_login(world.leader_a)
+    assert client.get(reverse("events:event_create")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [("anonymous", 302), ("leader_b", 404), ("animator_a", 200), ("leader_a", 200)],
+)
+def test_partnership_registration_list_by_persona(client, world, registration_a, persona, expected):
+    user = world.persona(persona)
+    if user:
+        client.force_login(user)
+    url = reverse("events:partnership_registration_list", args=[world.partnership_a.pk])
+    response = client.get(url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert registration_a.event.title in page_text(response)
+
+
+# --- leader: register, change, withdraw ----------------------------------------------------
+
+
+def test_leader_registers_through_the_page(
+    client, world, cast, visit, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    form_page = client.get(url)
+    assert cast.librarian_a.full_name in page_text(form_page)
+    assert cast.leader_person_b.full_name not in page_text(form_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"people": [cast.librarian_a.pk, cast.ngo_a1.pk], "chosen_internally": "on"},
+        )
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("events:registration_detail", args=[registration.pk])
+    assert registration.created_by == world.leader_a
+    assert registration.seats == 2
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.parametrize(
+    "people, confirmed, expected",
+    [
+        (lambda c: [c.leader_person_b.pk], True, "własnego partnerstwa"),
+        (lambda c: [c.ngo_a1.pk, c.ngo_a2.pk], True, "biblioteki"),
+        (lambda c: [c.librarian_a.pk], False, "wspólnie"),
+        (lambda c: [], True, "co najmniej jednego"),
+        (lambda c: ["abc"], True, "własnego partnerstwa"),
+    ],
+    ids=["other_partnership", "no_library", "not_confirmed", "nobody", "garbage"],
+)
+def test_registration_create_bad_input_shows_polish_message(
+    client, world, cast, visit, people, confirmed, expected
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    data = {"people": people(cast)}
+    if confirmed:
+        data["chosen_internally"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert expected in page_text(response)
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_seminar_without_leader_shows_message(client, world, cast, seminar):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
+    response = client.post(url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"})
+    assert response.status_code == 400
+    assert "lider biblioteczny" in page_text(response)
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_full_event_shows_message_then_joins_waiting_list(client, world, cast):
+    event = EventFactory(capacity=1)
+    register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[event.pk, world.partnership_a.pk])
+    data = {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "listę rezerwową" in page_text(response)
+    assert Registration.objects.count() == 1
+    response = client.post(url, {**data, "join_waiting_list": "on"}, follow=True)
+    assert "liście rezerwowej" in page_text(response)
+    assert Registration.objects.get(partnership=world.partnership_a).status == "waiting"
+
+
+def test_registration_create_closed_window_shows_message(client, world, cast, visit):
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    with time_machine.travel(visit.registration_closes_at + datetime.timedelta(minutes=1)):
+        client.force_login(world.leader_a)
+        response = client.post(url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"})
+    # A leader no longer sees a closed event they are not registered for.
+    assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_when_registered_redirects_to_registration(
+    client, world, registration_a
+):
+    client.force_login(world.leader_a)
+    url = reverse(
+        "events:registration_create", args=[registration_a.event_id, world.partnership_a.pk]
+    )
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("events:registration_detail", args=[registration_a.pk])
+
+
+def test_partnership_registration_list_offers_staff_closed_events(client, world, cast):
+    closed = EventFactory(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=10),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    url = reverse("events:partnership_registration_list", args=[world.partnership_a.pk])
+    register_url = reverse("events:registration_create", args=[closed.pk, world.partnership_a.pk])
+    client.force_login(world.leader_a)
+    assert register_url not in page_text(client.get(url))
+    client.force_login(world.staff)
+    assert register_url in page_text(client.get(url))
+    response = client.post(
+        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get().created_by == world.staff
+
+
+def test_registration_edit_replaces_people(client, world, cast, registration_a):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_edit", args=[registration_a.pk])
+    response = client.post(
+        url, {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on"}
+    )
+    assert response.status_code == 302
+    active = Participant.objects.filter(registration=registration_a, removed_at__isnull=True)
+    assert set(active.values_list("person_id", flat=True)) == {cast.librarian_a.pk, cast.ngo_a2.pk}
+
+
+def test_registration_edit_after_close_refused_for_leader(client, world, cast, registration_a):
+    url = reverse("events:registration_edit", args=[registration_a.pk])
+    event = registration_a.event
+    with time_machine.travel(event.registration_closes_at + datetime.timedelta(minutes=1)):
+        client.force_login(world.leader_a)
+        response = client.post(
+            url, {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on"}
+        )
+    assert response.status_code == 400
+    assert "zamknięte" in page_text(response)
+    assert Participant.objects.filter(removed_at__isnull=True).count() == 1
+
+
+def test_registration_withdraw_through_the_page(client, world, registration_a):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_withdraw", args=[registration_a.pk])
+    assert client.post(url).status_code == 302
+    registration_a.refresh_from_db()
+    assert registration_a.status == RegistrationStatus.WITHDRAWN
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "już wycofane" in page_text(response)
+
+
+def test_registration_withdraw_after_close_by_staff_only(client, world, registration_a):
+    url = reverse("events:registration_withdraw", args=[registration_a.pk])
+    after = registration_a.event.registration_closes_at + datetime.timedelta(minutes=1)
+    with time_machine.travel(after):
+        client.force_login(world.leader_a)
+        response = client.post(url)
+        assert response.status_code == 400
+        registration_a.refresh_from_db()
+        assert registration_a.status == RegistrationStatus.REGISTERED
+        client.force_login(world.staff)
+        assert client.post(url).status_code == 302
+    registration_a.refresh_from_db()
+    assert registration_a.status == RegistrationStatus.WITHDRAWN
+
+
+def test_accept_offer_through_the_page(client, world, cast):
+    event = EventFactory(capacity=1)
+    taken = register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    waiting = register(
+        event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True
+    )
+    services.registration_withdraw(registration=taken, actor=world.leader_b)
+    client.force_login(world.leader_a)
+    detail = client.get(reverse("events:registration_detail", args=[waiting.pk]))
+    assert "Przyjmij miejsca" in page_text(detail)
+    response = client.post(reverse("events:registration_accept_offer", args=[waiting.pk]))
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.REGISTERED
+
+
+def test_accept_offer_get_not_allowed(client, world, registration_a):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_accept_offer", args=[registration_a.pk])
+    assert client.get(url).status_code == 405
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def test_staff_creates_seminar_with_defaults(client, world):
+    client.force_login(world.staff)
+    form = client.get(reverse("events:event_create") + "?rodzaj=seminar")
+    assert 'value="Warszawa"' in page_text(form)
+    now = timezone.localtime()
+    response = client.post(
+        reverse("events:event_create"),
+        {
+            "kind": "seminar",
+            "title": "Seminarium podsumowujące",
+            "programme": "Program",
+            "place": "Warszawa",
+            "starts_on": "2027-06-14",
+            "capacity": "60",
+            "registration_opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "registration_closes_at": (now + datetime.timedelta(days=20)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "trainers": "Anna",
+            "provides_lodging": "on",
+            "provides_meals": "on",
+            "provides_coffee_breaks": "on",
+            "provides_materials": "on",
+            "travel_at_own_cost": "on",
+        },
+    )
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert event.ends_on == datetime.date(2027, 6, 15)
+    assert event.travel_at_own_cost
+
+
+def test_staff_event_create_window_closing_before_opening_is_400(client, world):
+    client.force_login(world.staff)
+    now = timezone.localtime()
+    response = client.post(
+        reverse("events:event_create"),
+        {
+            "kind": "study_visit",
+            "title": "Wizyta",
+            "programme": "Program",
+            "place": "Kraków",
+            "starts_on": "2027-06-14",
+            "capacity": "12",
+            "registration_opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "registration_closes_at": (now - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert "Zapisy muszą się kończyć po ich rozpoczęciu" in page_text(response)
+    assert not Event.objects.exists()
+
+
+def test_staff_sees_seats_and_waiting_list(client, world, cast):
+    event = EventFactory(capacity=1)
+    register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    register(event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True)
+    client.force_login(world.staff)
+    text = page_text(client.get(reverse("events:event_detail", args=[event.pk])))
+    assert "zajęte miejsca: 1 z 1" in text
+    assert "Lista rezerwowa" in text
+    assert world.partnership_a.name in text
+
+
+def test_staff_introduces_leader_and_host(
+    client, world, registration_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.staff)
+    url = reverse("events:registration_introduce", args=[registration_a.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "kontakt jest już bezpośredni" in page_text(
+        client.get(reverse("events:event_detail", args=[registration_a.event_id]))
+    )
+    assert "Dalszy kontakt jest bezpośredni" in page_text(response)
+    assert len(mailoutbox) == 2
+    # A second click changes nothing and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "już ze sobą skontaktowani" in page_text(response)
+    assert len(mailoutbox) == 2
+
+
+def test_staff_marks_attendance(client, world, cast, registration_a):
+    participant = registration_a.participants.get()
+    url = reverse("events:attendance_edit", args=[registration_a.event_id])
+    start = datetime.datetime.combine(
+        registration_a.event.starts_on, datetime.time(10), tzinfo=datetime.UTC
+    )
+    with time_machine.travel(start):
+        client.force_login(world.staff)
+        response = client.post(url, {f"attended_{participant.pk}": "on"})
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.attended is True
+    assert participant.materials_received is False
+    assert participant.attendance_marked_by == world.staff
+
+
+def test_staff_attendance_before_start_refused(client, world, registration_a):
+    participant = registration_a.participants.get()
+    client.force_login(world.staff)
+    url = reverse("events:attendance_edit", args=[registration_a.event_id])
+    response = client.post(url, {f"attended_{participant.pk}": "on"})
+    assert response.status_code == 400
+    participant.refresh_from_db()
+    assert participant.attended is None
+
+
+def test_participant_xlsx_reads_back(client, world, cast, visit):
+    register(visit, world.partnership_a, [cast.leader_person_a, cast.ngo_a1], world.leader_a)
+    from openpyxl import load_workbook
+
+    client.force_login(world.staff)
+    response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Partnerstwo", "Imię", "Nazwisko")
+    assert len(rows) == 3
+    by_last_name = {row[2]: row for row in rows[1:]}
+    assert by_last_name["Łęcka"][1] == "Żaneta"
+    assert by_last_name["Łęcka"][4] == "tak"
+    assert by_last_name["Ąkowska"][4] == "nie"
+
+
+def test_participant_pdf_reads_back_with_polish_letters(client, world, cast, visit):
+    register(visit, world.partnership_a, [cast.leader_person_a], world.leader_a)
+    from pypdf import PdfReader
+
+    client.force_login(world.staff)
+    response = client.get(reverse("events:participant_pdf", args=[visit.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Lista obecności" in text
+    assert "Żaneta Łęcka" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    # Embedded under the @font-face family: the shipped DejaVu files were loaded, not a
+    # system fallback.
+    assert any("Portal-Sans" in name for name in fonts)
+
+
+def test_event_ics_download(client, world, visit):
+    client.force_login(world.leader_a)
+    response = client.get(reverse("events:event_ics", args=[visit.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body
+    assert visit.starts_on.strftime("%Y%m%d") in body
+    assert visit.title in body
+
+
+def test_calendar_feed_includes_registered_event(client, world, registration_a):
+    response = client.get(reverse("calendar_feed", args=[world.leader_a.calendar_token]))
+    assert registration_a.event.title in response.content.decode()
+    response = client.get(reverse("calendar_feed", args=[world.leader_b.calendar_token]))
+    assert registration_a.event.title not in response.content.decode()
+
+
+def test_navbar_has_no_events_link_for_committee(client, world):
+    client.force_login(world.committee)
+    response = client.get(reverse("home"), follow=True)
+    assert f'href="{reverse("events:event_list")}"' not in page_text(response)
+
+
+def test_navbar_and_partnership_page_link_to_events(client, world):
+    client.force_login(world.leader_a)
+    response = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    text = page_text(response)
+    assert f'href="{reverse("events:event_list")}"' in text
+    assert reverse("events:partnership_registration_list", args=[world.partnership_a.pk]) in text
+
+
+# --- query counts: the same for 1 and 3 rows -------------------------------------------
+
+
+@pytest.fixture
+def events_with_registrations(world):
+    def make(n):
+        events = []
+        for _ in range(n):
+            event = EventFactory()
+            for _ in range(n):
+                partnership = PartnershipFactory(leader=world.leader_a)
+                register(event, partnership, [PersonFactory(partnership=partnership)], world.staff)
+            events.append(event)
+        return events
+
+    return make
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_event_list_queries_constant_for_staff(
+    client, world, events_with_registrations, django_assert_num_queries, n
+):
+    events_with_registrations(n)
+    client.force_login(world.staff)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("events:event_list"))
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_event_list_queries_constant_for_leader(
+    client, world, events_with_registrations, django_assert_num_queries, n
+):
+    events_with_registrations(n)
+    client.force_login(world.leader_a)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("events:event_list"))
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_event_detail_queries_constant_for_staff(
+    client, world, events_with_registrations, django_assert_num_queries, n
+):
+    event = events_with_registrations(n)[0]
+    client.force_login(world.staff)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("events:event_detail", args=[event.pk]))
+    assert len(response.context["registrations"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_participant_list_queries_constant(
+    client, world, events_with_registrations, django_assert_num_queries, n
+):
+    event = events_with_registrations(n)[0]
+    client.force_login(world.staff)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("events:participant_list", args=[event.pk]))
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_partnership_registration_list_queries_constant(
+    client, world, cast, django_assert_num_queries, n
+):
+    for _ in range(n):
+        register(EventFactory(), world.partnership_a, [cast.librarian_a], world.leader_a)
+    client.force_login(world.leader_a)
+    url = reverse("events:partnership_registration_list", args=[world.partnership_a.pk])
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["page"]) == n
