@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format messages check clean-venv
+.PHONY: install run test lint format messages bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,13 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Speed and memory on data set L (DESIGN.md "Targets"): PostgreSQL when DATABASE_URL is set,
+# else a SQLite file of its own under var/bench/. Production-like settings (DEBUG off).
+BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-key-0123456789-0123456789-0123456789-xyz \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECURE_COOKIES=0 PORTAL_VAR_DIR=$(CURDIR)/var/bench DJANGO_LOG_LEVEL=WARNING
+bench: install
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench

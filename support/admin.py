@@ -108,7 +108,7 @@ class PlannedMeetingAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         "held_session",
         "cancelled_at",
     ]
-    list_select_related = ["partnership", "held_session"]
+    list_select_related = ["partnership", "held_session__partnership"]
     search_fields = ["partnership__name", "place"]
     readonly_fields = ["partnership", "planned_by_session", "held_session"]
     date_hierarchy = "planned_on"
