@@ -26,7 +26,7 @@ from partnerships.forms import (
     PersonForm,
 )
 from partnerships.roles import is_staff_member, role_required, staff_required, user_roles
-from partnerships.web import add_service_errors, paginate, querystring_without_page
+from partnerships.web import add_service_errors, form_status, paginate, querystring_without_page
 
 
 @login_required
@@ -102,7 +102,10 @@ def partnership_edit(request, pk):
             messages.success(request, _("The partnership has been saved."))
             return redirect("partnership_detail", pk=partnership.pk)
     return render(
-        request, "partnerships/partnership_edit.html", {"partnership": partnership, "form": form}
+        request,
+        "partnerships/partnership_edit.html",
+        {"partnership": partnership, "form": form},
+        status=form_status(form),
     )
 
 
@@ -135,6 +138,7 @@ def partner_add(request, pk):
             "partner_form": partner_form,
             "title": _("Add a partner"),
         },
+        status=form_status(institution_form, partner_form),
     )
 
 
@@ -170,6 +174,7 @@ def partner_edit(request, pk, partner_pk):
             "partner_form": partner_form,
             "title": _("Edit partner"),
         },
+        status=form_status(institution_form, partner_form),
     )
 
 
@@ -192,6 +197,7 @@ def partner_leave(request, pk, partner_pk):
         request,
         "partnerships/partner_leave.html",
         {"partnership": partnership, "partner": partner, "form": form},
+        status=form_status(form),
     )
 
 
@@ -215,6 +221,7 @@ def person_add(request, pk):
         request,
         "partnerships/person_form.html",
         {"partnership": partnership, "form": form, "title": _("Add a person")},
+        status=form_status(form),
     )
 
 
@@ -238,6 +245,7 @@ def person_edit(request, pk, person_pk):
         request,
         "partnerships/person_form.html",
         {"partnership": partnership, "form": form, "person": person, "title": _("Edit person")},
+        status=form_status(form),
     )
 
 
@@ -283,6 +291,7 @@ def invitation_list(request):
             "now": timezone.now(),
             "valid_days": settings.INVITATION_VALID_DAYS,
         },
+        status=form_status(form),
     )
 
 
@@ -306,7 +315,10 @@ def invitation_accept(request, token):
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("home")
     return render(
-        request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": form}
+        request,
+        "partnerships/invitation_accept.html",
+        {"invitation": invitation, "form": form},
+        status=form_status(form),
     )
 
 
@@ -333,7 +345,12 @@ def application_start(request, call_pk):
         else:
             messages.success(request, _application_saved_message(application))
             return redirect("application_edit", token=token)
-    return render(request, "partnerships/application_form.html", {"call": call, "form": form})
+    return render(
+        request,
+        "partnerships/application_form.html",
+        {"call": call, "form": form},
+        status=form_status(form),
+    )
 
 
 def _application_saved_message(application):
@@ -368,6 +385,7 @@ def application_edit(request, token):
         request,
         "partnerships/application_form.html",
         {"call": application.call, "form": form, "application": application, "editable": editable},
+        status=form_status(form),
     )
 
 
@@ -427,6 +445,7 @@ def application_review(request, pk):
         request,
         "partnerships/application_review.html",
         {"application": application, "form": form},
+        status=form_status(form),
     )
 
 

@@ -25,3 +25,8 @@ def querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def form_status(*forms) -> int:
+    """400 when a submitted form comes back with errors (bad input is a 4xx), else 200."""
+    return 400 if any(form.is_bound and form.errors for form in forms) else 200

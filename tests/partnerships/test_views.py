@@ -52,7 +52,7 @@ def test_partner_add_missing_sector_shows_error_and_saves_nothing(client, world)
     client.force_login(world.leader_a)
     data = {**INSTITUTION, "institution-sector": ""}
     response = client.post(reverse("partner_add", args=[world.partnership_a.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["institution_form"].errors["sector"]
     assert not Partner.objects.filter(institution__name="Piekarnia Kłos").exists()
 
@@ -79,7 +79,7 @@ def test_partner_leave_of_lead_library_shows_message(client, world):
         reverse("partner_leave", args=[world.partnership_a.pk, lead.pk]),
         {"left_on": timezone.localdate().isoformat()},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     lead.refresh_from_db()
     assert lead.left_on is None
@@ -96,7 +96,7 @@ def test_person_add_without_consent_shows_polish_error(client, world):
             "email": "ala@example.org",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "zgod" in str(response.context["form"].errors["consent"]).lower()
     assert not Person.objects.filter(email="ala@example.org").exists()
 
@@ -113,7 +113,7 @@ def test_person_add_with_institution_of_other_partnership_is_refused(client, wor
             "consent": "on",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["institution"]
     assert not Person.objects.exists()
 
@@ -253,7 +253,7 @@ def test_application_submit_incomplete_shows_field_errors_and_keeps_draft(client
         reverse("application_edit", args=["known"]),
         {**APPLICATION, "common_goal": "", "library_name": "Zmiana", "submit": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "common_goal" in response.context["form"].errors
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
@@ -267,7 +267,7 @@ def test_application_start_submit_incomplete_saves_nothing(client):
         reverse("application_start", args=[call.pk]),
         {"library_name": "B", "contact_email": "z@example.org", "submit": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "partnership_name" in response.context["form"].errors
     assert not Application.objects.exists()
 
@@ -327,7 +327,7 @@ def test_staff_reject_without_reason_shows_error(client):
     response = client.post(
         reverse("application_review", args=[application.pk]), {"decision": "reject", "note": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["note"]
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -375,7 +375,7 @@ def test_invitation_page_partnership_for_non_leader_is_refused(client):
             "partnership": partnership.pk,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["partnership"]
 
 
@@ -394,7 +394,7 @@ def test_invitation_accept_mismatched_passwords_show_error(client):
     invitation = user_invite(email="nowa@example.org", role=Role.LEADER, invited_by=None)
     url = reverse("invitation_accept", args=[_token_from_mail()])
     response = client.post(url, {"password1": "Mocne-Haslo-2026", "password2": "Inne-Haslo-2026"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["password2"]
     invitation.user.refresh_from_db()
     assert not invitation.user.is_active
