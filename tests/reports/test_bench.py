@@ -1,0 +1,26 @@
+"""The bench's own plumbing on a small data set: it must keep working as pages are added.
+Times are never asserted; query counts are."""
+
+import pytest
+
+from partnerships.models import Partnership
+from reports import bench, dataset
+from support.models import SupportSession
+
+
+@pytest.fixture
+def small_dataset(db):
+    return dataset.generate(size=dataset.SMALL)
+
+
+def test_generate_builds_the_requested_size(small_dataset):
+    assert small_dataset["partnerships"] == Partnership.objects.count() == 10
+    assert SupportSession.objects.count() == 10 * 15
+    assert dataset.exists(dataset.SMALL) and not dataset.exists()
+
+
+def test_every_bench_page_answers_within_the_query_budget(small_dataset):
+    rows = bench.measure_pages(repeat=1)
+    assert {row["status"] for row in rows} == {200}, [r for r in rows if r["status"] != 200]
+    over = {row["page"]: row["queries"] for row in rows if row["queries"] > 12}
+    assert not over
