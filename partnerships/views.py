@@ -35,9 +35,11 @@ def home(request):
     roles = user_roles(request.user)
     if Role.STAFF in roles:
         return redirect("staff_home")
-    if Role.ANIMATOR in roles or Role.LEADER in roles:
+    if Role.ANIMATOR in roles:
+        return redirect("support:partnership_list")  # logging support is their daily work
+    if Role.LEADER in roles:
         partnerships = list(selectors.partnerships_for_user(request.user).only("pk")[:2])
-        if Role.LEADER in roles and Role.ANIMATOR not in roles and len(partnerships) == 1:
+        if len(partnerships) == 1:
             return redirect("partnership_detail", pk=partnerships[0].pk)
         return redirect("partnership_list")
     return render(request, "partnerships/home.html", {"roles": roles})
