@@ -22,3 +22,6 @@ class PartnershipsConfig(AppConfig):
         from partnerships.middleware import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="partnerships_stamp_login")
+        from partnerships.otp import require_on_login
+
+        user_logged_in.connect(require_on_login, dispatch_uid="partnerships_otp_required")

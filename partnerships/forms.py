@@ -269,3 +269,17 @@ class ApplicationDecisionForm(PortalForm):
         if data.get("decision") == self.REJECT and not (data.get("note") or "").strip():
             self.add_error("note", _("Give the reason: the applicant receives it."))
         return data
+
+
+class OTPTokenForm(PortalForm):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("Six digits from your authenticator app."),
+    )
+
+    def clean_token(self):
+        return "".join(self.cleaned_data["token"].split())

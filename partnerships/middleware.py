@@ -43,3 +43,33 @@ def stamp_login(sender, request, user, **kwargs):
         now = time.time()
         request.session[LOGIN_AT] = now
         request.session[SEEN_AT] = now
+
+
+class SecondFactorMiddleware:
+    """Until a staff member with a second factor types their code, every page but the code
+    page, logging out and static files sends them to the code page."""
+
+    ALLOWED = ("otp_verify", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from partnerships.otp import REQUIRED
+
+        if (
+            request.user.is_authenticated
+            and request.session.get(REQUIRED)
+            and not request.user.is_verified()
+        ):
+            from django.shortcuts import redirect
+            from django.urls import resolve, reverse
+            from django.urls.exceptions import Resolver404
+
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED and not request.path_info.startswith(settings.STATIC_URL):
+                return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
+        return self.get_response(request)

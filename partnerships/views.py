@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerships import calendar, selectors, services
+from partnerships import calendar, otp, selectors, services
 from partnerships.enums import ApplicationStatus, Role
 from partnerships.forms import (
     ApplicationDecisionForm,
@@ -19,6 +19,7 @@ from partnerships.forms import (
     InstitutionForm,
     InvitationAcceptForm,
     InvitationForm,
+    OTPTokenForm,
     PartnerForm,
     PartnerLeaveForm,
     PartnershipFilterForm,
@@ -490,3 +491,60 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
     return response
+
+
+# --- second factor (staff) -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.session_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request) or "home")
+        form.add_error("token", _("This code is not valid. Type the current code from the app."))
+    return render(request, "partnerships/otp_verify.html", {"form": form}, status=form_status(form))
+
+
+def _safe_next(request):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    confirmed = otp.device_confirmed(request.user)
+    if confirmed is not None:
+        return render(request, "partnerships/otp_setup.html", {"confirmed": confirmed})
+    device = otp.device_for_setup(request.user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.device_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+            messages.success(request, _("Two-step verification is on."))
+            return redirect("otp_setup")
+        form.add_error("token", _("This code is not valid. Check the app and try again."))
+    return render(
+        request,
+        "partnerships/otp_setup.html",
+        {"form": form, "qr_svg": otp.qr_svg(device), "secret": otp.secret_b32(device)},
+        status=form_status(form),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def otp_remove(request):
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.session_verify(request=request, token=form.cleaned_data["token"]):
+            otp.device_remove(user=request.user)
+            messages.success(request, _("Two-step verification is off."))
+            return redirect("otp_setup")
+        form.add_error("token", _("This code is not valid. Type the current code from the app."))
+    return render(request, "partnerships/otp_remove.html", {"form": form}, status=form_status(form))
