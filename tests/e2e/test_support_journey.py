@@ -26,8 +26,8 @@ def test_animator_logs_diagnosis_meeting_and_remote_contact_and_sees_hours_left(
     next_meeting = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
 
     log_in(page, "animator@example.org", PASSWORD)
-    page.get_by_role("link", name="Kultura w Ustrzykach").first.click()
-    page.get_by_role("link", name="Otwórz przebieg wsparcia").click()
+    page.wait_for_url("**/wsparcie/")  # an animator starts on the support of their partnerships
+    page.get_by_role("link", name="Kultura w Ustrzykach").click()
 
     _log(
         page,
