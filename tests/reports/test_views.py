@@ -285,3 +285,14 @@ def test_funder_report_unknown_round(client, world):
     assert response.status_code == 200 and "report" not in response.context
     assert response.context["form"].errors
     assert client.get(reverse("reports:funder_report_pdf", args=[9])).status_code == 404
+
+
+def test_partnership_page_shows_consent_and_history_link_to_staff_only(client, world):
+    PersonFactory(partnership=world.partnership_a)
+    history = reverse("reports:partnership_history", args=[world.partnership_a.pk])
+    client.force_login(world.staff)
+    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]), **EN)
+    assert history in body.content.decode() and "consent given" in body.content.decode()
+    client.force_login(world.leader_a)
+    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert history not in body.content.decode()
