@@ -4,7 +4,13 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,7 +110,14 @@ def export(request, name, fmt):
     definition = exports.available_exports().get(name)
     if definition is None or fmt not in ExportFormat.values:
         raise Http404
-    form = _filter_form(request)
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # A file download cannot show a message beside it: refuse, saying what was wrong.
+        return HttpResponseBadRequest(
+            _("These filters were not understood: %(names)s. Nothing was exported.")
+            % {"names": ", ".join(form.ignored_labels())},
+            content_type="text/plain; charset=utf-8",
+        )
     filters = form.filters()
     stamp = timezone.localdate().isoformat()
     filename = f"{name}-{stamp}.{fmt}"

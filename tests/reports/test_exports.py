@@ -203,3 +203,12 @@ def test_xlsx_writer_types_read_back(tmp_path):
     assert [c.value for c in sheet[3]][:2] == ["=1+1", 1.5]
     assert sheet["A3"].data_type == "s"  # text, never a formula
     assert workbook.worksheets[1]["A2"].value == "drugi"
+
+
+def test_export_with_unknown_filter_is_refused_with_a_message(client, world):
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"}, **EN)
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "These filters were not understood: Round. Nothing was exported."
+    )
