@@ -34,6 +34,8 @@ class DashboardFilterForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["animator"].queryset = animators_for_filter()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
 
     def filters(self) -> Filters:
         """The filters that were understood (call after ``is_valid``)."""
@@ -75,7 +77,12 @@ class FunderReportForm(PortalForm):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
 
 
 class AnonymiseForm(PortalForm):

@@ -666,6 +666,17 @@ class HistoryEntry:
     model_label: str
     changes: list  # (field label, old, new)
 
+    @property
+    def reason(self) -> str:
+        from django.utils.translation import gettext
+
+        from reports.services import ANONYMISED_REASON
+
+        reason = self.record.history_change_reason or ""
+        if reason == ANONYMISED_REASON:
+            return gettext("personal data anonymised (GDPR)")
+        return reason
+
 
 def history_entries(rows) -> list[HistoryEntry]:
     """The historical records of one page of ``partnership_history`` with their field

@@ -9,6 +9,8 @@ from partnerships.models import Person
 from reports.models import Anonymisation
 
 ANONYMOUS_FIRST_NAME = "Osoba zanonimizowana"
+# Kept in the history row; the history page shows it in the reader's language.
+ANONYMISED_REASON = "gdpr-anonymisation"
 PERSONAL_FIELDS = ("first_name", "last_name", "position", "email", "phone")
 
 
@@ -43,6 +45,7 @@ def person_anonymise(*, person: Person, actor) -> Person:
     if locked.archived_at is None:
         locked.archived_at = timezone.now()
     locked._history_user = actor
+    locked._change_reason = ANONYMISED_REASON
     locked.full_clean()
     locked.save()
     Person.history.filter(id=locked.pk).update(**values)

@@ -296,3 +296,16 @@ def test_partnership_page_shows_consent_and_history_link_to_staff_only(client, w
     client.force_login(world.leader_a)
     body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
     assert history not in body.content.decode()
+
+
+def test_history_names_an_anonymisation(client, world):
+    from reports.services import person_anonymise
+
+    person = PersonFactory(partnership=world.partnership_a, first_name="Bożena")
+    person_anonymise(person=person, actor=world.staff)
+    client.force_login(world.staff)
+    response = client.get(
+        reverse("reports:partnership_history", args=[world.partnership_a.pk]), **EN
+    )
+    body = response.content.decode()
+    assert "personal data anonymised (GDPR)" in body and "Bożena" not in body
