@@ -680,15 +680,34 @@ class HistoryEntry:
 
 def history_entries(rows) -> list[HistoryEntry]:
     """The historical records of one page of ``partnership_history`` with their field
-    changes: one query per model on the page, plus one per entry for its previous row."""
+    changes. Two queries per kind of record on the page: its rows, and the earlier rows of
+    the same objects (to diff against), whatever the number of entries."""
     wanted: dict[int, list[int]] = {}
     for _date, history_id, index in rows:
         wanted.setdefault(index, []).append(history_id)
-    records = {}
+    records, previous = {}, {}
     for index, ids in wanted.items():
-        model = HISTORY_MODELS[index]
-        for record in model.history.filter(history_id__in=ids).select_related("history_user"):
+        history = HISTORY_MODELS[index].history
+        page = list(history.filter(history_id__in=ids).select_related("history_user"))
+        for record in page:
             records[(index, record.history_id)] = record
+        changed = [r for r in page if r.history_type == "~"]
+        if not changed:
+            continue
+        earlier = history.filter(
+            id__in={r.id for r in changed},
+            history_date__lte=max(r.history_date for r in changed),
+        ).order_by("id", "history_date", "history_id")
+        by_object: dict = {}
+        for row in earlier:
+            by_object.setdefault(row.id, []).append(row)
+        for record in changed:
+            chain = by_object.get(record.id, [])
+            position = next(
+                (i for i, row in enumerate(chain) if row.history_id == record.history_id), 0
+            )
+            if position > 0:
+                previous[(index, record.history_id)] = chain[position - 1]
     entries = []
     for _date, history_id, index in rows:
         record = records.get((index, history_id))
@@ -696,10 +715,9 @@ def history_entries(rows) -> list[HistoryEntry]:
             continue
         model = HISTORY_MODELS[index]
         changes = []
-        previous = record.prev_record if record.history_type == "~" else None
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
+        before = previous.get((index, history_id))
+        if before is not None:
+            for change in record.diff_against(before).changes:
                 field = model._meta.get_field(change.field)
                 changes.append((field.verbose_name, change.old, change.new))
         entries.append(HistoryEntry(record, model._meta.verbose_name, changes))

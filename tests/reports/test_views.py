@@ -309,3 +309,18 @@ def test_history_names_an_anonymisation(client, world):
     )
     body = response.content.decode()
     assert "personal data anonymised (GDPR)" in body and "Bożena" not in body
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_history_query_count_does_not_grow(client, world, django_assert_num_queries, n):
+    for i in range(n):
+        session = SupportSessionFactory(partnership=world.partnership_a, notes="przed")
+        session.notes = f"po {i}"
+        session.save()
+    client.force_login(world.staff)
+    url = reverse("reports:partnership_history", args=[world.partnership_a.pk])
+    with django_assert_num_queries(10):
+        response = client.get(url, **EN)
+    changed = [e for e in response.context["entries"] if e.changes]
+    assert len(changed) == n
+    assert {(str(label), old) for label, old, _new in changed[0].changes} == {("notes", "przed")}
