@@ -34,8 +34,8 @@ from partnerships.models import Partner, Partnership, User
 from partnerships.selectors import with_sector_coverage
 from reports import extensions
 from reports.enums import BehindReason, Participation
-from support.enums import SessionKind
-from support.models import PlannedMeeting, SupportSession
+from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
+from support.models import HourBudget, PlannedMeeting, SupportSession
 from support.selectors import with_support_summary
 
 # §2.1.4 and the reminders of DESIGN.md: a diagnosis within 14 days of the assignment.
@@ -198,61 +198,97 @@ def sector_coverage(filters: Filters) -> dict:
     return totals
 
 
-def hours_by_animator(filters: Filters) -> list[dict]:
-    """Per animator: partnerships, minutes used and budgeted (not withdrawn partnerships)."""
-    qs = with_support_summary(
-        filtered_partnerships(filters)
-        .exclude(status=PartnershipStatus.WITHDRAWN)
-        .filter(animator__isnull=False)
+def _supported(filters: Filters) -> QuerySet[Partnership]:
+    return filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
+
+
+def _active_sessions_of(partnerships: QuerySet) -> QuerySet[SupportSession]:
+    return SupportSession.objects.filter(
+        withdrawn_at__isnull=True, partnership__in=partnerships.values("pk")
+    ).order_by()
+
+
+def _budget_extra(partnerships: QuerySet) -> QuerySet:
+    """Budget rows that differ from the default, as minutes above (or below) it; partnerships
+    without a row have the default."""
+    return (
+        HourBudget.objects.filter(partnership__in=partnerships.values("pk"))
+        .order_by()
+        .annotate(extra=F("minutes") - DEFAULT_BUDGET_MINUTES)
     )
+
+
+def hours_by_animator(filters: Filters) -> list[dict]:
+    """Per animator: partnerships (not withdrawn), minutes used and budgeted. Three grouped
+    queries over the tables themselves, which is much faster than summing per-partnership
+    subqueries at 2,000 partnerships."""
+    partnerships = _supported(filters).filter(animator__isnull=False)
     rows = (
-        qs.order_by()
+        partnerships.order_by()
         .values("animator_id", "animator__first_name", "animator__last_name", "animator__email")
-        .annotate(
-            partnerships=Count("pk"),
-            used=Sum("used_minutes"),
-            budget=Sum("budget_minutes"),
-        )
+        .annotate(partnerships=Count("pk"))
         .order_by("animator__last_name", "animator__first_name", "animator_id")
+    )
+    used = dict(
+        _active_sessions_of(partnerships)
+        .values_list("partnership__animator_id")
+        .annotate(total=Sum("duration_minutes"))
+    )
+    extra = dict(
+        _budget_extra(partnerships)
+        .values_list("partnership__animator_id")
+        .annotate(total=Sum("extra"))
     )
     result = []
     for row in rows:
         name = f"{row['animator__first_name']} {row['animator__last_name']}".strip()
+        animator_id = row["animator_id"]
         result.append(
             {
-                "animator_id": row["animator_id"],
+                "animator_id": animator_id,
                 "name": name or row["animator__email"],
                 "partnerships": row["partnerships"],
-                "used": row["used"] or 0,
-                "budget": row["budget"] or 0,
+                "used": used.get(animator_id) or 0,
+                "budget": row["partnerships"] * DEFAULT_BUDGET_MINUTES
+                + (extra.get(animator_id) or 0),
             }
         )
     return result
 
 
 def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
-    """The partnerships that used the largest share of their budget."""
-    qs = with_support_summary(
-        filtered_partnerships(filters)
-        .exclude(status=PartnershipStatus.WITHDRAWN)
-        .select_related("animator")
+    """The partnerships that used the most hours (those that used any), with their budget:
+    the top ids from one grouped query over the sessions, then those few rows."""
+    top = list(
+        _active_sessions_of(_supported(filters))
+        .values_list("partnership_id")
+        .annotate(total=Sum("duration_minutes"))
+        .order_by("-total", "partnership_id")
+        .values_list("partnership_id", flat=True)[:limit]
     )
-    return list(qs.order_by("-used_minutes", "name", "pk")[:limit])
+    rows = with_support_summary(Partnership.objects.filter(pk__in=top).select_related("animator"))
+    return sorted(rows, key=lambda p: (-p.used_minutes, p.name, p.pk))
 
 
 def hours_totals(filters: Filters) -> dict:
-    qs = with_support_summary(
-        filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
+    """Minutes used and budgeted, and how many partnerships reached each step."""
+    partnerships = _supported(filters)
+    sessions = _active_sessions_of(partnerships)
+    count = partnerships.count()
+    steps = dict(
+        sessions.filter(kind__in=SINGLE_KINDS)
+        .values_list("kind")
+        .annotate(n=Count("partnership", distinct=True))
     )
-    totals = qs.aggregate(
-        used=Coalesce(Sum("used_minutes"), 0),
-        budget=Coalesce(Sum("budget_minutes"), 0),
-        partnerships=Count("pk"),
-        diagnosed=Count("pk", filter=Q(has_diagnosis=True)),
-        meeting_1=Count("pk", filter=Q(has_meeting_1=True)),
-        meeting_2=Count("pk", filter=Q(has_meeting_2=True)),
-    )
-    return totals
+    extra = _budget_extra(partnerships).aggregate(total=Sum("extra"))["total"] or 0
+    return {
+        "partnerships": count,
+        "used": sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0,
+        "budget": count * DEFAULT_BUDGET_MINUTES + extra,
+        "diagnosed": steps.get(SessionKind.DIAGNOSIS, 0),
+        "meeting_1": steps.get(SessionKind.MEETING_1, 0),
+        "meeting_2": steps.get(SessionKind.MEETING_2, 0),
+    }
 
 
 def events_with_registrations(filters: Filters) -> QuerySet[Event]:
