@@ -28,8 +28,8 @@ def anonymous_values(pk: int) -> dict:
 
 @transaction.atomic
 def person_anonymise(*, person: Person, actor) -> Person:
-    """Replace the person's name and contacts, archive them if they were not, scrub the same
-    fields in every history row of them, and record the anonymisation.
+    """Replace the person's name and contacts, unlink their account, archive them if they were
+    not, scrub the same fields in every history row of them, and record the anonymisation.
 
     Side effects: one new history row (by ``actor``) with the anonymous values; earlier history
     rows of the person are rewritten. Their registrations, attendance and the partnership's
@@ -42,12 +42,14 @@ def person_anonymise(*, person: Person, actor) -> Person:
     values = anonymous_values(locked.pk)
     for name, value in values.items():
         setattr(locked, name, value)
+    # The link to an account would name the person again; the account itself is not changed.
+    locked.user = None
     if locked.archived_at is None:
         locked.archived_at = timezone.now()
     locked._history_user = actor
     locked._change_reason = ANONYMISED_REASON
     locked.full_clean()
     locked.save()
-    Person.history.filter(id=locked.pk).update(**values)
+    Person.history.filter(id=locked.pk).update(**values, user=None)
     Anonymisation.objects.create(person=locked, done_by=actor)
     return locked

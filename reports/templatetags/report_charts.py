@@ -21,10 +21,3 @@ def hours(minutes) -> str:
     minutes = int(minutes or 0)
     whole, rest = divmod(minutes, 60)
     return f"{whole}" if not rest else f"{minutes / 60:.1f}"
-
-
-@register.filter
-def max_of(rows, key) -> int:
-    return max(
-        (row[key] if isinstance(row, dict) else getattr(row, key) for row in rows), default=0
-    )

@@ -24,6 +24,15 @@ def test_person_anonymise_replaces_personal_fields_and_keeps_the_rest(world):
     assert after == before
 
 
+def test_person_anonymise_unlinks_the_account_everywhere(world):
+    person = PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+    person_anonymise(person=person, actor=world.staff)
+    person.refresh_from_db()
+    world.leader_a.refresh_from_db()
+    assert person.user is None and world.leader_a.is_active
+    assert set(Person.history.filter(id=person.pk).values_list("user_id", flat=True)) == {None}
+
+
 def test_person_anonymise_keeps_an_earlier_archive_date(world):
     person = PersonFactory(partnership=world.partnership_a)
     person.archived_at = person.created_at
