@@ -130,6 +130,17 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "events:partnership_registration_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # reports/
+    "reports:dashboard": (lambda w, o: {}, STAFF_ONLY),
+    "reports:participation": (lambda w, o: {}, STAFF_ONLY),
+    "reports:export": (lambda w, o: {"name": "sessions", "fmt": "csv"}, STAFF_ONLY),
+    "reports:funder_report": (lambda w, o: {}, STAFF_ONLY),
+    "reports:funder_report_pdf": (lambda w, o: {"round_number": 1}, STAFF_ONLY),
+    "reports:funder_report_xlsx": (lambda w, o: {"round_number": 1}, STAFF_ONLY),
+    "reports:person_list": (lambda w, o: {}, STAFF_ONLY),
+    "reports:person_data": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
+    "reports:person_anonymise": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
+    "reports:partnership_history": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
 }
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.

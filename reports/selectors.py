@@ -1,0 +1,760 @@
+"""Reads for the staff overview: the dashboard's figures, the list of partnerships that are
+behind and why, the participation matrix, the rows of the exports and a partnership's history.
+
+Everything is aggregated in the database, so the number of queries does not grow with the
+data. The figures of the clips app and the development plan are added later through
+``reports.extensions`` (see there), without this module importing them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
+from events.models import Event, Participant, Registration
+from partnerships.enums import PartnershipStatus, Round
+from partnerships.models import Partner, Partnership, User
+from partnerships.selectors import with_sector_coverage
+from reports import extensions
+from reports.enums import BehindReason, Participation
+from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
+from support.models import HourBudget, PlannedMeeting, SupportSession
+from support.selectors import with_support_summary
+
+# §2.1.4 and the reminders of DESIGN.md: a diagnosis within 14 days of the assignment.
+DIAGNOSIS_DAYS = 14
+NO_CONTACT_DAYS = 30
+# Statuses in which a partnership is expected to move on.
+WORKING_STATUSES = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters; ``None`` or ``""`` means all."""
+
+    round: int | None = None
+    voivodeship: str = ""
+    animator_id: int | None = None
+
+    def apply(self, qs: QuerySet[Partnership], prefix: str = "") -> QuerySet:
+        """Filter partnerships, or rows reaching a partnership through ``prefix``
+        (``"partnership__"``)."""
+        lookups = {}
+        if self.round:
+            lookups[f"{prefix}round"] = self.round
+        if self.voivodeship:
+            lookups[f"{prefix}lead_library__voivodeship"] = self.voivodeship
+        if self.animator_id:
+            lookups[f"{prefix}animator_id"] = self.animator_id
+        return qs.filter(**lookups)
+
+
+def filtered_partnerships(filters: Filters) -> QuerySet[Partnership]:
+    return filters.apply(Partnership.objects.all())
+
+
+# --- who is behind --------------------------------------------------------------------------
+
+
+def with_behind_flags(qs: QuerySet[Partnership], today=None) -> QuerySet[Partnership]:
+    """Annotate ``last_contact_on`` and one boolean per ``BehindReason`` (``behind_<code>``),
+    plus ``is_behind``. A partnership is only behind while qualified or in support."""
+    today = today or timezone.localdate()
+    active = SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
+    last_contact = active.order_by().values("partnership").annotate(m=Max("held_on")).values("m")
+    overdue_meeting = PlannedMeeting.objects.filter(
+        partnership=OuterRef("pk"),
+        cancelled_at__isnull=True,
+        held_session__isnull=True,
+        planned_on__lt=today,
+    )
+    working = Q(status__in=WORKING_STATUSES)
+    no_contact_since = today - datetime.timedelta(days=NO_CONTACT_DAYS)
+    conditions = {
+        BehindReason.NO_ANIMATOR: working & Q(animator__isnull=True),
+        BehindReason.NO_DIAGNOSIS: working
+        & Q(animator__isnull=False)
+        & Q(animator_assigned_on__lte=today - datetime.timedelta(days=DIAGNOSIS_DAYS))
+        & ~Exists(active.filter(kind=SessionKind.DIAGNOSIS)),
+        BehindReason.NO_CONTACT: working
+        & Q(animator__isnull=False)
+        & (
+            Q(last_contact_on__lt=no_contact_since)
+            | Q(last_contact_on__isnull=True, animator_assigned_on__lt=no_contact_since)
+        ),
+        BehindReason.MEETING_2_MISSING: working
+        & Exists(overdue_meeting)
+        & ~Exists(active.filter(kind=SessionKind.MEETING_2)),
+    }
+    for code, expression in extensions.behind_conditions(today).items():
+        conditions[code] = working & expression
+    qs = qs.annotate(last_contact_on=Subquery(last_contact))
+    flags = {
+        f"behind_{code}": Case(When(condition, then=Value(True)), default=Value(False))
+        for code, condition in conditions.items()
+    }
+    qs = qs.annotate(**flags)
+    any_flag = Q()
+    for name in flags:
+        any_flag |= Q(**{name: True})
+    return qs.annotate(is_behind=Case(When(any_flag, then=Value(True)), default=Value(False)))
+
+
+def behind_reasons(partnership) -> list[str]:
+    """The labels of the reasons, read from the annotations (no query)."""
+    return [
+        label
+        for code, label in extensions.behind_reason_choices()
+        if getattr(partnership, f"behind_{code}", False)
+    ]
+
+
+BEHIND_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "contact": (F("last_contact_on").asc(nulls_first=True), "name", "pk"),
+    "-contact": (F("last_contact_on").desc(nulls_last=True), "name", "pk"),
+    "animator": ("animator__last_name", "animator__first_name", "name", "pk"),
+    "-animator": ("-animator__last_name", "-animator__first_name", "name", "pk"),
+    "assigned": (F("animator_assigned_on").asc(nulls_first=True), "name", "pk"),
+    "-assigned": (F("animator_assigned_on").desc(nulls_last=True), "name", "pk"),
+}
+DEFAULT_BEHIND_SORT = "contact"
+
+
+def behind_list(filters: Filters, *, reason: str = "", sort: str = "") -> QuerySet[Partnership]:
+    """Partnerships behind, with the reasons as annotations; ``reason`` narrows to one."""
+    qs = with_behind_flags(
+        filtered_partnerships(filters).select_related("lead_library", "animator", "leader")
+    ).filter(is_behind=True)
+    if reason:
+        qs = qs.filter(**{f"behind_{reason}": True})
+    return qs.order_by(*BEHIND_SORTS.get(sort, BEHIND_SORTS[DEFAULT_BEHIND_SORT]))
+
+
+def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
+    """``(code, label, count)`` for every reason, in one query."""
+    qs = with_behind_flags(filtered_partnerships(filters))
+    codes = [code for code, _label in extensions.behind_reason_choices()]
+    totals = qs.aggregate(
+        **{code: Count("pk", filter=Q(**{f"behind_{code}": True})) for code in codes}
+    )
+    return [(code, label, totals[code]) for code, label in extensions.behind_reason_choices()]
+
+
+# --- the programme in figures ---------------------------------------------------------------
+
+
+def status_by_round(filters: Filters) -> dict:
+    """Rows per status with a count per round, and the totals, in one query."""
+    rows = (
+        filtered_partnerships(filters)
+        .order_by()
+        .values_list("round", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(r, s): n for r, s, n in rows}
+    rounds = list(Round.choices)
+    table = []
+    for value, label in PartnershipStatus.choices:
+        per_round = [counts.get((r, value), 0) for r, _ in rounds]
+        table.append(
+            {"status": value, "label": label, "counts": per_round, "total": sum(per_round)}
+        )
+    totals = [sum(row["counts"][i] for row in table) for i in range(len(rounds))]
+    return {"rounds": rounds, "rows": table, "totals": totals, "total": sum(totals)}
+
+
+def sector_coverage(filters: Filters) -> dict:
+    """How many partnerships (not withdrawn) have an active partner of each sector, in one
+    query."""
+    qs = with_sector_coverage(
+        filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
+    )
+    totals = qs.aggregate(
+        total=Count("pk"),
+        public=Count("pk", filter=Q(has_public=True)),
+        social=Count("pk", filter=Q(has_social=True)),
+        business=Count("pk", filter=Q(has_business=True)),
+        full=Count("pk", filter=Q(has_public=True, has_social=True, has_business=True)),
+    )
+    return totals
+
+
+def _supported(filters: Filters) -> QuerySet[Partnership]:
+    return filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
+
+
+def _active_sessions_of(partnerships: QuerySet) -> QuerySet[SupportSession]:
+    return SupportSession.objects.filter(
+        withdrawn_at__isnull=True, partnership__in=partnerships.values("pk")
+    ).order_by()
+
+
+def _budget_extra(partnerships: QuerySet) -> QuerySet:
+    """Budget rows that differ from the default, as minutes above (or below) it; partnerships
+    without a row have the default."""
+    return (
+        HourBudget.objects.filter(partnership__in=partnerships.values("pk"))
+        .order_by()
+        .annotate(extra=F("minutes") - DEFAULT_BUDGET_MINUTES)
+    )
+
+
+def hours_by_animator(filters: Filters) -> list[dict]:
+    """Per animator: partnerships (not withdrawn), minutes used and budgeted. Three grouped
+    queries over the tables themselves, which is much faster than summing per-partnership
+    subqueries at 2,000 partnerships."""
+    partnerships = _supported(filters).filter(animator__isnull=False)
+    rows = (
+        partnerships.order_by()
+        .values("animator_id", "animator__first_name", "animator__last_name", "animator__email")
+        .annotate(partnerships=Count("pk"))
+        .order_by("animator__last_name", "animator__first_name", "animator_id")
+    )
+    used = dict(
+        _active_sessions_of(partnerships)
+        .values_list("partnership__animator_id")
+        .annotate(total=Sum("duration_minutes"))
+    )
+    extra = dict(
+        _budget_extra(partnerships)
+        .values_list("partnership__animator_id")
+        .annotate(total=Sum("extra"))
+    )
+    result = []
+    for row in rows:
+        name = f"{row['animator__first_name']} {row['animator__last_name']}".strip()
+        animator_id = row["animator_id"]
+        result.append(
+            {
+                "animator_id": animator_id,
+                "name": name or row["animator__email"],
+                "partnerships": row["partnerships"],
+                "used": used.get(animator_id) or 0,
+                "budget": row["partnerships"] * DEFAULT_BUDGET_MINUTES
+                + (extra.get(animator_id) or 0),
+            }
+        )
+    return result
+
+
+def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
+    """The partnerships that used the most hours (those that used any), with their budget:
+    the top ids from one grouped query over the sessions, then those few rows."""
+    top = list(
+        _active_sessions_of(_supported(filters))
+        .values_list("partnership_id")
+        .annotate(total=Sum("duration_minutes"))
+        .order_by("-total", "partnership_id")
+        .values_list("partnership_id", flat=True)[:limit]
+    )
+    rows = with_support_summary(Partnership.objects.filter(pk__in=top).select_related("animator"))
+    return sorted(rows, key=lambda p: (-p.used_minutes, p.name, p.pk))
+
+
+def hours_totals(filters: Filters) -> dict:
+    """Minutes used and budgeted, and how many partnerships reached each step."""
+    partnerships = _supported(filters)
+    sessions = _active_sessions_of(partnerships)
+    count = partnerships.count()
+    steps = dict(
+        sessions.filter(kind__in=SINGLE_KINDS)
+        .values_list("kind")
+        .annotate(n=Count("partnership", distinct=True))
+    )
+    extra = _budget_extra(partnerships).aggregate(total=Sum("extra"))["total"] or 0
+    return {
+        "partnerships": count,
+        "used": sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0,
+        "budget": count * DEFAULT_BUDGET_MINUTES + extra,
+        "diagnosed": steps.get(SessionKind.DIAGNOSIS, 0),
+        "meeting_1": steps.get(SessionKind.MEETING_1, 0),
+        "meeting_2": steps.get(SessionKind.MEETING_2, 0),
+    }
+
+
+def events_with_registrations(filters: Filters) -> QuerySet[Event]:
+    """Every event with its seats and, among the filtered partnerships, registrations, people
+    holding seats and people who attended."""
+    partnerships = filtered_partnerships(filters).values("pk")
+    regs = Q(registrations__partnership__in=partnerships)
+    seat_regs = regs & Q(registrations__status__in=SEAT_HOLDING_STATUSES)
+    attended = Participant.objects.filter(
+        event=OuterRef("pk"),
+        registration__partnership__in=partnerships,
+        registration__status=RegistrationStatus.REGISTERED,
+        removed_at__isnull=True,
+        attended=True,
+    )
+    attended_count = attended.order_by().values("event").annotate(n=Count("pk")).values("n")[:1]
+    all_seats = Registration.objects.filter(event=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+    all_seats_sum = all_seats.order_by().values("event").annotate(n=Sum("seats")).values("n")
+    return Event.objects.annotate(
+        registrations_count=Count("registrations", filter=seat_regs, distinct=True),
+        waiting_count=Count(
+            "registrations",
+            filter=regs & Q(registrations__status=RegistrationStatus.WAITING),
+            distinct=True,
+        ),
+        people_count=Coalesce(Sum("registrations__seats", filter=seat_regs), 0),
+        seats_taken=Coalesce(Subquery(all_seats_sum, output_field=IntegerField()), 0),
+        attended_count=Coalesce(Subquery(attended_count, output_field=IntegerField()), 0),
+    ).order_by("starts_on", "pk")
+
+
+# --- participation matrix -------------------------------------------------------------------
+
+
+def _event_people(kind: str) -> QuerySet[Participant]:
+    return Participant.objects.filter(
+        registration__partnership=OuterRef("pk"),
+        event__kind=kind,
+        removed_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
+    )
+
+
+def _event_participation(kind: str):
+    """``attended`` when a person of the partnership attended an event of ``kind``,
+    ``registered`` when it holds seats, else ``none``."""
+    base = _event_people(kind)
+    return Case(
+        When(Exists(base.filter(attended=True)), then=Value(Participation.ATTENDED.value)),
+        When(Exists(base), then=Value(Participation.REGISTERED.value)),
+        default=Value(Participation.NONE.value),
+        output_field=CharField(),
+    )
+
+
+def with_participation(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Annotate the support step (``step``), ``visit`` and ``seminar`` participation."""
+    return with_support_summary(qs).annotate(
+        visit=_event_participation(EventKind.STUDY_VISIT),
+        seminar=_event_participation(EventKind.SEMINAR),
+    )
+
+
+def participation_list(filters: Filters) -> QuerySet[Partnership]:
+    return with_participation(
+        filtered_partnerships(filters)
+        .exclude(status=PartnershipStatus.WITHDRAWN)
+        .select_related("lead_library", "animator")
+    ).order_by("name", "pk")
+
+
+def participation_totals(filters: Filters) -> dict:
+    qs = with_support_summary(
+        filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
+    ).annotate(
+        visit_attended=Exists(_event_people(EventKind.STUDY_VISIT).filter(attended=True)),
+        seminar_attended=Exists(_event_people(EventKind.SEMINAR).filter(attended=True)),
+    )
+    both = Q(has_meeting_1=True, has_meeting_2=True)
+    return qs.aggregate(
+        total=Count("pk"),
+        both_meetings=Count("pk", filter=both),
+        visit=Count("pk", filter=Q(visit_attended=True)),
+        seminar=Count("pk", filter=Q(seminar_attended=True)),
+        all_forms=Count("pk", filter=both & Q(visit_attended=True, seminar_attended=True)),
+    )
+
+
+def dashboard(filters: Filters) -> dict:
+    """Every figure of the dashboard, in a fixed number of queries."""
+    return {
+        "behind_counts": behind_counts(filters),
+        "status_by_round": status_by_round(filters),
+        "coverage": sector_coverage(filters),
+        "hours_totals": hours_totals(filters),
+        "hours_by_animator": hours_by_animator(filters),
+        "hours_by_partnership": hours_by_partnership(filters),
+        "events": list(events_with_registrations(filters)),
+        "participation": participation_totals(filters),
+        "panels": extensions.dashboard_panels(filters),
+    }
+
+
+def animators_for_filter() -> QuerySet[User]:
+    from partnerships.enums import Role
+    from partnerships.selectors import users_with_role
+
+    return users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
+
+
+# --- rows of the exports --------------------------------------------------------------------
+
+
+def partner_export_rows(filters: Filters) -> QuerySet[Partner]:
+    """One row per partner (former partners too), with its partnership and the partnership's
+    sector coverage."""
+
+    def covers(sector):
+        return Exists(
+            Partner.objects.filter(
+                partnership=OuterRef("partnership"),
+                left_on__isnull=True,
+                institution__sector=sector,
+            )
+        )
+
+    return (
+        filters.apply(Partner.objects.all(), prefix="partnership__")
+        .annotate(has_public=covers("public"), has_social=covers("social"))
+        .annotate(has_business=covers("business"))
+        .select_related(
+            "partnership__lead_library",
+            "partnership__animator",
+            "partnership__leader",
+            "institution",
+        )
+        .order_by("partnership__name", "partnership_id", "joined_on", "pk")
+    )
+
+
+def session_export_rows(filters: Filters) -> QuerySet[SupportSession]:
+    """Every support session, withdrawn ones too (marked), as tuples for streaming."""
+    return (
+        filters.apply(SupportSession.objects.all(), prefix="partnership__")
+        .order_by("partnership__name", "partnership_id", "held_on", "pk")
+        .values_list(
+            "pk",
+            "partnership_id",
+            "partnership__name",
+            "partnership__round",
+            "partnership__lead_library__voivodeship",
+            "animator__first_name",
+            "animator__last_name",
+            "animator__email",
+            "kind",
+            "channel",
+            "held_on",
+            "duration_minutes",
+            "withdrawn_at",
+            "withdrawn_reason",
+            "notes",
+        )
+    )
+
+
+def participant_export_rows(filters: Filters) -> QuerySet[Participant]:
+    """One row per person on a registration (taken-off people are left out), with the
+    registration's status and the attendance."""
+    return (
+        filters.apply(Participant.objects.all(), prefix="registration__partnership__")
+        .filter(removed_at__isnull=True)
+        .order_by("event__starts_on", "event_id", "registration__partnership__name", "pk")
+        .values_list(
+            "event_id",
+            "event__title",
+            "event__kind",
+            "event__starts_on",
+            "registration__partnership_id",
+            "registration__partnership__name",
+            "registration__status",
+            "registration__created_at",
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+            "person__institution__name",
+            "person__institution__kind",
+            "attended",
+            "materials_received",
+        )
+    )
+
+
+# --- personal data (GDPR) -------------------------------------------------------------------
+
+
+def person_list(*, search: str = "") -> QuerySet:
+    """Every person (archived too), with whether they were anonymised; staff only."""
+    from partnerships.models import Person
+    from reports.models import Anonymisation
+
+    qs = Person.objects.select_related("partnership", "institution").annotate(
+        anonymised_at=Subquery(
+            Anonymisation.objects.filter(person=OuterRef("pk")).values("done_at")[:1]
+        )
+    )
+    if search:
+        qs = qs.filter(
+            Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(partnership__name__icontains=search)
+        )
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def person_get(pk):
+    from django.http import Http404
+
+    from partnerships.models import Person
+
+    try:
+        return person_list().get(pk=pk)
+    except (Person.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _row(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+PERSON_FIELDS = [
+    "id",
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "partnership_id",
+    "institution_id",
+    "user_id",
+    "consent_given_at",
+    "archived_at",
+    "created_at",
+]
+USER_FIELDS = [
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "is_active",
+    "date_joined",
+    "last_login",
+]
+
+
+def person_data(person) -> dict:
+    """Everything the portal holds about one person: the record and its history, the events
+    they were registered for and their attendance; when they have an account, the account, the
+    support sessions they logged and the changes they made. Plain values, ready for JSON."""
+    from partnerships.models import Person
+
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "person": {
+            **_row(person, PERSON_FIELDS),
+            "partnership": person.partnership.name,
+            "institution": person.institution.name,
+        },
+        "person_history": [
+            {
+                **_row(h, PERSON_FIELDS),
+                "history_date": _plain(h.history_date),
+                "history_type": h.history_type,
+                "history_user_id": h.history_user_id,
+            }
+            for h in Person.history.filter(id=person.pk).order_by("history_date", "history_id")
+        ],
+        "event_participation": [
+            {
+                "event_id": p.event_id,
+                "event": p.event.title,
+                "kind": p.event.kind,
+                "starts_on": _plain(p.event.starts_on),
+                "partnership": p.registration.partnership.name,
+                "registration_status": p.registration.status,
+                "added_at": _plain(p.added_at),
+                "removed_at": _plain(p.removed_at),
+                "attended": p.attended,
+                "materials_received": p.materials_received,
+            }
+            for p in Participant.objects.filter(person=person)
+            .select_related("event", "registration__partnership")
+            .order_by("event__starts_on", "pk")
+        ],
+        "account": None,
+    }
+    if person.user_id:
+        user = User.objects.get(pk=person.user_id)
+        data["account"] = {
+            **_row(user, USER_FIELDS),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+            "support_sessions_logged": [
+                {
+                    "id": s.pk,
+                    "partnership": s.partnership.name,
+                    "kind": s.kind,
+                    "channel": s.channel,
+                    "held_on": _plain(s.held_on),
+                    "duration_minutes": s.duration_minutes,
+                    "notes": s.notes,
+                    "withdrawn_at": _plain(s.withdrawn_at),
+                }
+                for s in SupportSession.objects.filter(animator=user)
+                .select_related("partnership")
+                .order_by("held_on", "pk")
+            ],
+            "changes_made": [
+                {"record": label, "id": h.id, "date": _plain(h.history_date), "type": t}
+                for label, h, t in _changes_by_user(user)
+            ],
+        }
+    return data
+
+
+def _changes_by_user(user):
+    """Every history row whose actor is ``user``, across the business records."""
+    rows = []
+    for model in HISTORY_MODELS:
+        label = str(model._meta.verbose_name)
+        for h in model.history.filter(history_user=user).order_by("history_date"):
+            rows.append((label, h, h.history_type))
+    rows.sort(key=lambda row: row[1].history_date)
+    return rows
+
+
+# --- history of a partnership ---------------------------------------------------------------
+
+
+def _history_models():
+    from events.models import Registration
+    from partnerships.models import Person
+    from support.models import (
+        DiagnosisRecord,
+        HourBudget,
+        MaterialsDispatch,
+        Meeting1Record,
+        Meeting2Record,
+        PartnerReport,
+    )
+
+    return [
+        Partnership,
+        Partner,
+        Person,
+        HourBudget,
+        SupportSession,
+        DiagnosisRecord,
+        Meeting1Record,
+        Meeting2Record,
+        PlannedMeeting,
+        PartnerReport,
+        MaterialsDispatch,
+        Registration,
+        Participant,
+    ]
+
+
+HISTORY_MODELS = _history_models()
+
+
+def _history_of(model, partnership_id: int) -> QuerySet:
+    """The historical rows of ``model`` that belong to the partnership. Historical tables keep
+    plain ids, so records reached through a session or a registration are matched by id."""
+    history = model.history.all()
+    name = model.__name__
+    if name == "Partnership":
+        return history.filter(id=partnership_id)
+    if name in {"DiagnosisRecord", "Meeting1Record", "Meeting2Record"}:
+        sessions = SupportSession.objects.filter(partnership_id=partnership_id).values("pk")
+        return history.filter(session_id__in=sessions)
+    if name == "Participant":
+        registrations = Registration.objects.filter(partnership_id=partnership_id).values("pk")
+        return history.filter(registration_id__in=registrations)
+    return history.filter(partnership_id=partnership_id)
+
+
+def partnership_history(partnership_id: int) -> QuerySet:
+    """Every change across the partnership's records, newest first, as
+    ``(history_date, history_id, model_index)`` rows of one UNION query, so a page of it can
+    be taken in the database."""
+    queries = [
+        _history_of(model, partnership_id)
+        .order_by()
+        .annotate(model_index=Value(index, output_field=IntegerField()))
+        .values_list("history_date", "history_id", "model_index")
+        for index, model in enumerate(HISTORY_MODELS)
+    ]
+    return queries[0].union(*queries[1:], all=True).order_by("-history_date", "-history_id")
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    model_label: str
+    changes: list  # (field label, old, new)
+
+    @property
+    def reason(self) -> str:
+        from django.utils.translation import gettext
+
+        from reports.services import ANONYMISED_REASON
+
+        reason = self.record.history_change_reason or ""
+        if reason == ANONYMISED_REASON:
+            return gettext("personal data anonymised (GDPR)")
+        return reason
+
+
+def history_entries(rows) -> list[HistoryEntry]:
+    """The historical records of one page of ``partnership_history`` with their field
+    changes. Two queries per kind of record on the page: its rows, and the earlier rows of
+    the same objects (to diff against), whatever the number of entries."""
+    wanted: dict[int, list[int]] = {}
+    for _date, history_id, index in rows:
+        wanted.setdefault(index, []).append(history_id)
+    records, previous = {}, {}
+    for index, ids in wanted.items():
+        history = HISTORY_MODELS[index].history
+        page = list(history.filter(history_id__in=ids).select_related("history_user"))
+        for record in page:
+            records[(index, record.history_id)] = record
+        changed = [r for r in page if r.history_type == "~"]
+        if not changed:
+            continue
+        earlier = history.filter(
+            id__in={r.id for r in changed},
+            history_date__lte=max(r.history_date for r in changed),
+        ).order_by("id", "history_date", "history_id")
+        by_object: dict = {}
+        for row in earlier:
+            by_object.setdefault(row.id, []).append(row)
+        for record in changed:
+            chain = by_object.get(record.id, [])
+            position = next(
+                (i for i, row in enumerate(chain) if row.history_id == record.history_id), 0
+            )
+            if position > 0:
+                previous[(index, record.history_id)] = chain[position - 1]
+    entries = []
+    for _date, history_id, index in rows:
+        record = records.get((index, history_id))
+        if record is None:
+            continue
+        model = HISTORY_MODELS[index]
+        changes = []
+        before = previous.get((index, history_id))
+        if before is not None:
+            for change in record.diff_against(before).changes:
+                field = model._meta.get_field(change.field)
+                changes.append((field.verbose_name, change.old, change.new))
+        entries.append(HistoryEntry(record, model._meta.verbose_name, changes))
+    return entries

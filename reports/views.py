@@ -1,0 +1,236 @@
+"""Staff pages of the reports app. Every view is staff only (403 for others)."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partnerships.enums import Round
+from partnerships.pdf import render_pdf
+from partnerships.roles import staff_required
+from partnerships.selectors import partnership_get_for_user
+from partnerships.web import paginate, querystring_without_page
+from reports import exports, funder, selectors, services
+from reports.enums import ExportFormat
+from reports.forms import (
+    AnonymiseForm,
+    BehindTableForm,
+    DashboardFilterForm,
+    FunderReportForm,
+    PersonSearchForm,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form(request) -> DashboardFilterForm:
+    """The filter form, bound when any filter is in the address; unknown values are reported
+    once as a message and ignored."""
+    keys = {"round", "voivodeship", "animator"}
+    form = DashboardFilterForm(request.GET if keys & set(request.GET) else None)
+    if form.is_bound and not form.is_valid():
+        messages.warning(
+            request,
+            _("These filters were not understood and were ignored: %(names)s.")
+            % {"names": ", ".join(form.ignored_labels())},
+        )
+    return form
+
+
+def _filter_querystring(form) -> str:
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    filters = form.filters()
+    if filters.round:
+        params["round"] = filters.round
+    if filters.voivodeship:
+        params["voivodeship"] = filters.voivodeship
+    if filters.animator_id:
+        params["animator"] = filters.animator_id
+    return params.urlencode()
+
+
+@staff_required
+def dashboard(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    table = BehindTableForm(request.GET)
+    reason, sort = table.value("reason"), table.value("sort")
+    page = paginate(request, selectors.behind_list(filters, reason=reason, sort=sort))
+    for partnership in page:
+        partnership.reasons = selectors.behind_reasons(partnership)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "filter_querystring": _filter_querystring(form),
+        "reason": reason,
+        "sort": sort or selectors.DEFAULT_BEHIND_SORT,
+        "reason_choices": table.fields["reason"].choices,
+        "exports": exports.available_exports(),
+        "today": timezone.localdate(),
+        **selectors.dashboard(filters),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def participation(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    page = paginate(request, selectors.participation_list(filters))
+    return render(
+        request,
+        "reports/participation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "filter_querystring": _filter_querystring(form),
+            "totals": selectors.participation_totals(filters),
+        },
+    )
+
+
+@staff_required
+def export(request, name, fmt):
+    """A streamed CSV or XLSX of one export, narrowed by the dashboard's filters."""
+    definition = exports.available_exports().get(name)
+    if definition is None or fmt not in ExportFormat.values:
+        raise Http404
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # A file download cannot show a message beside it: refuse, saying what was wrong.
+        return HttpResponseBadRequest(
+            _("These filters were not understood: %(names)s. Nothing was exported.")
+            % {"names": ", ".join(form.ignored_labels())},
+            content_type="text/plain; charset=utf-8",
+        )
+    filters = form.filters()
+    stamp = timezone.localdate().isoformat()
+    filename = f"{name}-{stamp}.{fmt}"
+    header = definition.header()
+    rows = definition.rows(filters)
+    if fmt == ExportFormat.CSV:
+        response = StreamingHttpResponse(
+            exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    handle = exports.write_xlsx([(definition.label, header, rows)])
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@staff_required
+def funder_report(request):
+    form = FunderReportForm(request.GET or None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        context["report"] = funder.report(form.cleaned_data["round"])
+    return render(request, "reports/funder_report.html", context)
+
+
+def _funder_round(round_number) -> int:
+    if round_number not in Round.values:
+        raise Http404
+    return round_number
+
+
+@staff_required
+def funder_report_pdf(request, round_number):
+    report = funder.report(_funder_round(round_number))
+    body = render_pdf("pdf/funder_report.html", {"report": report})
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="raport-runda-{round_number}.pdf"'
+    return response
+
+
+@staff_required
+def funder_report_xlsx(request, round_number):
+    report = funder.report(_funder_round(round_number))
+    handle = exports.write_xlsx(funder.sheets(report))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"raport-runda-{round_number}.xlsx",
+        content_type=XLSX_TYPE,
+    )
+
+
+@staff_required
+def person_list(request):
+    form = PersonSearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    page = paginate(request, selectors.person_list(search=search))
+    return render(
+        request,
+        "reports/person_list.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@staff_required
+def person_data_export(request, pk):
+    person = selectors.person_get(pk)
+    data = selectors.person_data(person)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="osoba-{person.pk}.json"'
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_anonymise(request, pk):
+    person = selectors.person_get(pk)
+    if person.anonymised_at is not None:
+        messages.info(request, _("This person has already been anonymised; nothing was changed."))
+        return redirect("reports:person_list")
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_anonymise(person=person, actor=request.user)
+        except ValidationError as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect("reports:person_list")
+        messages.success(
+            request,
+            _("The personal data of person #%(pk)s were removed; their counts stay.")
+            % {"pk": person.pk},
+        )
+        return redirect("reports:person_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reports/person_anonymise.html", {"person": person, "form": form}, status=status
+    )
+
+
+@staff_required
+def partnership_history(request, pk):
+    partnership = partnership_get_for_user(request.user, pk)
+    page = paginate(request, selectors.partnership_history(partnership.pk))
+    entries = selectors.history_entries(list(page.object_list))
+    return render(
+        request,
+        "reports/partnership_history.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "entries": entries,
+            "querystring": querystring_without_page(request),
+        },
+    )

@@ -1,0 +1,214 @@
+import csv
+import io
+from itertools import zip_longest
+
+import pytest
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from events.models import Participant, Registration
+from partnerships.enums import Round, Sector
+from reports import exports
+from reports.selectors import Filters
+from tests.factories import (
+    EventFactory,
+    InstitutionFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    PersonFactory,
+    SupportSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _download(client, name, fmt, **params):
+    response = client.get(reverse("reports:export", args=[name, fmt]), params, **EN)
+    assert response.status_code == 200
+    return response
+
+
+def _csv_rows(response) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    assert isinstance(response, FileResponse)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def test_sessions_csv_reads_back_with_polish_letters(client, world):
+    SupportSessionFactory(
+        partnership=world.partnership_a, kind="diagnosis", duration_minutes=90, notes="Zażółć"
+    )
+    SupportSessionFactory(partnership=world.partnership_b, notes="=HYPERLINK(1)")
+    client.force_login(world.staff)
+    response = _download(client, "sessions", "csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert rows[0][:3] == ["Session ID", "Partnership ID", "Partnership"]
+    body = {row[2]: row for row in rows[1:]}
+    assert body["Partnerstwo A"][6] == "diagnosis"
+    assert body["Partnerstwo A"][9] == "90"
+    assert body["Partnerstwo A"][12] == "Zażółć"
+    assert body["Partnerstwo B"][12] == "'=HYPERLINK(1)"  # never run as a formula
+
+
+def test_sessions_xlsx_reads_back_and_follows_filters(client, world):
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=45)
+    SupportSessionFactory(partnership=world.partnership_b, duration_minutes=30)
+    client.force_login(world.staff)
+    rows = _xlsx_rows(_download(client, "sessions", "xlsx", animator=world.animator_b.pk))
+    assert rows[0][0] == "Session ID"
+    assert [(r[2], r[9]) for r in rows[1:]] == [("Partnerstwo B", 30)]
+    assert rows[1][8] == timezone.localdate().isoformat() or rows[1][8].date() == (
+        timezone.localdate()
+    )
+
+
+def test_partnerships_export_lists_partners_with_sectors(client, world):
+    PartnerFactory(
+        partnership=world.partnership_a,
+        institution=InstitutionFactory(name="Sklep Łąka", sector=Sector.BUSINESS, kind="company"),
+    )
+    client.force_login(world.staff)
+    rows = _xlsx_rows(_download(client, "partnerships", "xlsx"))
+    header = rows[0]
+    a_rows = [dict(zip_longest(header, r)) for r in rows[1:] if r[1] == "Partnerstwo A"]
+    assert len(a_rows) == 3  # library, NGO, shop
+    shop = next(r for r in a_rows if r["Partner"] == "Sklep Łąka")
+    assert shop["Sector"] == "business" and shop["Kind"] == "company"
+    assert (shop["Public sector covered"], shop["Business sector covered"]) == ("yes", "yes")
+    csv_rows = _csv_rows(_download(client, "partnerships", "csv", round=Round.II))
+    assert len(csv_rows) == 1  # no partnership of round II: the header only
+
+
+def test_registrations_export_has_attendance(client, world):
+    event = EventFactory(title="Wizyta w Żyrardowie")
+    registration = Registration.objects.create(
+        event=event, partnership=world.partnership_a, chosen_internally=True, seats=2
+    )
+    came = PersonFactory(partnership=world.partnership_a, last_name="Obecna")
+    missed = PersonFactory(partnership=world.partnership_a, last_name="Nieobecna")
+    Participant.objects.create(registration=registration, event=event, person=came, attended=True)
+    Participant.objects.create(
+        registration=registration, event=event, person=missed, attended=False
+    )
+    client.force_login(world.staff)
+    rows = _csv_rows(_download(client, "registrations", "csv"))
+    by_person = {row[9].split()[-1]: row for row in rows[1:]}
+    assert by_person["Obecna"][1] == "Wizyta w Żyrardowie"
+    assert by_person["Obecna"][11] == "yes"  # the lead library's person
+    assert (by_person["Obecna"][12], by_person["Nieobecna"][12]) == ("yes", "no")
+
+
+def test_export_unknown_name_or_format_is_404(client, world):
+    client.force_login(world.staff)
+    assert client.get(reverse("reports:export", args=["clips", "csv"])).status_code == 404
+    assert client.get(reverse("reports:export", args=["sessions", "pdf"])).status_code == 404
+
+
+def test_export_by_non_staff_is_403(client, world):
+    client.force_login(world.leader_a)
+    assert client.get(reverse("reports:export", args=["sessions", "csv"])).status_code == 403
+
+
+def test_export_query_count_is_constant(world, django_assert_num_queries):
+    for _ in range(5):
+        SupportSessionFactory(partnership=world.partnership_a)
+    with django_assert_num_queries(1):
+        rows = list(exports.session_rows(Filters()))
+    assert len(rows) == 5
+
+
+def test_extra_export_is_offered(client, world, monkeypatch):
+    from reports import extensions
+
+    monkeypatch.setattr(extensions, "_exports", {})
+    extensions.register_export("clip_scores", "Clip scores", ["A", "B"], lambda f: [(1, "x")])
+    client.force_login(world.staff)
+    rows = _csv_rows(_download(client, "clip_scores", "csv"))
+    assert rows == [["A", "B"], ["1", "x"]]
+
+
+def test_funder_report_xlsx_and_pdf(client, world):
+    from pypdf import PdfReader
+
+    PartnershipFactory(round=Round.II, name="Partnerstwo drugiej rundy")
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=120)
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:funder_report_xlsx", args=[1]), **EN)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert workbook.sheetnames == ["Summary", "Status", "Hours by animator", "Events"]
+    summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Partnerships"] == 2
+    assert summary["Diagnosis done"] == 1
+    assert summary["Support hours used"] == 2
+    pdf = client.get(reverse("reports:funder_report_pdf", args=[1]), **EN)
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "round I" in text and "Support hours used" in text
+
+
+def test_xlsx_writer_types_read_back(tmp_path):
+    import datetime
+
+    from reports import xlsx
+
+    path = tmp_path / "x.xlsx"
+    moment = datetime.datetime(2026, 11, 25, 14, 30)
+    with path.open("wb") as handle:
+        xlsx.write(
+            handle,
+            [
+                (
+                    "Sesje: [1/2]",
+                    ["Tekst", "Liczba", "Data", "Czas", "Tak", "Puste"],
+                    [
+                        (
+                            "Zażółć <gęślą> & \x07jaźń",
+                            42,
+                            datetime.date(2026, 1, 31),
+                            moment,
+                            True,
+                            None,
+                        ),
+                        ("=1+1", 1.5, None, None, False, ""),
+                    ],
+                ),
+                ("Sesje: [1/2]", ["A"], [("drugi",)]),
+            ],
+        )
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Sesje   1 2 ", "Sesje   1 2  (2)"]
+    sheet = workbook.worksheets[0]
+    assert sheet["A1"].font.b
+    assert [c.value for c in sheet[2]] == [
+        "Zażółć <gęślą> & jaźń",
+        42,
+        datetime.datetime(2026, 1, 31),
+        moment,
+        True,
+        None,
+    ]
+    assert sheet["C2"].is_date and sheet["D2"].is_date
+    assert [c.value for c in sheet[3]][:2] == ["=1+1", 1.5]
+    assert sheet["A3"].data_type == "s"  # text, never a formula
+    assert workbook.worksheets[1]["A2"].value == "drugi"
+
+
+def test_export_with_unknown_filter_is_refused_with_a_message(client, world):
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"}, **EN)
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "These filters were not understood: Round. Nothing was exported."
+    )
