@@ -31,6 +31,7 @@ urlpatterns = [
     path("zaproszenia/", views.invitation_list, name="invitation_list"),
     path("zaproszenie/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("kalendarz/", views.calendar_settings, name="calendar_settings"),
+    path("powiadomienia/", views.reminder_settings, name="reminder_settings"),
     path("kalendarz/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("nabor/", views.application_call_list, name="application_call_list"),
     path("nabor/<int:call_pk>/wniosek/", views.application_start, name="application_start"),

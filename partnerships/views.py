@@ -24,6 +24,7 @@ from partnerships.forms import (
     PartnershipFilterForm,
     PartnershipForm,
     PersonForm,
+    ReminderPreferencesForm,
 )
 from partnerships.roles import is_staff_member, role_required, staff_required, user_roles
 from partnerships.web import add_service_errors, paginate, querystring_without_page
@@ -469,3 +470,24 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    """ "Powiadomienia": which reminders the user gets; optional ones can be switched off."""
+    essential, optional = selectors.reminders_for_user(request.user)
+    form = ReminderPreferencesForm(
+        request.POST or None,
+        reminders=optional,
+        off=selectors.reminder_kinds_off(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
+        messages.success(request, _("Your reminder settings have been saved."))
+        return redirect("reminder_settings")
+    return render(
+        request,
+        "partnerships/reminder_settings.html",
+        {"form": form, "essential": essential, "optional": optional},
+    )
