@@ -160,17 +160,19 @@ EMAIL_TIMEOUT = 10
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/ so that
 # `make run` needs no server.
 REDIS_URL = env_str("REDIS_URL")
+# Short connection timeouts and one quick retry: a page that queues work must answer when
+# Redis is down (partnerships.queue logs the failure; the periodic scans do the work later).
+# The worker's own reconnection loop is governed by broker_connection_* and is not affected.
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 0.5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Short connection timeouts: a page that queues work must answer when Redis is down
-    # (partnerships.queue logs the failure; the periodic scans do the work later).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 0.5,
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.2,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed"):

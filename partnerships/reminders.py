@@ -214,7 +214,9 @@ def run(kind: str, *, now=None, dry_run: bool = False, **filters) -> Result:
             ReminderSent.objects.filter(
                 pk__in=chunk, sent_at=None, claimed_at__lt=stale_before
             ).update(claim_token=token, claimed_at=now)
-    claimed = list(ReminderSent.objects.filter(claim_token=token).values_list("pk", "key"))
+    claimed = list(
+        ReminderSent.objects.filter(claim_token=token).order_by("pk").values_list("pk", "key")
+    )
     for pk, key in claimed:
         due = by_key.get(key)
         if due is None:

@@ -478,7 +478,7 @@ def reminder_settings(request):
     """ "Powiadomienia": which reminders the user gets; optional ones can be switched off."""
     essential, optional = selectors.reminders_for_user(request.user)
     form = ReminderPreferencesForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         reminders=optional,
         off=selectors.reminder_kinds_off(request.user),
     )

@@ -127,6 +127,8 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "events:partnership_registration_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # reminders (partnerships)
+    "reminder_settings": (lambda w, o: {}, LOGGED_IN),
 }
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.
