@@ -6,6 +6,8 @@ import os
 from celery import Celery
 from celery.signals import worker_ready
 
+from config.env import env_int
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("portal")
@@ -25,7 +27,7 @@ REMINDER_TASKS = (
     "events.tasks.attendance_unmarked",
     "partnerships.tasks.staff_digest",
 )
-REMINDER_SCAN_SECONDS = int(os.environ.get("PORTAL_REMINDER_SCAN_SECONDS") or 5 * 60)
+REMINDER_SCAN_SECONDS = env_int("PORTAL_REMINDER_SCAN_SECONDS", 5 * 60)
 
 # The one schedule of every periodic task; tasks scan the database, so the exact minute
 # does not matter and a missed beat is caught up by the next one.

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from functools import partial
 
 from celery import shared_task
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,8 @@ from partnerships.reminders import (
     staff_recipients,
 )
 from support import emails
-from support.enums import SessionKind
-from support.models import PlannedMeeting, SupportSession
-from support.selectors import with_support_summary
+from support.enums import DEFAULT_BUDGET_MINUTES, SessionKind
+from support.models import HourBudget, PlannedMeeting, SupportSession
 
 # Partnerships that are being supported (or about to be): the others get no reminders.
 SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
@@ -188,9 +188,20 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
     # Only partnerships with a contact logged lately can have crossed a threshold since the
     # last scans; older crossings were reminded about then (the sent log keeps them).
     recent = _sessions_of_outer(created_at__gte=now - _days(CATCH_UP_DAYS))
+    used = (
+        _sessions_of_outer()
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
     partnerships = _narrow(
-        with_support_summary(
-            Partnership.objects.filter(status__in=SUPPORTED).filter(Exists(recent))
+        Partnership.objects.filter(status__in=SUPPORTED)
+        .filter(Exists(recent))
+        .annotate(
+            used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
+            budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
         )
         .annotate(used_x4=F("used_minutes") * 4, budget_x3=F("budget_minutes") * 3)
         .filter(used_x4__gte=F("budget_x3"), budget_minutes__gt=0)
