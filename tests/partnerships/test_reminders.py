@@ -288,3 +288,26 @@ def test_scan_through_a_real_celery_worker_over_redis_sends_once(world, broker):
     assert [m.to for m in mail.outbox] == [["animator.a@example.org"]]
     assert mail.outbox[0].subject == "Brak diagnozy: Partnerstwo A"
     assert ReminderSent.objects.filter(sent_at__isnull=False).count() == 1
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_queries):
+    from tests.factories import PartnershipFactory, PlannedMeetingFactory
+
+    for _ in range(n):
+        partnership = PartnershipFactory(
+            leader=world.leader_a,
+            animator=world.animator_a,
+            animator_assigned_on=timezone.localdate() - datetime.timedelta(days=40),
+        )
+        PlannedMeetingFactory(
+            planned_by_session__partnership=partnership,
+            planned_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+        SupportSessionFactory(partnership=partnership, duration_minutes=900)
+    reminders.load_all()
+    with django_assert_num_queries(20):
+        results = reminders.run_all(dry_run=True)
+    assert results["support.planned_meeting"].due == 2 * n
+    assert results["support.hour_budget"].due == 2 * n
+    assert results["partnerships.staff_digest"].due == 1
