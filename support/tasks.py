@@ -185,8 +185,9 @@ def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
     description=_("To the animator and to staff, once per threshold and budget."),
 )
 def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
-    # Only partnerships with a contact logged lately can have crossed a threshold since the
-    # last scans; older crossings were reminded about then (the sent log keeps them).
+    # Only partnerships with a contact logged or a budget changed lately can have crossed a
+    # threshold since the last scans; older crossings were reminded about then (the sent log
+    # keeps them).
     recent = _sessions_of_outer(created_at__gte=now - _days(CATCH_UP_DAYS))
     used = (
         _sessions_of_outer()
@@ -198,7 +199,7 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
     budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
     partnerships = _narrow(
         Partnership.objects.filter(status__in=SUPPORTED)
-        .filter(Exists(recent))
+        .filter(Q(Exists(recent)) | Q(hour_budget__updated_at__gte=now - _days(CATCH_UP_DAYS)))
         .annotate(
             used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
             budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),

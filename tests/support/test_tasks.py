@@ -201,3 +201,16 @@ def test_staff_digest_not_sent_when_nothing_is_at_risk(world, time_machine):
     at(time_machine, D(2026, 12, 7))
     assert reminders.run("partnerships.staff_digest").sent == 0
     assert mail.outbox == []
+
+
+def test_hour_budget_reminder_after_staff_lower_the_budget(world, time_machine):
+    at(time_machine, D(2026, 10, 1))
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
+    HourBudgetFactory(partnership=world.partnership_a, minutes=16 * 60)
+    at(time_machine, D(2026, 12, 1))
+    assert reminders.run("support.hour_budget").sent == 0  # 62 %, no recent contact
+    services.hour_budget_set(
+        partnership=world.partnership_a, by=world.staff, minutes=12 * 60, reason="Mniej godzin."
+    )
+    assert reminders.run("support.hour_budget").sent == 2  # 600 of 720 min = 83 %
+    assert "Wykorzystano 75%" in mail.outbox[0].subject
