@@ -73,3 +73,60 @@ def send_introduction(registration_pk: int) -> None:
     context = {"event": event, "partnership": partnership, "leader": leader}
     send_templated_mail("event_introduction_leader", to=[leader.email], context=context)
     send_templated_mail("event_introduction_host", to=[event.host_email], context=context)
+
+
+# --- reminders (sent by the scans in events/tasks.py, rows already loaded) ------------------
+
+
+def _event_ics(event) -> tuple[str, bytes, str]:
+    body = to_ical([event_calendar_item(event)], name=event.title)
+    return (f"wydarzenie-{event.pk}.ics", body, "text/calendar")
+
+
+def send_registration_closing(*, event, partnership, user) -> None:
+    """To the leader: registration closes within a week and the partnership is not
+    registered; the link opens the registration form."""
+    send_templated_mail(
+        "reminder_registration_closing",
+        to=[user.email],
+        context={
+            "user": user,
+            "event": event,
+            "partnership": partnership,
+            "url": absolute_url(
+                reverse("events:registration_create", args=[event.pk, partnership.pk])
+            ),
+        },
+        attachments=[_event_ics(event)],
+    )
+
+
+def send_event_soon(*, participant) -> None:
+    """To a registered person: the event is in three days, what is provided, what they pay."""
+    event, person = participant.event, participant.person
+    send_templated_mail(
+        "reminder_event_soon",
+        to=[person.email],
+        context={
+            "person": person,
+            "event": event,
+            "partnership": participant.registration.partnership,
+            "provided": event.provided_labels(),
+            "url": absolute_url(reverse("events:event_detail", args=[event.pk])),
+        },
+        attachments=[_event_ics(event)],
+    )
+
+
+def send_attendance_unmarked(*, event, user) -> None:
+    """To staff: the event has ended and some participants have no attendance marked."""
+    send_templated_mail(
+        "reminder_attendance_unmarked",
+        to=[user.email],
+        context={
+            "user": user,
+            "event": event,
+            "unmarked": event.unmarked,
+            "url": absolute_url(reverse("events:attendance_edit", args=[event.pk])),
+        },
+    )

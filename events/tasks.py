@@ -1,6 +1,18 @@
-from celery import shared_task
+import datetime
+from collections.abc import Iterable
+from functools import partial
 
-from events import services
+from celery import shared_task
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events import emails, services
+from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
+from events.models import Event, Participant, Registration
+from partnerships.enums import PartnershipStatus, Role
+from partnerships.models import Partnership
+from partnerships.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
 
 
 @shared_task
@@ -8,3 +20,144 @@ def expire_seat_offers() -> int:
     """Expire offers of free seats not accepted in time and offer them to the next partnership
     on the waiting list. Scans the database, so a missed or doubled beat does no harm."""
     return services.offers_expire()
+
+
+# --- reminders (partnerships.reminders claims and sends what these scans yield) ------------
+
+REGISTRATION_NOTICE_DAYS = 7
+EVENT_NOTICE_DAYS = 3
+SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+@reminder(
+    kind="events.registration_closing",
+    essential=True,
+    roles=(Role.LEADER,),
+    label=_("Registration for an event closes in 7 days and the partnership is not registered"),
+    description=_(
+        "To the library leader, while the partnership is registered for no event of that kind."
+    ),
+)
+def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due]:
+    events = list(
+        Event.objects.filter(
+            registration_opens_at__lte=now,
+            registration_closes_at__gt=now,
+            registration_closes_at__lte=now + _days(REGISTRATION_NOTICE_DAYS),
+        ).order_by("registration_closes_at", "pk")
+    )
+    if not events:
+        return
+
+    def registered_for(kind):
+        return Exists(
+            Registration.objects.filter(
+                partnership=OuterRef("pk"), event__kind=kind, status__in=ACTIVE_STATUSES
+            )
+        )
+
+    partnerships = Partnership.objects.filter(status__in=SUPPORTED, leader__isnull=False).annotate(
+        has_study_visit=registered_for(EventKind.STUDY_VISIT),
+        has_seminar=registered_for(EventKind.SEMINAR),
+    )
+    if partnership_id is not None:
+        partnerships = partnerships.filter(pk=partnership_id)
+    partnerships = list(partnerships.select_related("leader").order_by("pk"))
+    for event in events:
+        for partnership in partnerships:
+            # One study visit and the seminar per partnership: registered for another event
+            # of the kind is enough.
+            if partnership.has_study_visit if event.is_study_visit else partnership.has_seminar:
+                continue
+            leader = partnership.leader
+            if not (leader.is_active and leader.email):
+                continue
+            yield Due(
+                occasion=f"e{event.pk}-p{partnership.pk}",
+                email=leader.email,
+                user_id=leader.pk,
+                send=partial(
+                    emails.send_registration_closing,
+                    event=event,
+                    partnership=partnership,
+                    user=leader,
+                ),
+                summary=f"{event.title}: {partnership.name}",
+            )
+
+
+@reminder(
+    kind="events.event_soon",
+    essential=True,
+    roles=(Role.LEADER,),
+    label=_("An event in 3 days"),
+    description=_(
+        "To each registered person: dates, place, what is provided and what they pay, with a "
+        "calendar file."
+    ),
+)
+def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    participants = Participant.objects.filter(
+        removed_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
+        event__starts_on__gte=today,
+        event__starts_on__lte=today + _days(EVENT_NOTICE_DAYS),
+        person__archived_at__isnull=True,
+    ).select_related("event", "person", "registration__partnership")
+    if partnership_id is not None:
+        participants = participants.filter(registration__partnership_id=partnership_id)
+    for participant in participants.order_by("event_id", "pk"):
+        person, event = participant.person, participant.event
+        if not person.email:
+            continue
+        yield Due(
+            occasion=f"e{event.pk}-{event.starts_on:%Y%m%d}-person{person.pk}",
+            email=person.email,
+            user_id=person.user_id,
+            send=partial(emails.send_event_soon, participant=participant),
+            summary=f"{event.title}: {person}",
+        )
+
+
+@reminder(
+    kind="events.attendance_unmarked",
+    essential=False,
+    roles=(Role.STAFF,),
+    label=_("An event has ended and attendance is not marked"),
+    description=_("To staff, the day after the event."),
+)
+def attendance_unmarked(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    unmarked = Participant.objects.filter(
+        event=OuterRef("pk"),
+        removed_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
+        attendance_marked_at__isnull=True,
+    )
+    events = list(
+        Event.objects.filter(ends_on__lt=today, ends_on__gte=today - _days(CATCH_UP_DAYS))
+        .annotate(
+            unmarked=Subquery(
+                unmarked.order_by().values("event").annotate(n=Count("pk")).values("n")
+            )
+        )
+        .filter(unmarked__gt=0)
+        .order_by("ends_on", "pk")
+    )
+    if not events:
+        return
+    staff = staff_recipients()
+    for event in events:
+        for user in staff:
+            yield Due(
+                occasion=f"e{event.pk}",
+                email=user.email,
+                user_id=user.pk,
+                send=partial(emails.send_attendance_unmarked, event=event, user=user),
+                summary=event.title,
+            )

@@ -38,3 +38,17 @@ def send_application_decision(application: Application) -> None:
     send_templated_mail(
         "application_decision", to=[application.contact_email], context={"application": application}
     )
+
+
+def send_staff_digest(*, user, sections, week: str) -> None:
+    """To a staff member: the week's partnerships needing attention, section by section."""
+    send_templated_mail(
+        "reminder_staff_digest",
+        to=[user.email],
+        context={
+            "user": user,
+            "sections": sections,
+            "week": week,
+            "url": absolute_url(reverse("staff_home")),
+        },
+    )

@@ -283,3 +283,22 @@ class OTPTokenForm(PortalForm):
 
     def clean_token(self):
         return "".join(self.cleaned_data["token"].split())
+
+
+class ReminderPreferencesForm(PortalForm):
+    """One checkbox per optional reminder the user's roles receive; ticked = sent."""
+
+    def __init__(self, *args, reminders, off: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reminder_kinds = [r.kind for r in reminders]
+        for r in reminders:
+            self.fields[self._name(r.kind)] = forms.BooleanField(
+                label=r.label, help_text=r.description, required=False, initial=r.kind not in off
+            )
+
+    @staticmethod
+    def _name(kind: str) -> str:
+        return kind.replace(".", "__")
+
+    def enabled_kinds(self) -> set[str]:
+        return {k for k in self.reminder_kinds if self.cleaned_data.get(self._name(k))}

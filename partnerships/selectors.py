@@ -15,7 +15,7 @@ from partnerships.models import (
     Person,
     User,
 )
-from partnerships.roles import is_staff_member
+from partnerships.roles import is_staff_member, user_roles
 
 SECTOR_FIELDS = {
     Sector.PUBLIC: "has_public",
@@ -254,3 +254,17 @@ def user_get_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def reminders_for_user(user) -> tuple[list, list]:
+    """The reminders the user's roles receive: ``(essential, optional)``, each a list of
+    ``partnerships.reminders.Reminder``; optional ones can be switched off."""
+    from partnerships import reminders
+
+    roles = user_roles(user)
+    mine = [r for _k, r in sorted(reminders.load_all().items()) if roles & set(r.roles)]
+    return [r for r in mine if r.essential], [r for r in mine if not r.essential]
+
+
+def reminder_kinds_off(user) -> set[str]:
+    return set(user.reminder_opt_outs.values_list("kind", flat=True))

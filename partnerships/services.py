@@ -20,6 +20,7 @@ from partnerships.models import (
     Partner,
     Partnership,
     Person,
+    ReminderOptOut,
     User,
 )
 from partnerships.tokens import hash_token, new_token
@@ -401,3 +402,20 @@ def calendar_token_reset(*, user: User) -> User:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user
+
+
+@transaction.atomic
+def reminder_preferences_set(*, user: User, enabled: set[str]) -> set[str]:
+    """Switch the user's optional reminders on (``enabled``) and off (the rest of those their
+    roles receive). Essential reminders cannot be switched off. Returns the kinds now off."""
+    from partnerships.selectors import reminders_for_user
+
+    _essential, optional = reminders_for_user(user)
+    off = {r.kind for r in optional} - set(enabled)
+    ReminderOptOut.objects.filter(user=user, kind__in=[r.kind for r in optional]).exclude(
+        kind__in=off
+    ).delete()
+    ReminderOptOut.objects.bulk_create(
+        [ReminderOptOut(user=user, kind=kind) for kind in sorted(off)], ignore_conflicts=True
+    )
+    return off

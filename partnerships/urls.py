@@ -34,6 +34,7 @@ urlpatterns = [
     path("konto/weryfikacja-dwuetapowa/", views.otp_setup, name="otp_setup"),
     path("konto/weryfikacja-dwuetapowa/wylacz/", views.otp_remove, name="otp_remove"),
     path("kalendarz/", views.calendar_settings, name="calendar_settings"),
+    path("powiadomienia/", views.reminder_settings, name="reminder_settings"),
     path("kalendarz/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("nabor/", views.application_call_list, name="application_call_list"),
     path("nabor/<int:call_pk>/wniosek/", views.application_start, name="application_start"),

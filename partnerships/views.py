@@ -25,6 +25,7 @@ from partnerships.forms import (
     PartnershipFilterForm,
     PartnershipForm,
     PersonForm,
+    ReminderPreferencesForm,
 )
 from partnerships.roles import is_staff_member, role_required, staff_required, user_roles
 from partnerships.web import add_service_errors, form_status, paginate, querystring_without_page
@@ -548,3 +549,24 @@ def otp_remove(request):
             return redirect("otp_setup")
         form.add_error("token", _("This code is not valid. Type the current code from the app."))
     return render(request, "partnerships/otp_remove.html", {"form": form}, status=form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    """ "Powiadomienia": which reminders the user gets; optional ones can be switched off."""
+    essential, optional = selectors.reminders_for_user(request.user)
+    form = ReminderPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        reminders=optional,
+        off=selectors.reminder_kinds_off(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
+        messages.success(request, _("Your reminder settings have been saved."))
+        return redirect("reminder_settings")
+    return render(
+        request,
+        "partnerships/reminder_settings.html",
+        {"form": form, "essential": essential, "optional": optional},
+    )

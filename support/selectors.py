@@ -322,28 +322,27 @@ def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
     ).select_related("partnership")
 
 
-def calendar_items(user) -> list:
-    """The calendar source registered in ``SupportConfig.ready``."""
+def planned_meeting_calendar_item(meeting: PlannedMeeting):
+    """One planned meeting as a calendar item (the feed and the reminder's .ics)."""
     from partnerships.calendar import CalendarItem
 
-    items = []
-    for meeting in planned_meetings_for_user(user):
-        if meeting.starts_at:
-            start = timezone.make_aware(
-                datetime.datetime.combine(meeting.planned_on, meeting.starts_at)
-            )
-            end = start + datetime.timedelta(hours=3)
-        else:
-            start, end = meeting.planned_on, meeting.planned_on + datetime.timedelta(days=1)
-        items.append(
-            CalendarItem(
-                uid=f"support-meeting-{meeting.pk}",
-                start=start,
-                end=end,
-                summary=_("Second partnership meeting: %(name)s")
-                % {"name": meeting.partnership.name},
-                location=meeting.place,
-                url=settings.SITE_URL + reverse("support:timeline", args=[meeting.partnership_id]),
-            )
+    if meeting.starts_at:
+        start = timezone.make_aware(
+            datetime.datetime.combine(meeting.planned_on, meeting.starts_at)
         )
-    return items
+        end = start + datetime.timedelta(hours=3)
+    else:
+        start, end = meeting.planned_on, meeting.planned_on + datetime.timedelta(days=1)
+    return CalendarItem(
+        uid=f"support-meeting-{meeting.pk}",
+        start=start,
+        end=end,
+        summary=_("Second partnership meeting: %(name)s") % {"name": meeting.partnership.name},
+        location=meeting.place,
+        url=settings.SITE_URL + reverse("support:timeline", args=[meeting.partnership_id]),
+    )
+
+
+def calendar_items(user) -> list:
+    """The calendar source registered in ``SupportConfig.ready``."""
+    return [planned_meeting_calendar_item(m) for m in planned_meetings_for_user(user)]

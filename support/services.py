@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerships.models import Partner, Partnership, User
+from partnerships.queue import enqueue
 from partnerships.roles import is_staff_member
 from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
 from support.models import (
@@ -27,6 +28,7 @@ from support.models import (
     SupportSession,
 )
 from support.selectors import can_change_session, format_minutes
+from support.tasks import hour_budget_check
 
 RECORD_MODELS = {
     SessionKind.DIAGNOSIS: (DiagnosisRecord, "diagnosis_record"),
@@ -230,6 +232,9 @@ def session_log(
         _save_planned_meeting(session, record)
     elif kind == SessionKind.MEETING_2:
         _link_meeting_2(session)
+    # The 75 % / 100 % reminder goes out at once instead of at the next scan (which sends it
+    # anyway when the broker is down).
+    enqueue(hour_budget_check, partnership.pk)
     return session
 
 

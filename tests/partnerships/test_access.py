@@ -141,6 +141,8 @@ CASES = {
     "reports:person_data": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
     "reports:person_anonymise": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
     "reports:partnership_history": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
+    # reminders (partnerships)
+    "reminder_settings": (lambda w, o: {}, LOGGED_IN),
 }
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.

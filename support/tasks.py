@@ -1,0 +1,345 @@
+"""Reminders of the support app and its sections of the staff digest.
+
+Each ``@reminder`` function is a scan (a constant number of queries, whatever the number of
+partnerships) and, through the decorator, a Celery task that beat runs from
+``config/celery.py``. ``partnerships.reminders.run`` claims and sends what a scan yields.
+
+To add "meeting 2 held 14 days ago and no agreed plan" once the development plan lands: one
+more ``@reminder`` function here (meetings 2 held on ``today - 14`` … ``today - 14 -
+CATCH_UP_DAYS`` without an agreed plan, yielding a ``Due`` for the leader and the animator),
+its e-mail function and templates, and one line in the beat schedule.
+"""
+
+import datetime
+from collections.abc import Iterable
+from functools import partial
+
+from celery import shared_task
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from partnerships.enums import PartnershipStatus, Role
+from partnerships.mail import absolute_url
+from partnerships.models import Partnership
+from partnerships.reminders import (
+    CATCH_UP_DAYS,
+    DigestRow,
+    DigestSection,
+    Due,
+    digest_section,
+    reminder,
+    run,
+    staff_recipients,
+)
+from support import emails
+from support.enums import DEFAULT_BUDGET_MINUTES, SessionKind
+from support.models import HourBudget, PlannedMeeting, SupportSession
+
+# Partnerships that are being supported (or about to be): the others get no reminders.
+SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
+MEETING_NOTICE_DAYS = 2
+DIAGNOSIS_DAYS = 14
+NO_CONTACT_DAYS = 30
+BUDGET_THRESHOLDS = (100, 75)  # the highest reached is the one sent
+DIGEST_ROWS = 50
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def _sessions_of_outer(outer: str = "pk", **filters):
+    return SupportSession.objects.filter(
+        partnership=OuterRef(outer), withdrawn_at__isnull=True, **filters
+    )
+
+
+def _narrow(qs, field: str, partnership_id: int | None):
+    return qs if partnership_id is None else qs.filter(**{field: partnership_id})
+
+
+def _reachable(*users) -> list:
+    """The users of a partnership who can get mail, each once."""
+    seen, found = set(), []
+    for user in users:
+        if user is not None and user.is_active and user.email and user.pk not in seen:
+            seen.add(user.pk)
+            found.append(user)
+    return found
+
+
+@reminder(
+    kind="support.planned_meeting",
+    essential=True,
+    roles=(Role.LEADER, Role.ANIMATOR),
+    label=_("A planned partnership meeting in 2 days"),
+    description=_("To the library leader and the animator, with the meeting in a calendar file."),
+)
+def planned_meeting_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    meetings = _narrow(
+        PlannedMeeting.objects.filter(
+            cancelled_at__isnull=True,
+            held_session__isnull=True,
+            planned_on__gte=today,
+            planned_on__lte=today + _days(MEETING_NOTICE_DAYS),
+            partnership__status__in=SUPPORTED,
+        ).select_related("partnership__leader", "partnership__animator"),
+        "partnership_id",
+        partnership_id,
+    )
+    for meeting in meetings:
+        partnership = meeting.partnership
+        for user in _reachable(partnership.leader, partnership.animator):
+            yield Due(
+                occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
+                email=user.email,
+                user_id=user.pk,
+                send=partial(emails.send_planned_meeting_soon, meeting=meeting, user=user),
+                summary=f"{partnership.name}: {meeting.planned_on:%Y-%m-%d}",
+            )
+
+
+@reminder(
+    kind="support.no_diagnosis",
+    essential=False,
+    roles=(Role.ANIMATOR,),
+    label=_("No diagnosis 14 days after the animator was assigned"),
+    description=_("To the animator; staff see it in the weekly digest as well."),
+)
+def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    partnerships = _narrow(
+        Partnership.objects.filter(
+            status__in=SUPPORTED,
+            animator__isnull=False,
+            animator_assigned_on__lte=today - _days(DIAGNOSIS_DAYS),
+            animator_assigned_on__gte=today - _days(DIAGNOSIS_DAYS + CATCH_UP_DAYS),
+        )
+        .exclude(Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS)))
+        .select_related("animator"),
+        "pk",
+        partnership_id,
+    )
+    for partnership in partnerships:
+        for user in _reachable(partnership.animator):
+            yield Due(
+                occasion=(
+                    f"p{partnership.pk}-assigned{partnership.animator_assigned_on:%Y%m%d}"
+                    f"-a{partnership.animator_id}"
+                ),
+                email=user.email,
+                user_id=user.pk,
+                send=partial(
+                    emails.send_no_diagnosis,
+                    partnership=partnership,
+                    user=user,
+                    days=(today - partnership.animator_assigned_on).days,
+                ),
+                summary=partnership.name,
+            )
+
+
+@reminder(
+    kind="support.meeting_2_overdue",
+    essential=False,
+    roles=(Role.ANIMATOR,),
+    label=_("The second meeting's date has passed and it is not logged"),
+    description=_("To the animator, the day after the date agreed at the first meeting."),
+)
+def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    meetings = _narrow(
+        PlannedMeeting.objects.filter(
+            cancelled_at__isnull=True,
+            held_session__isnull=True,
+            planned_on__lt=today,
+            planned_on__gte=today - _days(CATCH_UP_DAYS),
+            partnership__status__in=SUPPORTED,
+        )
+        .exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+        .select_related("partnership__animator"),
+        "partnership_id",
+        partnership_id,
+    )
+    for meeting in meetings:
+        for user in _reachable(meeting.partnership.animator):
+            yield Due(
+                occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
+                email=user.email,
+                user_id=user.pk,
+                send=partial(emails.send_meeting_2_overdue, meeting=meeting, user=user),
+                summary=f"{meeting.partnership.name}: {meeting.planned_on:%Y-%m-%d}",
+            )
+
+
+@reminder(
+    kind="support.hour_budget",
+    essential=False,
+    roles=(Role.ANIMATOR, Role.STAFF),
+    label=_("75 % and 100 % of a partnership's hours used"),
+    description=_("To the animator and to staff, once per threshold and budget."),
+)
+def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
+    # Only partnerships with a contact logged or a budget changed lately can have crossed a
+    # threshold since the last scans; older crossings were reminded about then (the sent log
+    # keeps them).
+    recent = _sessions_of_outer(created_at__gte=now - _days(CATCH_UP_DAYS))
+    used = (
+        _sessions_of_outer()
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
+    partnerships = _narrow(
+        Partnership.objects.filter(status__in=SUPPORTED)
+        .filter(Q(Exists(recent)) | Q(hour_budget__updated_at__gte=now - _days(CATCH_UP_DAYS)))
+        .annotate(
+            used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
+            budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
+        )
+        .annotate(used_x4=F("used_minutes") * 4, budget_x3=F("budget_minutes") * 3)
+        .filter(used_x4__gte=F("budget_x3"), budget_minutes__gt=0)
+        .select_related("animator"),
+        "pk",
+        partnership_id,
+    )
+    partnerships = list(partnerships)
+    if not partnerships:
+        return
+    staff = staff_recipients()
+    for partnership in partnerships:
+        used, budget = partnership.used_minutes, partnership.budget_minutes
+        threshold = next(t for t in BUDGET_THRESHOLDS if used * 100 >= t * budget)
+        for user in _reachable(partnership.animator, *staff):
+            yield Due(
+                occasion=f"p{partnership.pk}-{threshold}-of{budget}",
+                email=user.email,
+                user_id=user.pk,
+                send=partial(
+                    emails.send_hour_budget_used,
+                    partnership=partnership,
+                    user=user,
+                    threshold=threshold,
+                    used=used,
+                    budget=budget,
+                ),
+                summary=f"{partnership.name}: {threshold} %",
+            )
+
+
+@shared_task
+def hour_budget_check(partnership_id: int) -> int:
+    """Queued after a contact is logged, so the threshold reminder goes out at once; the
+    periodic scan sends it anyway if the broker was down."""
+    return run("support.hour_budget", partnership_id=partnership_id).sent
+
+
+# --- sections of the weekly staff digest ---------------------------------------------------
+
+
+def _timeline(pk: int) -> str:
+    return absolute_url(reverse("support:timeline", args=[pk]))
+
+
+def _section(title, rows: list[DigestRow]) -> DigestSection:
+    return DigestSection(title=title, rows=rows[:DIGEST_ROWS], total=len(rows))
+
+
+@digest_section
+def digest_no_contact(now) -> DigestSection:
+    today = timezone.localdate(now)
+    last = (
+        _sessions_of_outer()
+        .order_by()
+        .values("partnership")
+        .annotate(last=Max("held_on"))
+        .values("last")
+    )
+    cutoff = today - _days(NO_CONTACT_DAYS)
+    partnerships = (
+        Partnership.objects.filter(status=PartnershipStatus.IN_SUPPORT, animator__isnull=False)
+        .annotate(last_contact=Subquery(last))
+        .filter(
+            Q(last_contact__lt=cutoff)
+            | Q(last_contact__isnull=True, animator_assigned_on__lt=cutoff)
+        )
+        .select_related("animator")
+        .order_by("last_contact", "name")
+    )
+    rows = []
+    for p in partnerships:
+        since = p.last_contact or p.animator_assigned_on
+        rows.append(
+            DigestRow(
+                name=p.name,
+                detail=ngettext(
+                    "%(animator)s · no contact for %(days)d day",
+                    "%(animator)s · no contact for %(days)d days",
+                    (today - since).days,
+                )
+                % {"animator": p.animator, "days": (today - since).days},
+                url=_timeline(p.pk),
+            )
+        )
+    return _section(_("No contact for 30 days"), rows)
+
+
+@digest_section
+def digest_no_diagnosis(now) -> DigestSection:
+    today = timezone.localdate(now)
+    partnerships = (
+        Partnership.objects.filter(
+            status__in=SUPPORTED,
+            animator__isnull=False,
+            animator_assigned_on__lte=today - _days(DIAGNOSIS_DAYS),
+        )
+        .exclude(Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS)))
+        .select_related("animator")
+        .order_by("animator_assigned_on", "name")
+    )
+    rows = [
+        DigestRow(
+            name=p.name,
+            detail=_("%(animator)s · assigned %(days)d days ago")
+            % {"animator": p.animator, "days": (today - p.animator_assigned_on).days},
+            url=_timeline(p.pk),
+        )
+        for p in partnerships
+    ]
+    return _section(_("No diagnosis 14 days after the animator was assigned"), rows)
+
+
+@digest_section
+def digest_meeting_2_overdue(now) -> DigestSection:
+    today = timezone.localdate(now)
+    meetings = (
+        PlannedMeeting.objects.filter(
+            cancelled_at__isnull=True,
+            held_session__isnull=True,
+            planned_on__lt=today,
+            partnership__status__in=SUPPORTED,
+        )
+        .exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+        .select_related("partnership__animator")
+        .order_by("planned_on", "pk")
+    )
+    rows = [
+        DigestRow(
+            name=m.partnership.name,
+            detail=_("%(animator)s · the second meeting was planned for %(date)s")
+            % {
+                "animator": m.partnership.animator or "—",
+                "date": m.planned_on.strftime("%d.%m.%Y"),
+            },
+            url=_timeline(m.partnership_id),
+        )
+        for m in meetings
+    ]
+    return _section(_("Second meeting overdue"), rows)
