@@ -55,9 +55,7 @@ def test_plan_edit_page_two_saves_from_same_version_second_refused_text_kept(cli
     client.post(_url("plan_edit", world), _sections(goals="Cele liderki.", version=1))
     client.force_login(world.animator_a)
 
-    response = client.post(
-        _url("plan_edit", world), _sections(goals="Cele animatora.", version=1)
-    )
+    response = client.post(_url("plan_edit", world), _sections(goals="Cele animatora.", version=1))
 
     assert response.status_code == 409
     body = response.content.decode()
