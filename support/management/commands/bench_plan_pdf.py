@@ -44,8 +44,7 @@ def bench_snapshot(*, paragraphs: int = 3, actions: int = 20) -> dict:
         },
         "partners": [{"name": n, "sector": s, "kind": k} for n, s, k in partners],
         "sections": [
-            {"key": key, "text": "\n\n".join([PARAGRAPH * 3] * paragraphs)}
-            for key in PLAN_SECTIONS
+            {"key": key, "text": "\n\n".join([PARAGRAPH * 3] * paragraphs)} for key in PLAN_SECTIONS
         ],
         "actions": [
             {
