@@ -267,7 +267,14 @@ def plan_edit(request, pk):
             form = PlanSectionsForm(posted, instance=exc.current)
             form.is_valid()
             form.add_error(None, exc.messages)
-            theirs = [(form[key], their_texts[key]) for key in PLAN_SECTIONS]
+            theirs = [
+                (
+                    form[key],
+                    their_texts[key],
+                    their_texts[key].strip() == (posted.get(key) or "").strip(),
+                )
+                for key in PLAN_SECTIONS
+            ]
             status = 409
         except ValidationError as exc:
             _add_errors([form], exc)

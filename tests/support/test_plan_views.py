@@ -62,6 +62,8 @@ def test_plan_edit_page_two_saves_from_same_version_second_refused_text_kept(cli
     assert "Cele animatora." in body  # the user's own text stays in the form
     assert "Cele liderki." in body  # the other person's text is shown next to it
     assert 'name="version" value="2"' in body  # the next save compares with the current one
+    differing = [field.name for field, _text, same in response.context["theirs"] if not same]
+    assert differing == ["goals"]  # only the section that really differs is marked
     plan.refresh_from_db()
     assert plan.goals == "Cele liderki." and plan.updated_by == world.leader_a
 
