@@ -6,13 +6,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from support.forms import HourBudgetAdminForm
 from support.models import (
+    DevelopmentPlan,
     DiagnosisRecord,
     HourBudget,
     MaterialsDispatch,
     Meeting1Record,
     Meeting2Record,
     PartnerReport,
+    PlanAction,
     PlannedMeeting,
+    PlanVersion,
     SupportSession,
 )
 
@@ -160,3 +163,38 @@ for model in (DiagnosisRecord, Meeting1Record, Meeting2Record):
             },
         ),
     )
+
+
+# The development plan is read here only: it is written in the portal (staff too), where the
+# text's version is checked and any change resets the agreements.
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlanActionInline(ReadOnlyMixin, admin.TabularInline):
+    model = PlanAction
+    extra = 0
+    fields = ["what", "partner", "starts_on", "ends_on", "resources"]
+
+
+@admin.register(DevelopmentPlan)
+class DevelopmentPlanAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["partnership", "status", "version", "updated_at", "updated_by"]
+    list_filter = ["status"]
+    list_select_related = ["partnership", "updated_by"]
+    search_fields = ["partnership__name"]
+    inlines = [PlanActionInline]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["plan", "number", "agreed_at", "agreed_by_leader", "agreed_by_animator"]
+    list_select_related = ["plan__partnership", "agreed_by_leader", "agreed_by_animator"]
+    search_fields = ["plan__partnership__name"]
+    date_hierarchy = "agreed_at"

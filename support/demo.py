@@ -1,5 +1,6 @@
-"""Demo data of the support app: a support cycle under way for "Razem dla Gminy Wąchock".
-Idempotent: nothing is added when the partnership already has sessions."""
+"""Demo data of the support app: a support cycle under way for "Razem dla Gminy Wąchock", and
+its development plan with a few actions and one agreed version. Idempotent: the cycle is added
+only when the partnership has no sessions, the plan only when it has no plan."""
 
 import datetime
 
@@ -8,12 +9,20 @@ from django.utils import timezone
 from partnerships.models import Partnership
 from support import services
 from support.enums import Channel, MaterialsChannel, SessionKind
+from support.models import DevelopmentPlan
 
 
 def load(users) -> None:
     partnership = Partnership.objects.filter(name="Razem dla Gminy Wąchock").first()
-    if partnership is None or partnership.support_sessions.exists():
+    if partnership is None:
         return
+    if not partnership.support_sessions.exists():
+        _load_cycle(partnership, users)
+    if not DevelopmentPlan.objects.filter(partnership=partnership).exists():
+        _load_plan(partnership, users)
+
+
+def _load_cycle(partnership, users) -> None:
     animator, staff = users["animator"], users["staff"]
     today = timezone.localdate()
 
@@ -81,3 +90,66 @@ def load(users) -> None:
             reported_on=day(-3),
             how_spread="Informacja na zebraniu zespołu biblioteki i na stronie internetowej.",
         )
+
+
+def _load_plan(partnership, users) -> None:
+    """The plan, pre-filled by the portal and completed by the leader and the animator, with
+    three actions; both agree, which keeps version 1."""
+    leader, animator = partnership.leader, partnership.animator
+    if leader is None or animator is None:
+        return
+    today = timezone.localdate()
+    plan = services.plan_start(partnership=partnership, by=animator)
+    plan = services.plan_sections_save(
+        plan=plan,
+        by=leader,
+        version=plan.version,
+        goals=(plan.goals + "\n\n" if plan.goals else "")
+        + "Do końca roku szkolnego w bibliotece działa klub młodzieżowy, prowadzony wspólnie "
+        "przez partnerów; co najmniej 20 osób bywa w nim regularnie.",
+        promotion="Wspólny profil partnerstwa w mediach społecznościowych, plakaty w szkole i "
+        "w piekarni, informacja w gazecie gminnej. Każdy partner mówi o klubie „my”.",
+        evaluation="Po każdym semestrze krótka ankieta wśród młodzieży i spotkanie partnerów: "
+        "co się udało, co zmienić.",
+    )
+    by_name = {p.institution.name: p for p in partnership.partners.filter(left_on__isnull=True)}
+    actions = [
+        (
+            "Ankieta wśród młodzieży: czego potrzebuje klub",
+            partnership.lead_library.name,
+            7,
+            30,
+            "Ankieta online, pomoc nauczycieli.",
+        ),
+        (
+            "Przygotowanie sali klubu: malowanie, meble, sprzęt",
+            "Urząd Miasta i Gminy Wąchock",
+            30,
+            75,
+            "Sala na piętrze biblioteki, ekipa techniczna gminy.",
+        ),
+        (
+            "Poczęstunek na otwarcie klubu i comiesięczne spotkania",
+            "Piekarnia Kłos s.c.",
+            75,
+            240,
+            "Pieczywo i ciasto od piekarni.",
+        ),
+    ]
+    for what, name, start, end, resources in actions:
+        partner = by_name.get(name)
+        if partner is None:
+            continue
+        services.plan_action_add(
+            plan=plan,
+            by=animator,
+            what=what,
+            partner=partner,
+            starts_on=today + datetime.timedelta(days=start),
+            ends_on=today + datetime.timedelta(days=end),
+            resources=resources,
+        )
+    for user in (leader, animator):
+        plan = DevelopmentPlan.objects.get(pk=plan.pk)
+        plan.partnership = partnership
+        services.plan_agree(plan=plan, by=user, revision=plan.revision)

@@ -64,3 +64,14 @@ class MaterialsChannel(models.TextChoices):
     EMAIL = "email", _("by e-mail")
     IN_PERSON = "in_person", _("handed over in person")
     LABIB = "labib", _("on labib.pl")
+
+
+class PlanStatus(models.TextChoices):
+    """The development plan (§2.1.4): a draft until both its leader and its animator agree."""
+
+    DRAFT = "draft", _("draft")
+    AGREED = "agreed", _("agreed")
+
+
+# The plan's text sections, in the order of the document (DESIGN.md "Development plan").
+PLAN_SECTIONS = ("concept", "needs", "goals", "promotion", "evaluation")

@@ -4,14 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.forms import DateInput, PortalForm, PortalModelForm
 from partnerships.web import add_service_errors
-from support.enums import Channel, SessionKind, TrainingTopic
+from support.enums import PLAN_SECTIONS, Channel, SessionKind, TrainingTopic
 from support.models import (
+    DevelopmentPlan,
     DiagnosisRecord,
     HourBudget,
     MaterialsDispatch,
     Meeting1Record,
     Meeting2Record,
     PartnerReport,
+    PlanAction,
     SupportSession,
 )
 
@@ -175,3 +177,52 @@ class HourBudgetAdminForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 add_service_errors(self, exc)
         return data
+
+
+class PlanSectionsForm(PortalModelForm):
+    """The plan's text. ``version`` is the version the form was loaded at (optimistic lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = DevelopmentPlan
+        fields = list(PLAN_SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in PLAN_SECTIONS}
+        help_texts = {
+            "concept": _(
+                "The idea of cooperation worked out at the meetings: who works "
+                "together and what each partner brings and gains."
+            ),
+            "needs": _("The local problems and needs the partnership addresses."),
+            "goals": _("What the partnership wants to achieve."),
+            "promotion": _("How the partnership will tell the community about its work."),
+            "evaluation": _("How the partners will check what worked."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+
+class PlanActionForm(PortalModelForm):
+    class Meta:
+        model = PlanAction
+        fields = ["what", "partner", "starts_on", "ends_on", "resources"]
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "resources": _("People, rooms, equipment, money: what the action needs and from whom."),
+        }
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.fields["partner"].label_from_instance = lambda p: p.institution.name
+        self.fields["partner"].error_messages["invalid_choice"] = _(
+            "Choose an active partner of this partnership."
+        )

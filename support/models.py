@@ -20,6 +20,7 @@ from support.enums import (
     SINGLE_KINDS,
     Channel,
     MaterialsChannel,
+    PlanStatus,
     SessionKind,
     TrainingTopic,
 )
@@ -379,3 +380,167 @@ class MaterialsDispatch(models.Model):
         super().clean()
         if self.sent_on and self.sent_on > timezone.localdate():
             raise ValidationError({"sent_on": _("The date cannot be in the future.")})
+
+
+class DevelopmentPlan(models.Model):
+    """The partnership development plan (§2.1.4), co-edited by the leader and the animator.
+
+    ``version`` counts saves of the text sections: the edit form carries the version it was
+    loaded at, so a save made over someone else's newer text is refused. ``revision`` counts
+    every change of the content (sections and actions): an agreement names the revision it was
+    given on, so nobody agrees to text they have not seen. Any change resets both agreements
+    and makes an agreed plan a draft again; agreed texts live on in ``PlanVersion``."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="development_plan",
+        verbose_name=_("partnership"),
+    )
+    concept = models.TextField(_("concept of cooperation"), blank=True)
+    needs = models.TextField(_("needs and problems addressed"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    promotion = models.TextField(_("promotion"), blank=True)
+    evaluation = models.TextField(_("evaluation"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version of the text"), default=1)
+    revision = models.PositiveIntegerField(_("revision of the content"), default=1)
+    agreed_by_leader_at = models.DateTimeField(_("agreed by the leader"), null=True, blank=True)
+    agreed_by_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader who agreed"),
+    )
+    agreed_by_animator_at = models.DateTimeField(_("agreed by the animator"), null=True, blank=True)
+    agreed_by_animator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("animator who agreed"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("development plan")
+        verbose_name_plural = _("development plans")
+        ordering = ["partnership__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=PlanStatus.DRAFT)
+                | Q(agreed_by_leader_at__isnull=False, agreed_by_animator_at__isnull=False),
+                name="development_plan_agreed_by_both",
+                violation_error_message=_("A plan is agreed only when both sides agreed."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.partnership)
+
+    @property
+    def is_agreed(self):
+        return self.status == PlanStatus.AGREED
+
+
+class PlanAction(models.Model):
+    """One action of the plan: what, which partner is responsible, when, with what resources."""
+
+    plan = models.ForeignKey(
+        DevelopmentPlan,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("plan"),
+    )
+    what = models.TextField(_("action"))
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+        verbose_name=_("responsible partner"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    resources = models.TextField(_("resources"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["starts_on", "ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="plan_action_ends_after_start",
+                violation_error_message=_("An action cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.what[:60]
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("An action cannot end before it starts.")})
+
+
+class PlanVersion(models.Model):
+    """A plan as agreed by both sides, frozen: the sections, the actions and the partners as
+    they were (``snapshot``), so later changes to partners or the draft never alter it."""
+
+    plan = models.ForeignKey(
+        DevelopmentPlan,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("plan"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    snapshot = models.JSONField(_("content"))
+    agreed_at = models.DateTimeField(_("agreed"))
+    agreed_by_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leader who agreed"),
+    )
+    agreed_by_animator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("animator who agreed"),
+    )
+
+    class Meta:
+        verbose_name = _("agreed plan version")
+        verbose_name_plural = _("agreed plan versions")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="plan_version_number_once",
+                violation_error_message=_("This version number already exists."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="plan_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.number}"

@@ -25,16 +25,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.enums import PartnershipStatus
+from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
 from partnerships.roles import is_staff_member
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
-from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind, SupportStep
+from support.enums import (
+    DEFAULT_BUDGET_MINUTES,
+    PLAN_SECTIONS,
+    SINGLE_KINDS,
+    SessionKind,
+    SupportStep,
+)
 from support.models import (
+    DevelopmentPlan,
     HourBudget,
     MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
     PartnerReport,
+    PlanAction,
     PlannedMeeting,
+    PlanVersion,
     SupportSession,
 )
 
@@ -346,3 +357,249 @@ def planned_meeting_calendar_item(meeting: PlannedMeeting):
 def calendar_items(user) -> list:
     """The calendar source registered in ``SupportConfig.ready``."""
     return [planned_meeting_calendar_item(m) for m in planned_meetings_for_user(user)]
+
+
+# --- the development plan (§2.1.4) ----------------------------------------------------------
+
+
+def can_edit_plan(user, partnership: Partnership) -> bool:
+    """The partnership's leader and animator co-edit the plan; staff may correct it."""
+    return is_staff_member(user) or (
+        user.pk is not None and user.pk in (partnership.leader_id, partnership.animator_id)
+    )
+
+
+def plan_side(user, partnership: Partnership) -> str | None:
+    """ "leader" or "animator" when the user agrees the plan for that side, else None. Staff do
+    not agree on the partnership's behalf."""
+    if user.pk is None:
+        return None
+    if partnership.leader_id == user.pk:
+        return "leader"
+    if partnership.animator_id == user.pk:
+        return "animator"
+    return None
+
+
+def partnership_get_for_plan(user, pk) -> Partnership:
+    """404 for someone outside the partnership, 403 for someone who sees it but may not work
+    on its plan."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_edit_plan(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def plan_of(partnership: Partnership):
+    """The partnership's plan, or None before it is started."""
+    plan = (
+        DevelopmentPlan.objects.select_related(
+            "agreed_by_leader", "agreed_by_animator", "updated_by"
+        )
+        .filter(partnership=partnership)
+        .first()
+    )
+    if plan is not None:
+        plan.partnership = partnership
+    return plan
+
+
+def plan_get(partnership: Partnership):
+    plan = plan_of(partnership)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_actions_of(plan):
+    return plan.actions.select_related("partner__institution").order_by(
+        "starts_on", "ends_on", "pk"
+    )
+
+
+def plan_action_get(plan, pk):
+    try:
+        action = plan_actions_of(plan).get(pk=pk)
+    except (PlanAction.DoesNotExist, ValueError):
+        raise Http404 from None
+    action.plan = plan
+    return action
+
+
+def plan_partner_choices(partnership: Partnership) -> QuerySet[Partner]:
+    """Partners that may be responsible for an action: the active ones."""
+    return partnership.partners.filter(left_on__isnull=True).select_related("institution")
+
+
+def plan_versions_of(plan):
+    """Agreed versions, newest first, without their (large) content."""
+    return (
+        plan.versions.select_related("agreed_by_leader", "agreed_by_animator")
+        .defer("snapshot")
+        .order_by("-number")
+    )
+
+
+def plan_version_get(plan, number):
+    try:
+        version = plan.versions.select_related("agreed_by_leader", "agreed_by_animator").get(
+            number=number
+        )
+    except (PlanVersion.DoesNotExist, ValueError):
+        raise Http404 from None
+    version.plan = plan
+    return version
+
+
+def plan_section_label(key: str) -> str:
+    return str(DevelopmentPlan._meta.get_field(key).verbose_name)
+
+
+def plan_empty_sections(plan) -> list[str]:
+    return [key for key in PLAN_SECTIONS if not (getattr(plan, key) or "").strip()]
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def plan_snapshot(plan) -> dict:
+    """The plan's content as plain data: what an agreed version freezes and what the pages and
+    the PDF show. Two queries (partners, actions)."""
+    partnership = plan.partnership
+    lead = partnership.lead_library
+    partners = partnership.partners.filter(left_on__isnull=True).select_related("institution")
+    return {
+        "partnership": {
+            "name": partnership.name,
+            "lead_library": lead.name,
+            "commune": lead.commune,
+            "voivodeship": lead.get_voivodeship_display(),
+            "round": partnership.round,
+            "leader": str(partnership.leader or ""),
+            "animator": str(partnership.animator or ""),
+        },
+        "partners": [
+            {
+                "name": partner.institution.name,
+                "sector": partner.institution.sector,
+                "kind": partner.institution.kind,
+            }
+            for partner in partners.order_by("joined_on", "pk")
+        ],
+        "sections": [{"key": key, "text": getattr(plan, key)} for key in PLAN_SECTIONS],
+        "actions": [
+            {
+                "id": action.pk,
+                "what": action.what,
+                "partner": action.partner.institution.name,
+                "partner_left": action.partner.left_on is not None,
+                "starts_on": _iso(action.starts_on),
+                "ends_on": _iso(action.ends_on),
+                "resources": action.resources,
+            }
+            for action in plan_actions_of(plan)
+        ],
+    }
+
+
+def plan_display(snapshot: dict) -> dict:
+    """A snapshot made ready for templates: section titles, sector and round labels and dates,
+    in the reader's language."""
+
+    def label(choices, value):
+        try:
+            return choices(value).label
+        except ValueError:
+            return value
+
+    return {
+        "partnership": {
+            **snapshot["partnership"],
+            "round_label": label(Round, snapshot["partnership"]["round"]),
+        },
+        "partners": [
+            {
+                **p,
+                "sector_label": label(Sector, p["sector"]),
+                "kind_label": label(InstitutionKind, p["kind"]),
+            }
+            for p in snapshot["partners"]
+        ],
+        "sections": [{**s, "title": plan_section_label(s["key"])} for s in snapshot["sections"]],
+        "actions": [
+            {
+                **a,
+                "starts_on": datetime.date.fromisoformat(a["starts_on"]),
+                "ends_on": datetime.date.fromisoformat(a["ends_on"]),
+            }
+            for a in snapshot["actions"]
+        ],
+    }
+
+
+def plan_prefill(partnership: Partnership) -> dict:
+    """Starting text of the sections from what the portal knows (§2.1.4: the plan describes the
+    cooperation worked out at the meetings): the partners with their contributions and
+    benefits, the common goal, meeting 1's planned actions and meeting 2's progress."""
+    partners = plan_partner_choices(partnership).order_by("joined_on", "pk")
+    concept_lines = [
+        _("Partners, what each brings and what each gains:"),
+        *(
+            "- "
+            + _("%(name)s (%(sector)s sector). Contribution: %(contribution)s Benefit: %(benefit)s")
+            % {
+                "name": p.institution.name,
+                "sector": p.institution.get_sector_display(),
+                "contribution": p.contribution.strip(),
+                "benefit": p.benefit.strip(),
+            }
+            for p in partners
+        ),
+    ]
+    goals = []
+    meeting_1 = (
+        Meeting1Record.objects.filter(
+            session__partnership=partnership, session__withdrawn_at__isnull=True
+        )
+        .order_by("-session__held_on")
+        .first()
+    )
+    if meeting_1 is not None:
+        goals.append(_("Planned at the first meeting:") + "\n" + meeting_1.planned_actions.strip())
+    meeting_2 = (
+        Meeting2Record.objects.filter(
+            session__partnership=partnership, session__withdrawn_at__isnull=True
+        )
+        .order_by("-session__held_on")
+        .first()
+    )
+    if meeting_2 is not None:
+        goals.append(_("Progress at the second meeting:") + "\n" + meeting_2.progress.strip())
+    return {
+        "concept": "\n".join(concept_lines),
+        "needs": partnership.common_goal.strip(),
+        "goals": "\n\n".join(goals),
+        "promotion": "",
+        "evaluation": "",
+    }
+
+
+def meetings_summary(partnership: Partnership) -> dict:
+    """What the summary of the two partnership meetings shows (§2.1.4): each meeting with its
+    record, the planned next meeting and the partners' reports between them."""
+    sessions = {
+        s.kind: s
+        for s in partnership.support_sessions.filter(
+            withdrawn_at__isnull=True, kind__in=[SessionKind.MEETING_1, SessionKind.MEETING_2]
+        ).select_related("animator", "meeting1_record", "meeting2_record", "planned_meeting")
+    }
+    partners = plan_partner_choices(partnership).order_by("joined_on", "pk")
+    return {
+        "partnership": partnership,
+        "partners": partners,
+        "meeting_1": sessions.get(SessionKind.MEETING_1),
+        "meeting_2": sessions.get(SessionKind.MEETING_2),
+        "partner_reports": partner_reports_of(partnership),
+        "generated_at": timezone.now(),
+    }

@@ -16,18 +16,36 @@ from django.utils.translation import gettext as _
 from partnerships.models import Partner, Partnership, User
 from partnerships.queue import enqueue
 from partnerships.roles import is_staff_member
-from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
+from support.enums import (
+    DEFAULT_BUDGET_MINUTES,
+    PLAN_SECTIONS,
+    SINGLE_KINDS,
+    PlanStatus,
+    SessionKind,
+)
 from support.models import (
+    DevelopmentPlan,
     DiagnosisRecord,
     HourBudget,
     MaterialsDispatch,
     Meeting1Record,
     Meeting2Record,
     PartnerReport,
+    PlanAction,
     PlannedMeeting,
+    PlanVersion,
     SupportSession,
 )
-from support.selectors import can_change_session, format_minutes
+from support.selectors import (
+    can_change_session,
+    can_edit_plan,
+    format_minutes,
+    plan_empty_sections,
+    plan_prefill,
+    plan_section_label,
+    plan_side,
+    plan_snapshot,
+)
 from support.tasks import hour_budget_check
 
 RECORD_MODELS = {
@@ -379,3 +397,200 @@ def materials_dispatch_record(
     )
     _save(dispatch)
     return dispatch
+
+
+# --- the development plan (§2.1.4) ----------------------------------------------------------
+# Every write locks the plan row first, so two people saving at once run one after another
+# and the version checks below see each other's changes.
+
+
+class PlanConflict(ValidationError):
+    """The sections were saved by someone else after the form was loaded; ``current`` is the
+    plan as it is now, so the page can show their text next to the user's."""
+
+    def __init__(self, message, *, current):
+        super().__init__(message)
+        self.current = current
+
+
+def _plan_locked(plan: DevelopmentPlan) -> DevelopmentPlan:
+    locked = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    locked.partnership = plan.partnership
+    return locked
+
+
+def _check_plan_editor(by: User, partnership: Partnership) -> None:
+    if not can_edit_plan(by, partnership):
+        raise PermissionDenied
+
+
+def _plan_changed(plan: DevelopmentPlan, by: User) -> None:
+    """Any change of the content: a new revision, both agreements void, a draft again."""
+    plan.revision += 1
+    plan.status = PlanStatus.DRAFT
+    plan.agreed_by_leader = plan.agreed_by_animator = None
+    plan.agreed_by_leader_at = plan.agreed_by_animator_at = None
+    plan.updated_by = by
+    _save(plan)
+
+
+@transaction.atomic
+def plan_start(*, partnership: Partnership, by: User) -> DevelopmentPlan:
+    """Create the partnership's plan with sections pre-filled from what the portal knows
+    (partners, common goal, meeting records). Returns the existing plan if there is one; the
+    partnership row is locked so two first openings create one plan."""
+    _check_plan_editor(by, partnership)
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    plan = DevelopmentPlan.objects.filter(partnership=partnership).first()
+    if plan is None:
+        plan = DevelopmentPlan(partnership=partnership, updated_by=by, **plan_prefill(partnership))
+        _save(plan)
+    plan.partnership = partnership
+    return plan
+
+
+@transaction.atomic
+def plan_sections_save(
+    *, plan: DevelopmentPlan, by: User, version: int, **sections
+) -> DevelopmentPlan:
+    """Save the text sections. ``version`` is the one the form was loaded at: if someone saved
+    since, ``PlanConflict`` is raised with the current plan and nothing is saved. A save resets
+    the agreements (an agreed plan becomes a new draft)."""
+    _check_plan_editor(by, plan.partnership)
+    plan = _plan_locked(plan)
+    if version != plan.version:
+        who = plan.updated_by or _("someone else")
+        raise PlanConflict(
+            _(
+                "%(who)s saved the plan while you were editing it. Your text is kept in the "
+                "form; their current text is shown next to it. Merge the two and save again."
+            )
+            % {"who": who},
+            current=plan,
+        )
+    for key in PLAN_SECTIONS:
+        if key in sections:
+            setattr(plan, key, (sections[key] or "").strip())
+    plan.version += 1
+    _plan_changed(plan, by)
+    return plan
+
+
+def _check_action_partner(plan: DevelopmentPlan, partner: Partner | None) -> None:
+    if partner is None:
+        raise ValidationError({"partner": _("Choose the partner responsible for the action.")})
+    if partner.partnership_id != plan.partnership_id:
+        raise ValidationError({"partner": _("The partner must belong to this partnership.")})
+    if partner.left_on is not None:
+        raise ValidationError(
+            {
+                "partner": _("%(name)s has left the partnership; choose an active partner.")
+                % {"name": partner.institution.name}
+            }
+        )
+
+
+def _fill_action(action: PlanAction, fields: dict) -> None:
+    for name in ("what", "partner", "starts_on", "ends_on", "resources"):
+        if name in fields:
+            value = fields[name]
+            setattr(action, name, value.strip() if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def plan_action_add(*, plan: DevelopmentPlan, by: User, **fields) -> PlanAction:
+    """Add an action (what, responsible active partner, from–to, resources). Changes the
+    plan's revision and resets the agreements."""
+    _check_plan_editor(by, plan.partnership)
+    plan = _plan_locked(plan)
+    _check_action_partner(plan, fields.get("partner"))
+    action = PlanAction(plan=plan)
+    _fill_action(action, fields)
+    _save(action)
+    _plan_changed(plan, by)
+    return action
+
+
+@transaction.atomic
+def plan_action_update(*, action: PlanAction, by: User, **fields) -> PlanAction:
+    """Change an action; same checks as adding."""
+    _check_plan_editor(by, action.plan.partnership)
+    plan = _plan_locked(action.plan)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk, plan=plan)
+    _fill_action(action, fields)
+    _check_action_partner(plan, action.partner)
+    _save(action)
+    _plan_changed(plan, by)
+    return action
+
+
+@transaction.atomic
+def plan_action_remove(*, action: PlanAction, by: User) -> None:
+    """Remove an action from the draft (agreed versions keep their copy; the history keeps
+    the row)."""
+    _check_plan_editor(by, action.plan.partnership)
+    plan = _plan_locked(action.plan)
+    PlanAction.objects.filter(pk=action.pk, plan=plan).delete()
+    _plan_changed(plan, by)
+
+
+def _check_agreeable(plan: DevelopmentPlan) -> None:
+    problems = []
+    empty = plan_empty_sections(plan)
+    if empty:
+        problems.append(
+            _("Fill in these sections before agreeing: %(sections)s.")
+            % {"sections": ", ".join(plan_section_label(key) for key in empty)}
+        )
+    actions = list(plan.actions.select_related("partner__institution"))
+    if not actions:
+        problems.append(_("Add at least one action before agreeing."))
+    left = [a for a in actions if a.partner.left_on is not None]
+    if left:
+        problems.append(
+            _("Some actions are the task of partners who have left: %(actions)s. Change them.")
+            % {"actions": "; ".join(f"{a.what[:60]} ({a.partner.institution.name})" for a in left)}
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion | None:
+    """The leader or the animator agrees the plan as shown to them (``revision``). When the
+    second side agrees, the plan becomes agreed and a numbered ``PlanVersion`` is frozen and
+    returned; otherwise None. An empty plan, a plan without actions or one changed since the
+    page was loaded is refused."""
+    side = plan_side(by, plan.partnership)
+    if side is None:
+        raise PermissionDenied
+    plan = _plan_locked(plan)
+    if revision != plan.revision:
+        raise ValidationError(
+            _("The plan has changed since you opened it. Read it again and then agree.")
+        )
+    if plan.is_agreed:
+        raise ValidationError(_("This plan is already agreed."))
+    if getattr(plan, f"agreed_by_{side}_at") is not None:
+        raise ValidationError(
+            _("You have already agreed to this plan; the other side has not yet.")
+        )
+    _check_agreeable(plan)
+    now = timezone.now()
+    setattr(plan, f"agreed_by_{side}", by)
+    setattr(plan, f"agreed_by_{side}_at", now)
+    version = None
+    if plan.agreed_by_leader_at and plan.agreed_by_animator_at:
+        plan.status = PlanStatus.AGREED
+        last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = PlanVersion(
+            plan=plan,
+            number=last + 1,
+            snapshot=plan_snapshot(plan),
+            agreed_at=now,
+            agreed_by_leader=plan.agreed_by_leader,
+            agreed_by_animator=plan.agreed_by_animator,
+        )
+        _save(version)
+    _save(plan)
+    return version

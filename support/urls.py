@@ -26,3 +26,40 @@ urlpatterns = [
     path("partnerstwa/<int:pk>/materialy/dodaj/", views.materials_add, name="materials_add"),
     path("materialy/", views.materials_list, name="materials_list"),
 ]
+
+# The development plan (§2.1.4) and the meetings' summary.
+urlpatterns += [
+    path("partnerstwa/<int:pk>/plan/", views.plan_detail, name="plan_detail"),
+    path("partnerstwa/<int:pk>/plan/rozpocznij/", views.plan_start, name="plan_start"),
+    path("partnerstwa/<int:pk>/plan/edycja/", views.plan_edit, name="plan_edit"),
+    path("partnerstwa/<int:pk>/plan/akceptacja/", views.plan_agree, name="plan_agree"),
+    path(
+        "partnerstwa/<int:pk>/plan/dzialania/nowe/", views.plan_action_add, name="plan_action_add"
+    ),
+    path(
+        "partnerstwa/<int:pk>/plan/dzialania/<int:action_pk>/edycja/",
+        views.plan_action_edit,
+        name="plan_action_edit",
+    ),
+    path(
+        "partnerstwa/<int:pk>/plan/dzialania/<int:action_pk>/usuniecie/",
+        views.plan_action_remove,
+        name="plan_action_remove",
+    ),
+    path("partnerstwa/<int:pk>/plan/wersje/", views.plan_version_list, name="plan_version_list"),
+    path(
+        "partnerstwa/<int:pk>/plan/wersje/<int:number>/",
+        views.plan_version_detail,
+        name="plan_version_detail",
+    ),
+    path(
+        "partnerstwa/<int:pk>/plan/wersje/<int:number>/pdf/",
+        views.plan_version_pdf,
+        name="plan_version_pdf",
+    ),
+    path(
+        "partnerstwa/<int:pk>/podsumowanie-spotkan/pdf/",
+        views.meetings_summary_pdf,
+        name="meetings_summary_pdf",
+    ),
+]

@@ -5,21 +5,24 @@ leader who may only read gets 403 on pages that change something."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships.enums import Role
+from partnerships.pdf import render_pdf
 from partnerships.roles import role_required, staff_required
 from partnerships.selectors import partnership_get_for_user
 from partnerships.web import paginate
 from support import selectors, services
-from support.enums import KIND_SLUGS, SLUG_KINDS, SessionKind
+from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
 from support.forms import (
     MaterialsDispatchForm,
     PartnerReportForm,
+    PlanActionForm,
+    PlanSectionsForm,
     SessionForm,
     WithdrawForm,
     record_form_for,
@@ -206,3 +209,226 @@ def materials_list(request):
         "support/materials_list.html",
         {"page": page, "recent": selectors.recent_materials()[:10]},
     )
+
+
+# --- the development plan (§2.1.4) ----------------------------------------------------------
+# The partnership's leader and animator work on it; staff may read and correct it. Outsiders
+# get 404 (their partnership selector), other roles 403.
+
+PLAN_ROLES = (Role.STAFF, Role.ANIMATOR, Role.LEADER)
+
+
+@role_required(*PLAN_ROLES)
+def plan_detail(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_of(partnership)
+    context = {"partnership": partnership, "plan": plan}
+    if plan is not None:
+        context.update(
+            content=selectors.plan_display(selectors.plan_snapshot(plan)),
+            empty_sections=[
+                selectors.plan_section_label(k) for k in selectors.plan_empty_sections(plan)
+            ],
+            side=selectors.plan_side(request.user, partnership),
+            versions_count=plan.versions.count(),
+        )
+    return render(request, "support/plan_detail.html", context)
+
+
+@role_required(*PLAN_ROLES)
+@require_POST
+def plan_start(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    services.plan_start(partnership=partnership, by=request.user)
+    return redirect("support:plan_edit", pk=partnership.pk)
+
+
+@role_required(*PLAN_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    """The sections. A save over someone else's newer text is refused; the page then shows
+    their text next to the user's, and the form carries the new version for the next try."""
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_get(partnership)
+    form = PlanSectionsForm(request.POST or None, instance=plan)
+    theirs = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.plan_sections_save(
+                plan=plan, by=request.user, version=form.cleaned_data["version"], **data
+            )
+        except services.PlanConflict as exc:
+            # Read their text before the new form's cleaning copies the user's onto the object.
+            their_texts = {key: getattr(exc.current, key) for key in PLAN_SECTIONS}
+            posted = request.POST.copy()
+            posted["version"] = str(exc.current.version)
+            form = PlanSectionsForm(posted, instance=exc.current)
+            form.is_valid()
+            form.add_error(None, exc.messages)
+            theirs = [
+                (
+                    form[key],
+                    their_texts[key],
+                    their_texts[key].strip() == (posted.get(key) or "").strip(),
+                )
+                for key in PLAN_SECTIONS
+            ]
+            status = 409
+        except ValidationError as exc:
+            _add_errors([form], exc)
+            status = 400
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return redirect("support:plan_detail", pk=partnership.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "support/plan_edit.html",
+        {"partnership": partnership, "plan": plan, "form": form, "theirs": theirs},
+        status=status,
+    )
+
+
+def _plan_action_page(request, partnership, plan, action=None):
+    form = PlanActionForm(
+        request.POST or None,
+        instance=action,
+        partners=selectors.plan_partner_choices(partnership),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action is None:
+                services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
+            else:
+                services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors([form], exc)
+            status = 400
+        else:
+            messages.success(request, _("The action has been saved."))
+            return redirect("support:plan_detail", pk=partnership.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "support/plan_action_form.html",
+        {"partnership": partnership, "plan": plan, "action": action, "form": form},
+        status=status,
+    )
+
+
+@role_required(*PLAN_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_action_add(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    return _plan_action_page(request, partnership, selectors.plan_get(partnership))
+
+
+@role_required(*PLAN_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_action_edit(request, pk, action_pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_get(partnership)
+    return _plan_action_page(request, partnership, plan, selectors.plan_action_get(plan, action_pk))
+
+
+@role_required(*PLAN_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_action_remove(request, pk, action_pk):
+    """Confirmation page."""
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_get(partnership)
+    action = selectors.plan_action_get(plan, action_pk)
+    if request.method == "POST":
+        services.plan_action_remove(action=action, by=request.user)
+        messages.success(request, _("The action has been removed from the plan."))
+        return redirect("support:plan_detail", pk=partnership.pk)
+    return render(
+        request,
+        "support/plan_action_remove.html",
+        {"partnership": partnership, "plan": plan, "action": action},
+    )
+
+
+@role_required(*PLAN_ROLES)
+@require_POST
+def plan_agree(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_get(partnership)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        version = services.plan_agree(plan=plan, by=request.user, revision=revision)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if version is None:
+            messages.success(
+                request,
+                _("Your agreement is recorded. The plan is agreed when the other side agrees too."),
+            )
+        else:
+            messages.success(
+                request,
+                _("Both sides have agreed: version %(number)s of the plan is kept.")
+                % {"number": version.number},
+            )
+    return redirect("support:plan_detail", pk=partnership.pk)
+
+
+@role_required(*PLAN_ROLES)
+def plan_version_list(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    plan = selectors.plan_get(partnership)
+    page = paginate(request, selectors.plan_versions_of(plan))
+    return render(
+        request,
+        "support/plan_version_list.html",
+        {"partnership": partnership, "plan": plan, "page": page},
+    )
+
+
+@role_required(*PLAN_ROLES)
+def plan_version_detail(request, pk, number):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    version = selectors.plan_version_get(selectors.plan_get(partnership), number)
+    return render(
+        request,
+        "support/plan_version_detail.html",
+        {
+            "partnership": partnership,
+            "version": version,
+            "content": selectors.plan_display(version.snapshot),
+        },
+    )
+
+
+def _pdf_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*PLAN_ROLES)
+def plan_version_pdf(request, pk, number):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    version = selectors.plan_version_get(selectors.plan_get(partnership), number)
+    body = render_pdf(
+        "pdf/development_plan.html",
+        {"version": version, "content": selectors.plan_display(version.snapshot)},
+    )
+    return _pdf_response(body, f"plan-rozwoju-{partnership.pk}-wersja-{version.number}.pdf")
+
+
+@role_required(*PLAN_ROLES)
+def meetings_summary_pdf(request, pk):
+    partnership = selectors.partnership_get_for_plan(request.user, pk)
+    body = render_pdf("pdf/meetings_summary.html", selectors.meetings_summary(partnership))
+    return _pdf_response(body, f"podsumowanie-spotkan-{partnership.pk}.pdf")

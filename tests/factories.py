@@ -224,3 +224,63 @@ class SeminarFactory(EventFactory):
     provides_transport = False
     provides_coffee_breaks = True
     travel_at_own_cost = True
+
+
+# --- support: the development plan ---------------------------------------------------------
+
+
+class DevelopmentPlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan with every section filled in (no actions)."""
+
+    class Meta:
+        model = "support.DevelopmentPlan"
+        django_get_or_create = ("partnership",)
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    concept = "Koncepcja współpracy."
+    needs = "Potrzeby i problemy."
+    goals = "Cele."
+    promotion = "Promocja."
+    evaluation = "Ewaluacja."
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.PlanAction"
+
+    plan = factory.SubFactory(DevelopmentPlanFactory)
+    what = factory.Sequence(lambda n: f"Działanie {n}")
+    partner = factory.LazyAttribute(lambda o: o.plan.partnership.partners.first())
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timezone.timedelta(days=30))
+    resources = "Sala biblioteki."
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    """An agreed version made directly, with a minimal snapshot; use support.services.plan_agree
+    when the agreement itself is tested."""
+
+    class Meta:
+        model = "support.PlanVersion"
+
+    plan = factory.SubFactory(DevelopmentPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    agreed_at = factory.LazyFunction(timezone.now)
+    agreed_by_leader = factory.LazyAttribute(lambda o: o.plan.partnership.leader)
+    agreed_by_animator = factory.LazyAttribute(lambda o: o.plan.partnership.animator)
+    snapshot = factory.LazyAttribute(
+        lambda o: {
+            "partnership": {
+                "name": o.plan.partnership.name,
+                "lead_library": o.plan.partnership.lead_library.name,
+                "commune": "Wąchock",
+                "voivodeship": "świętokrzyskie",
+                "round": 1,
+                "leader": "",
+                "animator": "",
+            },
+            "partners": [],
+            "sections": [{"key": "concept", "text": "Koncepcja."}],
+            "actions": [],
+        }
+    )

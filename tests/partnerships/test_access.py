@@ -143,7 +143,40 @@ CASES = {
     "reports:partnership_history": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
     # reminders (partnerships)
     "reminder_settings": (lambda w, o: {}, LOGGED_IN),
+    # support/: the development plan (issue 4); _plan_kwargs is below the table. The POST-only
+    # start and agree answer a GET by a role that works on plans with 405, before any lookup.
+    "support:plan_detail": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "support:plan_start": (
+        lambda w, o: {"pk": w.partnership_a.pk},
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN, "committee": 403},
+    ),
+    "support:plan_agree": (
+        lambda w, o: _plan_kwargs(w),
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN, "committee": 403},
+    ),
+    "support:plan_edit": (lambda w, o: _plan_kwargs(w), VIEW_A),
+    "support:plan_action_add": (lambda w, o: _plan_kwargs(w), VIEW_A),
+    "support:plan_action_edit": (lambda w, o: _plan_kwargs(w, action=True), VIEW_A),
+    "support:plan_action_remove": (lambda w, o: _plan_kwargs(w, action=True), VIEW_A),
+    "support:plan_version_list": (lambda w, o: _plan_kwargs(w), VIEW_A),
+    "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
+    "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
+    "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
 }
+
+
+def _plan_kwargs(world, *, action=False, version=False):
+    """Partnership A's plan, with an action or an agreed version when the URL names one."""
+    from tests.factories import DevelopmentPlanFactory, PlanActionFactory, PlanVersionFactory
+
+    plan = DevelopmentPlanFactory(partnership=world.partnership_a)
+    kwargs = {"pk": world.partnership_a.pk}
+    if action:
+        kwargs["action_pk"] = PlanActionFactory(plan=plan).pk
+    if version:
+        kwargs["number"] = PlanVersionFactory(plan=plan, number=1).number
+    return kwargs
+
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.
 TOKEN_URLS = {

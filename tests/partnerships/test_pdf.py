@@ -43,3 +43,17 @@ def test_render_pdf_keeps_polish_letters(settings, tmp_path):
     pdf = render_pdf("pdf/probe.html", {"text": "Zażółć gęślą jaźń ŻÓŁĆ"})
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Zażółć gęślą jaźń ŻÓŁĆ" in text
+
+
+def test_font_configuration_reused_in_thread_and_separate_per_thread():
+    import threading
+
+    from partnerships.pdf import font_configuration
+
+    mine = font_configuration()
+    assert font_configuration() is mine
+    other = []
+    thread = threading.Thread(target=lambda: other.append(font_configuration()))
+    thread.start()
+    thread.join()
+    assert other[0] is not mine

@@ -81,3 +81,26 @@ def test_admin_budget_change_needs_reason_and_keeps_it(client, world):
         "Aneks nr 2.",
         world.staff,
     )
+
+
+@pytest.mark.parametrize("model", ["developmentplan", "planversion"])
+def test_admin_plan_pages_read_only_for_staff(client, rf, world, model):
+    from django.contrib import admin
+
+    from support.models import DevelopmentPlan, PlanVersion
+    from tests.factories import DevelopmentPlanFactory, PlanActionFactory, PlanVersionFactory
+
+    plan = DevelopmentPlanFactory(partnership=world.partnership_a)
+    PlanActionFactory(plan=plan)
+    version = PlanVersionFactory(plan=plan)
+    obj = {"developmentplan": plan, "planversion": version}[model]
+    client.force_login(world.staff)
+    assert client.get(reverse(f"admin:support_{model}_changelist")).status_code == 200
+    page = client.get(reverse(f"admin:support_{model}_change", args=[obj.pk]))
+    assert page.status_code == 200
+    request = rf.get("/")
+    request.user = world.staff
+    model_admin = admin.site._registry[{"developmentplan": DevelopmentPlan}.get(model, PlanVersion)]
+    assert not model_admin.has_delete_permission(request, obj)
+    assert not model_admin.has_change_permission(request, obj)
+    assert not model_admin.has_add_permission(request)

@@ -14,3 +14,16 @@ def test_demo_load_twice_adds_one_support_cycle():
     kinds = sorted(SupportSession.objects.values_list("kind", flat=True))
     assert kinds == ["diagnosis", "meeting_1", "remote"]
     assert PlannedMeeting.objects.get().partnership.name == "Razem dla Gminy Wąchock"
+
+
+def test_demo_load_twice_adds_one_agreed_plan_with_actions():
+    from support.models import DevelopmentPlan, PlanVersion
+
+    users = partnerships_demo.load()
+    demo.load(users)
+    demo.load(users)
+    plan = DevelopmentPlan.objects.get()
+    assert plan.partnership.name == "Razem dla Gminy Wąchock"
+    assert plan.status == "agreed" and plan.actions.count() == 3
+    assert list(PlanVersion.objects.values_list("number", flat=True)) == [1]
+    assert not [key for key in ("promotion", "evaluation") if not getattr(plan, key)]
