@@ -224,3 +224,24 @@ class SeminarFactory(EventFactory):
     provides_transport = False
     provides_coffee_breaks = True
     travel_at_own_cost = True
+
+
+# --- clips ---------------------------------------------------------------------------------
+
+
+class ClipCallFactory(factory.django.DjangoModelFactory):
+    """An open call, scoring until a week from now; pass ``committee=[users]``."""
+
+    class Meta:
+        model = "clips.ClipCall"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Klip promocyjny {n}")
+    clips_count = 3
+    status = "open"
+    scoring_deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+    @factory.post_generation
+    def committee(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.committee.set(extracted)
