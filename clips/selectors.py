@@ -463,14 +463,11 @@ def announced_selections() -> QuerySet[Selection]:
         Selection.objects.filter(call__status=CallStatus.ANNOUNCED, status=SelectionStatus.SELECTED)
         .select_related("call", "partnership__lead_library")
         .only(
-            "pk",
             "public_summary",
             "selected_at",
-            "call__pk",
             "call__title",
             "call__announced_at",
             "call__status",
-            "partnership__pk",
             "partnership__name",
             "partnership__lead_library__name",
             "partnership__lead_library__commune",

@@ -315,7 +315,8 @@ def selection_create(request, pk, partnership_pk):
     """The confirmation step of selecting a partnership."""
     call = selectors.call_get_for_user(request.user, pk)
     partnership = selectors.candidate_get(call, partnership_pk)
-    form = SelectionForm(request.POST or None)
+    # Every field is optional: an empty POST is still a confirmation.
+    form = SelectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             selection = services.selection_confirm(
@@ -482,7 +483,7 @@ def scenario_pdf(request, pk):
 def production_edit(request, pk):
     selection = _selection_for_staff(request, pk)
     production = selectors.production_of(selection)
-    form = ProductionForm(request.POST or None, instance=production)
+    form = ProductionForm(request.POST if request.method == "POST" else None, instance=production)
     if request.method == "POST" and form.is_valid():
         try:
             services.production_save(selection=selection, actor=request.user, **form.cleaned_data)
