@@ -68,7 +68,7 @@ def test_call_open_emails_members_after_commit(world, django_capture_on_commit_c
 
 def test_call_open_without_committee_is_refused(world):
     call = ClipCallFactory(status="draft")
-    with pytest.raises(ValidationError, match="committee"):
+    with pytest.raises(ValidationError, match="komisji"):
         services.call_open(call=call, actor=world.staff)
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
@@ -139,7 +139,7 @@ def test_score_save_records_and_updates_one_row(world, call, eligible):
 
 @pytest.mark.parametrize("progress, creativity", [(11, 5), (5, -1), (None, 5)])
 def test_score_outside_range_is_refused(world, call, eligible, progress, creativity):
-    with pytest.raises(ValidationError, match="0 to 10|od 0 do 10"):
+    with pytest.raises(ValidationError, match="od 0 do 10"):
         _score(call, world.committee, eligible[0], progress, creativity)
     assert not Score.objects.exists()
 
@@ -154,25 +154,25 @@ def test_score_range_is_a_database_constraint(world, call, eligible):
 def test_score_after_deadline_is_refused(world, call, eligible):
     call.scoring_deadline = timezone.now() - datetime.timedelta(minutes=1)
     call.save()
-    with pytest.raises(ValidationError, match="closed|zamknięte|zakończ"):
+    with pytest.raises(ValidationError, match="zakończyła się"):
         _score(call, world.committee, eligible[0])
     assert not Score.objects.exists()
 
 
 def test_score_by_non_member_is_refused(world, call, eligible):
-    with pytest.raises(ValidationError, match="committee|komisji"):
+    with pytest.raises(ValidationError, match="komisji"):
         _score(call, world.animator_b, eligible[0])
     assert not Score.objects.exists()
 
 
 def test_score_of_own_animated_partnership_is_refused(world, call, eligible):
-    with pytest.raises(ValidationError, match="animate|animujesz|animator"):
+    with pytest.raises(ValidationError, match="Animujesz"):
         _score(call, world.animator_a, world.partnership_a)
     assert not Score.objects.exists()
 
 
 def test_score_of_ineligible_partnership_is_refused(world, call):
-    with pytest.raises(ValidationError, match="candidate|kandydat"):
+    with pytest.raises(ValidationError, match="kandydatem"):
         _score(call, world.committee, world.partnership_a)
     assert not Score.objects.exists()
 
@@ -237,7 +237,7 @@ def test_selection_of_included_partnership_is_allowed(world, call, select):
 
 def test_selection_twice_is_refused(world, call, eligible, select):
     select(call, eligible[0])
-    with pytest.raises(ValidationError, match="already|już"):
+    with pytest.raises(ValidationError, match="już"):
         select(call, eligible[0])
     assert Selection.objects.count() == 1
 
@@ -279,7 +279,7 @@ def test_notify_leader_sends_once(
     selection = select(call, world.partnership_a)
     with django_capture_on_commit_callbacks(execute=True):
         services.selection_notify_leader(selection=selection, actor=world.staff)
-    with pytest.raises(ValidationError, match="already|już"):
+    with pytest.raises(ValidationError, match="już"):
         services.selection_notify_leader(selection=selection, actor=world.staff)
     assert [m.to for m in mail.outbox] == [[world.leader_a.email]]
     assert "Partnerstwo A" in mail.outbox[0].subject

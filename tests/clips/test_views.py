@@ -51,9 +51,7 @@ def test_committee_home_without_calls_explains(client, world):
     login(client, world.committee)
     response = client.get(reverse("clips:call_list"))
     assert response.context["member_calls"] == []
-    assert "When the support centre opens a call" in text(response) or "Gdy zespół" in text(
-        response
-    )
+    assert "Gdy zespół CAL otworzy nabór" in text(response)
 
 
 def test_score_list_hides_the_partnership_the_member_animates(client, world, call, eligible):
@@ -119,7 +117,7 @@ def test_candidates_page_says_why_not_eligible(client, world, call, make_eligibl
     row = next(p for p in response.context["page"] if p.pk == world.partnership_a.pk)
     assert (row.has_meeting_2, row.eligible) == (False, False)
     body = text(response)
-    assert "second meeting not logged" in body or "nie odnotowano drugiego" in body
+    assert "nie odnotowano drugiego spotkania" in body
 
 
 def test_candidates_filter_eligible(client, world, call, make_eligible):
