@@ -410,10 +410,7 @@ def non_working_reason(day: datetime.date) -> str | None:
             "name": holiday,
         }
     if day.weekday() >= 5:
-        return _("%(date)s falls on a weekend (%(weekday)s), not on a working day.") % {
-            "date": _day(day),
-            "weekday": date_format(day, "l"),
-        }
+        return _("%(date)s falls on a weekend, not on a working day.") % {"date": _day(day)}
     return None
 
 
