@@ -4,6 +4,7 @@ after commit and see what was committed."""
 from django.urls import reverse
 
 from clips.models import ClipCall, Production, Selection
+from clips.selectors import candidates_for_member
 from partnerships.mail import absolute_url, send_templated_mail
 
 
@@ -17,6 +18,23 @@ def send_call_opened(call_pk: int) -> None:
             to=[member.email],
             context={"call": call, "member": member, "url": url},
         )
+
+
+def send_scoring_reminder(call_pk: int, member_pk: int) -> None:
+    """To a member with candidates left to score: scoring closes soon."""
+    call = ClipCall.objects.get(pk=call_pk)
+    member = call.committee.get(pk=member_pk)
+    left = candidates_for_member(call, member).filter(my_progress__isnull=True).count()
+    send_templated_mail(
+        "clip_scoring_reminder",
+        to=[member.email],
+        context={
+            "call": call,
+            "member": member,
+            "left": left,
+            "url": absolute_url(reverse("clips:score_list", args=[call.pk])),
+        },
+    )
 
 
 def _selection(pk: int) -> Selection:

@@ -18,4 +18,8 @@ app.conf.beat_schedule = {
         "task": "events.tasks.expire_seat_offers",
         "schedule": 15 * 60,
     },
+    "clips-scoring-reminders": {
+        "task": "clips.tasks.send_scoring_reminders",
+        "schedule": 60 * 60,
+    },
 }
