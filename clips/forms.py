@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clips.enums import SCORE_MAX, SCORE_MIN, OverrideDecision
@@ -133,10 +134,10 @@ class ScenarioForm(PortalForm):
 
 class ProductionForm(PortalModelForm):
     videographer_website = forms.URLField(
-        label=_("videographer's website"), required=False, assume_scheme="https"
+        label=capfirst(_("videographer's website")), required=False, assume_scheme="https"
     )
     clip_url = forms.URLField(
-        label=_("link to the finished clip"), required=False, assume_scheme="https"
+        label=capfirst(_("link to the finished clip")), required=False, assume_scheme="https"
     )
 
     class Meta:

@@ -429,7 +429,15 @@ def notice_calls_of(selection: Selection) -> QuerySet[NoticeCall]:
 
 
 def selection_history(selection: Selection) -> list:
-    return list(selection.history.select_related("history_user").order_by("-history_date"))
+    """The decisions on a selection (selected, withdrawn), newest first, with who made them;
+    saves that did not change the status (the e-mail claim, a new description) are left
+    out."""
+    decisions, previous = [], None
+    for record in selection.history.select_related("history_user").order_by("history_date"):
+        if record.status != previous:
+            decisions.append(record)
+        previous = record.status
+    return decisions[::-1]
 
 
 def scenario_history(selection: Selection) -> list:

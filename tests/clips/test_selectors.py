@@ -140,3 +140,11 @@ def test_ranking_query_count_is_constant(world, call, make_eligible, n, django_a
     # The ranking, the committee, the scores of the rows.
     with django_assert_num_queries(3):
         selectors.ranking_rows(call, selectors.ranking(call))
+
+
+def test_selection_history_lists_decisions_only(world, call, eligible, select):
+    selection = select(call, eligible[0])
+    services.selection_notify_leader(selection=selection, actor=world.staff)
+    services.selection_withdraw(selection=selection, actor=world.staff, reason="Rezygnacja.")
+    history = selectors.selection_history(selection)
+    assert [h.status for h in history] == ["withdrawn", "selected"]
