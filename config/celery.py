@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "events.tasks.expire_seat_offers",
         "schedule": 15 * 60,
     },
+    "clips-scoring-reminders": {
+        "task": "clips.tasks.send_scoring_reminders",
+        "schedule": 60 * 60,
+    },
     **{
         f"reminders-{name.split('.')[0]}-{name.rsplit('.', 1)[1]}": {
             "task": name,

@@ -44,6 +44,8 @@ def home(request):
         if len(partnerships) == 1:
             return redirect("partnership_detail", pk=partnerships[0].pk)
         return redirect("partnership_list")
+    if Role.COMMITTEE in roles:  # clips/: the calls the member sits on, what is left to score
+        return redirect("clips:call_list")
     return render(request, "partnerships/home.html", {"roles": roles})
 
 

@@ -284,3 +284,24 @@ class PlanVersionFactory(factory.django.DjangoModelFactory):
             "actions": [],
         }
     )
+
+
+# --- clips ---------------------------------------------------------------------------------
+
+
+class ClipCallFactory(factory.django.DjangoModelFactory):
+    """An open call, scoring until a week from now; pass ``committee=[users]``."""
+
+    class Meta:
+        model = "clips.ClipCall"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Klip promocyjny {n}")
+    clips_count = 3
+    status = "open"
+    scoring_deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+    @factory.post_generation
+    def committee(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.committee.set(extracted)

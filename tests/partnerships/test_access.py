@@ -31,6 +31,12 @@ LOGGED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
 WORKERS = {**LOGGED_IN, "committee": 403}  # roles that work with partnerships
 EVENT_VIEWERS = {**LOGGED_IN, "animator_a": 403, "animator_b": 403, "committee": 403}
 REGISTRATION_A = {**EDIT_A, "animator_a": 403}
+CLIP_MEMBERS = {
+    **LOGGED_IN,
+    "leader_a": 403,
+    "leader_b": 403,
+    "animator_b": 404,  # an animator, not on this call's committee
+}
 
 
 def _objects(world):
@@ -53,7 +59,25 @@ def _objects(world):
         "application": application,
         "event": event,
         "registration": registration,
+        **_clip_objects(world),
     }
+
+
+def _clip_objects(world):
+    """clips/: an open call whose committee is the committee member, animator A and staff;
+    partnerships A and B included by staff; A selected."""
+    from clips import services as clip_services
+    from tests.factories import ClipCallFactory
+
+    call = ClipCallFactory(committee=[world.committee, world.animator_a, world.staff])
+    for partnership in (world.partnership_a, world.partnership_b):
+        clip_services.eligibility_override_set(
+            call=call, partnership=partnership, actor=world.staff, decision="include", reason="r"
+        )
+    selection = clip_services.selection_confirm(
+        call=call, partnership=world.partnership_a, actor=world.staff
+    )
+    return {"clip_call": call, "clip_selection": selection}
 
 
 # name -> (kwargs builder, expectations); a builder receives (world, objects).
@@ -62,6 +86,7 @@ CASES = {
         lambda w, o: {},
         {
             **LOGGED_IN,
+            "committee": 302,  # to clips:call_list, the calls they score
             "leader_a": 302,
             "leader_b": 302,
             "animator_a": 302,
@@ -162,6 +187,49 @@ CASES = {
     "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # clips/
+    "clips:call_list": (lambda w, o: {}, LOGGED_IN),
+    "clips:call_create": (lambda w, o: {}, STAFF_ONLY),
+    "clips:call_detail": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:call_edit": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:call_open": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:call_announce": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:scenario_template_edit": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:candidate_list": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:override_edit": (
+        lambda w, o: {"pk": o["clip_call"].pk, "partnership_pk": w.partnership_a.pk},
+        STAFF_ONLY,
+    ),
+    "clips:ranking": (lambda w, o: {"pk": o["clip_call"].pk}, STAFF_ONLY),
+    "clips:selection_create": (
+        lambda w, o: {"pk": o["clip_call"].pk, "partnership_pk": w.partnership_b.pk},
+        STAFF_ONLY,
+    ),
+    # Committee pages: members only (animator B is not on this call's committee).
+    "clips:score_list": (lambda w, o: {"pk": o["clip_call"].pk}, CLIP_MEMBERS),
+    "clips:score_edit": (
+        lambda w, o: {"pk": o["clip_call"].pk, "partnership_pk": w.partnership_b.pk},
+        CLIP_MEMBERS,
+    ),
+    "clips:selection_detail": (lambda w, o: {"pk": o["clip_selection"].pk}, VIEW_A),
+    "clips:scenario_edit": (
+        lambda w, o: {"pk": o["clip_selection"].pk},
+        {**VIEW_A, "animator_a": 403},
+    ),
+    "clips:scenario_pdf": (lambda w, o: {"pk": o["clip_selection"].pk}, VIEW_A),
+    "clips:selection_withdraw": (lambda w, o: {"pk": o["clip_selection"].pk}, STAFF_ONLY),
+    "clips:notice_call_add": (lambda w, o: {"pk": o["clip_selection"].pk}, STAFF_ONLY),
+    "clips:production_edit": (lambda w, o: {"pk": o["clip_selection"].pk}, STAFF_ONLY),
+    "clips:selection_notify": (
+        lambda w, o: {"pk": o["clip_selection"].pk},
+        {**STAFF_ONLY, "staff": 405},
+    ),
+    "clips:production_introduce": (
+        lambda w, o: {"pk": o["clip_selection"].pk},
+        {**STAFF_ONLY, "staff": 405},
+    ),
+    "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    "clips:announcement_feed": (lambda w, o: {}, PUBLIC),
 }
 
 

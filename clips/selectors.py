@@ -1,0 +1,485 @@
+"""Reads of the clips app and who may see what.
+
+Eligibility (§2.4.1) is computed in the database, as annotations, so a page of candidates costs
+the same few queries for 10 partnerships or 2,000. A committee member never sees a partnership
+they animate, and sees other members' scores of a partnership only after scoring it."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from clips.enums import CallStatus, OverrideDecision, SelectionStatus
+from clips.models import (
+    ClipCall,
+    EligibilityOverride,
+    NoticeCall,
+    Score,
+    Selection,
+)
+from events.enums import EventKind
+from events.selectors import partnerships_attended
+from partnerships.enums import PartnershipStatus, Role
+from partnerships.models import Partnership, User
+from partnerships.roles import is_staff_member
+from support.enums import SessionKind
+from support.models import SupportSession
+
+# Partnerships that can be candidates at all: in the programme, not withdrawn.
+CANDIDATE_STATUSES = (
+    PartnershipStatus.QUALIFIED,
+    PartnershipStatus.IN_SUPPORT,
+    PartnershipStatus.COMPLETED,
+)
+
+
+# --- calls -------------------------------------------------------------------------------------
+
+
+def calls_for_user(user) -> QuerySet[ClipCall]:
+    """Staff see every call; a committee member the calls they sit on, once opened."""
+    qs = ClipCall.objects.all()
+    if is_staff_member(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(committee=user).exclude(status=CallStatus.DRAFT)
+
+
+def call_get_for_user(user, pk) -> ClipCall:
+    try:
+        return calls_for_user(user).get(pk=pk)
+    except (ClipCall.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def call_get_for_member(user, pk) -> ClipCall:
+    """A call the user sits on (staff too only when they are members), else 404."""
+    try:
+        return ClipCall.objects.filter(committee=user).exclude(status=CallStatus.DRAFT).get(pk=pk)
+    except (ClipCall.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def is_member(call: ClipCall, user) -> bool:
+    return call.committee.filter(pk=user.pk).exists()
+
+
+def committee_of(call: ClipCall) -> list[User]:
+    return list(call.committee.order_by("last_name", "first_name", "email"))
+
+
+def committee_choices() -> QuerySet[User]:
+    """Who may sit on a committee (§2.4.5): staff, animators and people with the committee
+    role."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(groups__name__in=[Role.STAFF, Role.ANIMATOR, Role.COMMITTEE]))
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def call_list(user) -> QuerySet[ClipCall]:
+    """Calls with how many selections they have; for a member also how many candidates they
+    still have to score (``to_score``), in one query."""
+    selected = Selection.objects.filter(call=OuterRef("pk"), status=SelectionStatus.SELECTED)
+    qs = calls_for_user(user).annotate(
+        selected_count=Subquery(
+            selected.order_by().values("call").annotate(n=Count("pk")).values("n")
+        ),
+        member_count=Count("committee", distinct=True),
+    )
+    return qs.order_by("-scoring_deadline", "-pk")
+
+
+@dataclass
+class MemberCall:
+    call: ClipCall
+    candidates: int
+    scored: int
+
+    @property
+    def left(self) -> int:
+        return self.candidates - self.scored
+
+
+def member_calls(user) -> list[MemberCall]:
+    """The calls ``user`` sits on with what is left to score: one query per call (a member
+    sits on a handful)."""
+    result = []
+    calls = ClipCall.objects.filter(committee=user).exclude(status=CallStatus.DRAFT)
+    for call in calls.order_by("-scoring_deadline", "-pk"):
+        qs = candidates_for_member(call, user)
+        counts = qs.aggregate(
+            candidates=Count("pk"), scored=Count("pk", filter=Q(my_progress__isnull=False))
+        )
+        result.append(MemberCall(call, counts["candidates"], counts["scored"]))
+    return result
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+
+def _sessions(kind: str):
+    return SupportSession.objects.filter(
+        partnership=OuterRef("pk"), kind=kind, withdrawn_at__isnull=True
+    )
+
+
+def _attended(kind: str):
+    return partnerships_attended(kind).filter(pk=OuterRef("pk"))
+
+
+CRITERIA = ("has_meeting_1", "has_meeting_2", "attended_visit", "attended_seminar")
+
+
+def with_eligibility(qs: QuerySet[Partnership], call: ClipCall) -> QuerySet[Partnership]:
+    """Annotate each criterion of §2.4.1 (``has_meeting_1``, ``has_meeting_2``,
+    ``attended_visit``, ``attended_seminar``), ``meets_criteria`` (all four), staff's
+    ``override`` (an ``OverrideDecision`` value or None) and ``eligible`` (the override where
+    there is one, else the criteria)."""
+    override = EligibilityOverride.objects.filter(call=call, partnership=OuterRef("pk"))
+    qs = qs.annotate(
+        has_meeting_1=Exists(_sessions(SessionKind.MEETING_1)),
+        has_meeting_2=Exists(_sessions(SessionKind.MEETING_2)),
+        attended_visit=Exists(_attended(EventKind.STUDY_VISIT)),
+        attended_seminar=Exists(_attended(EventKind.SEMINAR)),
+        override=Subquery(override.values("decision")[:1]),
+    )
+    return qs.annotate(
+        meets_criteria=Case(
+            When(
+                Q(has_meeting_1=True, has_meeting_2=True)
+                & Q(attended_visit=True, attended_seminar=True),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).annotate(
+        eligible=Case(
+            When(override=OverrideDecision.INCLUDE, then=Value(True)),
+            When(override=OverrideDecision.EXCLUDE, then=Value(False)),
+            default=F("meets_criteria"),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _base_candidates(call: ClipCall) -> QuerySet[Partnership]:
+    qs = Partnership.objects.filter(status__in=CANDIDATE_STATUSES)
+    if call.round:
+        qs = qs.filter(round=call.round)
+    return qs
+
+
+def candidate_list(
+    call: ClipCall, *, search: str = "", eligibility: str = ""
+) -> QuerySet[Partnership]:
+    """Every partnership that could take part, with each criterion and staff's override (its
+    reason and who decided, prefetched)."""
+    qs = with_eligibility(
+        _base_candidates(call).select_related("lead_library", "animator"), call
+    ).prefetch_related(
+        Prefetch(
+            "clip_overrides",
+            queryset=EligibilityOverride.objects.filter(call=call).select_related("decided_by"),
+            to_attr="call_overrides",
+        )
+    )
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(lead_library__name__icontains=search)
+            | Q(lead_library__commune__icontains=search)
+        )
+    if eligibility == "eligible":
+        qs = qs.filter(eligible=True)
+    elif eligibility == "not_eligible":
+        qs = qs.filter(eligible=False)
+    elif eligibility == "override":
+        qs = qs.exclude(override__isnull=True).exclude(override=OverrideDecision.AUTO)
+    return qs.order_by("-eligible", "name", "pk")
+
+
+def eligible_partnerships(call: ClipCall) -> QuerySet[Partnership]:
+    return with_eligibility(_base_candidates(call), call).filter(eligible=True)
+
+
+def candidate_get(call: ClipCall, pk) -> Partnership:
+    try:
+        return with_eligibility(
+            _base_candidates(call).select_related("lead_library", "animator"), call
+        ).get(pk=pk)
+    except (Partnership.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def override_for(call: ClipCall, partnership: Partnership) -> EligibilityOverride | None:
+    return (
+        EligibilityOverride.objects.filter(call=call, partnership=partnership)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def override_history(call: ClipCall, partnership: Partnership) -> list:
+    override = override_for(call, partnership)
+    if override is None:
+        return []
+    return list(override.history.select_related("decided_by").order_by("-history_date"))
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def candidates_for_member(call: ClipCall, user) -> QuerySet[Partnership]:
+    """The eligible partnerships ``user`` scores: never one they animate. Annotated with
+    their own score (``my_progress``, ``my_creativity``)."""
+    mine = Score.objects.filter(call=call, member=user, partnership=OuterRef("pk"))
+    return (
+        with_eligibility(
+            _base_candidates(call).select_related("lead_library").exclude(animator=user), call
+        )
+        .filter(eligible=True)
+        .annotate(
+            my_progress=Subquery(mine.values("progress")[:1]),
+            my_creativity=Subquery(mine.values("creativity")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def candidate_get_for_member(call: ClipCall, user, pk) -> Partnership:
+    """404 for a partnership the member animates or that is not eligible."""
+    try:
+        return candidates_for_member(call, user).get(pk=pk)
+    except (Partnership.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def own_score(call: ClipCall, user, partnership: Partnership) -> Score | None:
+    return Score.objects.filter(call=call, member=user, partnership=partnership).first()
+
+
+def scores_visible_to(call: ClipCall, user, partnership: Partnership) -> list[Score]:
+    """Other members' scores of the partnership, only once ``user`` has scored it themselves
+    (as review tools do), so nobody is swayed before judging; staff members on the committee
+    too. Staff's ranking page shows the means."""
+    qs = Score.objects.filter(call=call, partnership=partnership).select_related("member")
+    if not qs.filter(member=user).exists():
+        return []
+    return list(qs.exclude(member=user).order_by("member__last_name", "member__first_name"))
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def _score_stats(call: ClipCall):
+    scores = Score.objects.filter(call=call, partnership=OuterRef("pk")).order_by()
+    member_mean = Cast(F("progress") + F("creativity"), FloatField()) / Value(2.0)
+
+    def stat(expression):
+        return Subquery(
+            scores.values("partnership").annotate(v=expression).values("v"),
+            output_field=FloatField(),
+        )
+
+    return {
+        "mean": stat(Avg(member_mean)),
+        "mean_progress": stat(Avg(Cast("progress", FloatField()))),
+        "mean_creativity": stat(Avg(Cast("creativity", FloatField()))),
+        "lowest": stat(Min(member_mean)),
+        "highest": stat(Max(member_mean)),
+        "score_count": Subquery(scores.values("partnership").annotate(v=Count("pk")).values("v")),
+    }
+
+
+def ranking(call: ClipCall) -> QuerySet[Partnership]:
+    """Eligible partnerships by the mean of both criteria over the members who scored them,
+    with the lowest and highest member mean (the spread) and whether each is selected."""
+    selected = Selection.objects.filter(
+        call=call, partnership=OuterRef("pk"), status=SelectionStatus.SELECTED
+    )
+    return (
+        eligible_partnerships(call)
+        .select_related("lead_library", "animator")
+        .annotate(**_score_stats(call), is_selected=Exists(selected))
+        .order_by(F("mean").desc(nulls_last=True), "name", "pk")
+    )
+
+
+@dataclass
+class RankingRow:
+    partnership: Partnership
+    missing: list = field(default_factory=list)
+
+    @property
+    def spread(self):
+        p = self.partnership
+        if p.lowest is None:
+            return None
+        return p.highest - p.lowest
+
+
+def ranking_rows(call: ClipCall, partnerships) -> list[RankingRow]:
+    """Who has not scored each partnership yet (members who animate it are not expected to):
+    two queries for any number of rows."""
+    partnerships = list(partnerships)
+    members = committee_of(call)
+    scored: dict[int, set[int]] = {}
+    for partnership_id, member_id in Score.objects.filter(
+        call=call, partnership__in=[p.pk for p in partnerships]
+    ).values_list("partnership_id", "member_id"):
+        scored.setdefault(partnership_id, set()).add(member_id)
+    rows = []
+    for p in partnerships:
+        done = scored.get(p.pk, set())
+        missing = [m for m in members if m.pk not in done and m.pk != p.animator_id]
+        rows.append(RankingRow(p, missing))
+    return rows
+
+
+# --- selections ----------------------------------------------------------------------------------
+
+
+def selections_of(call: ClipCall, *, include_withdrawn: bool = True) -> QuerySet[Selection]:
+    qs = Selection.objects.filter(call=call).select_related(
+        "partnership__lead_library",
+        "partnership__leader",
+        "selected_by",
+        "withdrawn_by",
+        "leader_emailed_by",
+        "production",
+    )
+    if not include_withdrawn:
+        qs = qs.filter(status=SelectionStatus.SELECTED)
+    return qs.order_by("status", "selected_at", "pk")
+
+
+def selections_for_user(user) -> QuerySet[Selection]:
+    """Staff: every selection; a leader or animator: those of their own partnerships."""
+    qs = Selection.objects.all()
+    if is_staff_member(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(Q(partnership__leader=user) | Q(partnership__animator=user))
+
+
+def own_selections(user) -> list[Selection]:
+    """The active selections of the partnerships the user leads or animates."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Selection.objects.filter(status=SelectionStatus.SELECTED)
+        .filter(Q(partnership__leader=user) | Q(partnership__animator=user))
+        .select_related("call", "partnership")
+        .order_by("-selected_at", "pk")
+    )
+
+
+def selection_get_for_user(user, pk) -> Selection:
+    try:
+        return (
+            selections_for_user(user)
+            .select_related(
+                "call",
+                "partnership__lead_library",
+                "partnership__leader",
+                "partnership__animator",
+                "selected_by",
+                "withdrawn_by",
+                "leader_emailed_by",
+            )
+            .get(pk=pk)
+        )
+    except (Selection.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def can_edit_scenario(user, selection: Selection) -> bool:
+    """Staff and the partnership's leader adapt the scenario; its animator reads it."""
+    return selection.is_active and (
+        is_staff_member(user) or selection.partnership.leader_id == user.pk
+    )
+
+
+def notice_calls_of(selection: Selection) -> QuerySet[NoticeCall]:
+    return selection.calls.select_related("called_by").order_by("-called_at", "-pk")
+
+
+def selection_history(selection: Selection) -> list:
+    """The decisions on a selection (selected, withdrawn), newest first, with who made them;
+    saves that did not change the status (the e-mail claim, a new description) are left
+    out."""
+    decisions, previous = [], None
+    for record in selection.history.select_related("history_user").order_by("history_date"):
+        if record.status != previous:
+            decisions.append(record)
+        previous = record.status
+    return decisions[::-1]
+
+
+def scenario_history(selection: Selection) -> list:
+    scenario = getattr(selection, "scenario", None)
+    if scenario is None:
+        return []
+    return list(scenario.history.select_related("updated_by").order_by("-history_date"))
+
+
+def production_of(selection: Selection):
+    from clips.models import Production
+
+    return Production.objects.filter(selection=selection).select_related("introduced_by").first()
+
+
+def selections_of_partnership(user, partnership: Partnership) -> QuerySet[Selection]:
+    return (
+        selections_for_user(user)
+        .filter(partnership=partnership, status=SelectionStatus.SELECTED)
+        .select_related("call")
+    )
+
+
+# --- the public announcement -------------------------------------------------------------------
+
+
+def announced_selections() -> QuerySet[Selection]:
+    """What the public pages show: active selections of announced calls. Only names, places
+    and the short public description are read from them."""
+    return (
+        Selection.objects.filter(call__status=CallStatus.ANNOUNCED, status=SelectionStatus.SELECTED)
+        .select_related("call", "partnership__lead_library")
+        .only(
+            "public_summary",
+            "selected_at",
+            "call__title",
+            "call__announced_at",
+            "call__status",
+            "partnership__name",
+            "partnership__lead_library__name",
+            "partnership__lead_library__commune",
+            "partnership__lead_library__voivodeship",
+        )
+        .order_by("-call__announced_at", "-call__pk", "partnership__name", "pk")
+    )

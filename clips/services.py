@@ -1,0 +1,542 @@
+"""Writes of the clips app. Rule violations raise ``ValidationError`` with a message for the
+user and save nothing; e-mails go out after commit.
+
+Selections of one call run one after another: ``selection_confirm`` locks the call row
+(``select_for_update``) before it counts, so two staff members confirming at once never select
+more partnerships than the call allows. The database adds one active selection per partnership
+and call, one score per member, partnership and call, and scores from 0 to 10."""
+
+import datetime
+import functools
+
+import holidays
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clips import emails, selectors
+from clips.enums import (
+    MAX_SHOOTING_DAYS,
+    SCORE_MAX,
+    SCORE_MIN,
+    CallStatus,
+    OverrideDecision,
+    SelectionStatus,
+)
+from clips.models import (
+    ClipCall,
+    EligibilityOverride,
+    NoticeCall,
+    Production,
+    Scenario,
+    ScenarioTemplate,
+    Score,
+    ScoringReminder,
+    Selection,
+)
+from partnerships.models import Partnership, User
+from partnerships.roles import is_staff_member
+
+DEFAULT_SCENARIO = """1. Kim jesteśmy: partnerstwo, biblioteka i partnerzy z trzech sektorów.
+2. Problem lub potrzeba, na które odpowiadamy wspólnie.
+3. Co zrobiliśmy razem: dwa lub trzy działania pokazane w miejscach, gdzie się odbyły.
+4. Ludzie: krótkie wypowiedzi lidera biblioteki i przedstawicieli partnerów.
+5. Co dalej: plany partnerstwa i zaproszenie do współpracy.
+
+Miejsca zdjęć:
+Osoby występujące:
+Najważniejsze przesłanie (jedno zdanie):
+"""
+
+CALL_FIELDS = ("title", "round", "clips_count", "scoring_deadline")
+
+
+def _save(obj, **kwargs) -> None:
+    obj.full_clean(**kwargs)
+    obj.save()
+
+
+def _require_staff(actor: User) -> None:
+    if not is_staff_member(actor):
+        raise PermissionDenied
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j E Y")
+
+
+# --- calls ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
+    """Create a call in preparation, with its scenario template (the previous call's, or the
+    standard one)."""
+    _require_staff(actor)
+    call = ClipCall(**{name: fields[name] for name in CALL_FIELDS if name in fields})
+    _save(call)
+    call.committee.set(committee)
+    previous = ScenarioTemplate.objects.exclude(call=call).order_by("-call__pk").first()
+    ScenarioTemplate.objects.create(
+        call=call, body=previous.body if previous else DEFAULT_SCENARIO, updated_by=actor
+    )
+    return call
+
+
+@transaction.atomic
+def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> ClipCall:
+    """Change a call. The number of clips cannot drop below the partnerships selected."""
+    _require_staff(actor)
+    call = ClipCall.objects.select_for_update().get(pk=call.pk)
+    for name in CALL_FIELDS:
+        if name in fields:
+            setattr(call, name, fields[name])
+    selected = call.selections.filter(status=SelectionStatus.SELECTED).count()
+    if call.clips_count is not None and call.clips_count < selected:
+        raise ValidationError(
+            {
+                "clips_count": _(
+                    "%(count)d partnerships are already selected; withdraw a selection before "
+                    "lowering the number of clips."
+                )
+                % {"count": selected}
+            }
+        )
+    _save(call)
+    if committee is not None:
+        call.committee.set(committee)
+    return call
+
+
+def call_open(*, call: ClipCall, actor: User) -> ClipCall:
+    """Open a call in preparation to its committee; each member is e-mailed after commit."""
+    _require_staff(actor)
+    with transaction.atomic():
+        call = ClipCall.objects.select_for_update().get(pk=call.pk)
+        if call.status != CallStatus.DRAFT:
+            raise ValidationError(_("This call is already open."))
+        if not call.committee.exists():
+            raise ValidationError(_("Name the committee members before opening the call."))
+        if call.scoring_deadline <= timezone.now():
+            raise ValidationError(_("The scoring deadline has passed: set a later one first."))
+        call.status = CallStatus.OPEN
+        call.save(update_fields=["status"])
+        pk = call.pk
+        transaction.on_commit(lambda: emails.send_call_opened(pk), robust=True)
+    return call
+
+
+@transaction.atomic
+def call_announce(*, call: ClipCall, actor: User) -> ClipCall:
+    """Publish the selected partnerships on the public page and in the feed (§2.4.6)."""
+    _require_staff(actor)
+    call = ClipCall.objects.select_for_update().get(pk=call.pk)
+    if call.status == CallStatus.ANNOUNCED:
+        raise ValidationError(_("This call has already been announced."))
+    if call.status == CallStatus.DRAFT:
+        raise ValidationError(_("Open the call and select partnerships before announcing it."))
+    if not call.selections.filter(status=SelectionStatus.SELECTED).exists():
+        raise ValidationError(_("Select at least one partnership before announcing the call."))
+    call.status = CallStatus.ANNOUNCED
+    call.announced_at = timezone.now()
+    call.save(update_fields=["status", "announced_at"])
+    return call
+
+
+@transaction.atomic
+def scenario_template_update(*, call: ClipCall, actor: User, body: str) -> ScenarioTemplate:
+    """Change the call's scenario template; copies already made are not touched."""
+    _require_staff(actor)
+    template, _created = ScenarioTemplate.objects.select_for_update().get_or_create(
+        call=call, defaults={"body": DEFAULT_SCENARIO}
+    )
+    template.body = body
+    template.updated_by = actor
+    _save(template)
+    return template
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def eligibility_override_set(
+    *, call: ClipCall, partnership: Partnership, actor: User, decision: str, reason: str
+) -> EligibilityOverride:
+    """Include or exclude a partnership regardless of the data, or return it to what the data
+    says. The reason is required; every change stays in the override's history."""
+    _require_staff(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    if decision not in OverrideDecision.values:
+        raise ValidationError({"decision": _("Choose include, exclude or as the data says.")})
+    override = (
+        EligibilityOverride.objects.select_for_update()
+        .filter(call=call, partnership=partnership)
+        .first()
+    ) or EligibilityOverride(call=call, partnership=partnership)
+    override.decision = decision
+    override.reason = reason.strip()
+    override.decided_by = actor
+    override.decided_at = timezone.now()
+    _save(override, validate_constraints=False)
+    return override
+
+
+# --- scores --------------------------------------------------------------------------------------
+
+
+def _check_score_value(name: str, value) -> None:
+    if value is None or not (SCORE_MIN <= value <= SCORE_MAX):
+        raise ValidationError(
+            {name: _("Give a whole number from %(min)d to %(max)d.") % {"min": 0, "max": 10}}
+        )
+
+
+@transaction.atomic
+def score_save(
+    *,
+    call: ClipCall,
+    member: User,
+    partnership: Partnership,
+    progress: int,
+    creativity: int,
+    comment: str = "",
+    now=None,
+) -> Score:
+    """Save (or change) a member's score of an eligible partnership before the deadline.
+
+    Refused: a user not on the committee, a partnership the member animates, one that is not
+    eligible, values outside 0–10, after the deadline."""
+    now = now or timezone.now()
+    call = ClipCall.objects.get(pk=call.pk)
+    if not selectors.is_member(call, member):
+        raise ValidationError(_("Only members of this call's committee score its candidates."))
+    if call.status == CallStatus.DRAFT:
+        raise ValidationError(_("This call is not open to the committee yet."))
+    if now >= call.scoring_deadline:
+        raise ValidationError(
+            _("Scoring closed on %(date)s; scores can no longer be given or changed.")
+            % {"date": date_format(timezone.localtime(call.scoring_deadline), "j E Y, H:i")}
+        )
+    if partnership.animator_id == member.pk:
+        raise ValidationError(_("You animate this partnership, so you do not score it (§2.4.5)."))
+    if not selectors.eligible_partnerships(call).filter(pk=partnership.pk).exists():
+        raise ValidationError(_("This partnership is not a candidate in this call."))
+    _check_score_value("progress", progress)
+    _check_score_value("creativity", creativity)
+    score = (
+        Score.objects.select_for_update()
+        .filter(call=call, member=member, partnership=partnership)
+        .first()
+    ) or Score(call=call, member=member, partnership=partnership)
+    score.progress = progress
+    score.creativity = creativity
+    score.comment = comment or ""
+    try:
+        with transaction.atomic():
+            _save(score)
+    except IntegrityError as exc:  # the same member saving twice at the same instant
+        raise ValidationError(_("The data changed in the meantime. Try again.")) from exc
+    return score
+
+
+# --- selection -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def selection_confirm(
+    *, call: ClipCall, partnership: Partnership, actor: User, public_summary: str = ""
+) -> Selection:
+    """Select a partnership for a clip and give it its copy of the scenario.
+
+    Locks the call row, so confirmations of one call run one after another and never select
+    more than ``clips_count``. Refuses a partnership that is not eligible or already
+    selected."""
+    _require_staff(actor)
+    call = ClipCall.objects.select_for_update().get(pk=call.pk)
+    if call.status == CallStatus.DRAFT:
+        raise ValidationError(_("Open the call to its committee before selecting."))
+    if not selectors.eligible_partnerships(call).filter(pk=partnership.pk).exists():
+        raise ValidationError(
+            _(
+                "%(name)s is not eligible in this call: see the candidates page for the "
+                "criteria it does not meet, or include it there with a reason."
+            )
+            % {"name": partnership.name}
+        )
+    active = call.selections.filter(status=SelectionStatus.SELECTED)
+    if active.filter(partnership=partnership).exists():
+        raise ValidationError(_("This partnership is already selected in this call."))
+    count = active.count()
+    if count >= call.clips_count:
+        raise ValidationError(
+            ngettext(
+                "The call offers %(limit)d clip and it is already given. Withdraw a selection "
+                "first.",
+                "The call offers %(limit)d clips and all of them are already given. Withdraw a "
+                "selection first.",
+                call.clips_count,
+            )
+            % {"limit": call.clips_count}
+        )
+    selection = Selection(
+        call=call,
+        partnership=partnership,
+        public_summary=(public_summary or "").strip(),
+        selected_by=actor,
+        selected_at=timezone.now(),
+    )
+    _save(selection)
+    template = ScenarioTemplate.objects.filter(call=call).first()
+    Scenario.objects.create(
+        selection=selection,
+        body=template.body if template else DEFAULT_SCENARIO,
+        updated_by=actor,
+    )
+    return selection
+
+
+@transaction.atomic
+def selection_withdraw(*, selection: Selection, actor: User, reason: str) -> Selection:
+    """Withdraw a selection (the partnership declined, say); kept with the reason and who."""
+    _require_staff(actor)
+    ClipCall.objects.select_for_update().get(pk=selection.call_id)
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    if not selection.is_active:
+        raise ValidationError(_("This selection has already been withdrawn."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
+    selection.status = SelectionStatus.WITHDRAWN
+    selection.withdrawn_at = timezone.now()
+    selection.withdrawn_by = actor
+    selection.withdrawn_reason = reason.strip()
+    _save(selection)
+    return selection
+
+
+@transaction.atomic
+def selection_update_summary(*, selection: Selection, actor: User, public_summary: str):
+    _require_staff(actor)
+    selection = Selection.objects.select_for_update().get(pk=selection.pk)
+    selection.public_summary = (public_summary or "").strip()
+    _save(selection)
+    return selection
+
+
+# --- notice (§2.4.6) -----------------------------------------------------------------------------
+
+
+def notice_call_log(
+    *, selection: Selection, actor: User, called_at, person_reached: str, note: str = ""
+) -> NoticeCall:
+    """Record the phone call that told the partnership about its clip."""
+    _require_staff(actor)
+    if not selection.is_active:
+        raise ValidationError(_("This selection has been withdrawn."))
+    if called_at and called_at > timezone.now():
+        raise ValidationError({"called_at": _("A call is logged after it took place.")})
+    call = NoticeCall(
+        selection=selection,
+        called_at=called_at,
+        called_by=actor,
+        person_reached=person_reached,
+        note=note or "",
+    )
+    _save(call)
+    return call
+
+
+def selection_notify_leader(*, selection: Selection, actor: User) -> Selection:
+    """E-mail the leader that the partnership was selected, with the way to its scenario.
+    Sent once: the row is claimed atomically, so a double click never sends it twice."""
+    _require_staff(actor)
+    if not selection.is_active:
+        raise ValidationError(_("This selection has been withdrawn."))
+    leader = selection.partnership.leader
+    if leader is None or not leader.email:
+        raise ValidationError(_("The partnership has no leader with an e-mail address."))
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Selection.objects.filter(pk=selection.pk, leader_emailed_at=None).update(
+            leader_emailed_at=now, leader_emailed_by=actor
+        )
+        if not claimed:
+            raise ValidationError(_("The leader has already been e-mailed."))
+        # The claim makes it once; saving the claimed row records the history.
+        Selection.objects.get(pk=selection.pk).save(
+            update_fields=["leader_emailed_at", "leader_emailed_by"]
+        )
+        pk = selection.pk
+        transaction.on_commit(lambda: emails.send_selection_notice(pk), robust=True)
+    selection.leader_emailed_at = now
+    selection.leader_emailed_by = actor
+    return selection
+
+
+# --- scenario (§2.4.3, §2.5.5) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def scenario_update(*, selection: Selection, actor: User, body: str) -> Scenario:
+    """The leader (or staff) adapts the partnership's scenario; each save is in its history."""
+    if not selectors.can_edit_scenario(actor, selection):
+        raise PermissionDenied
+    scenario = Scenario.objects.select_for_update().get(selection=selection)
+    if not (body or "").strip():
+        raise ValidationError({"body": _("The scenario cannot be empty.")})
+    scenario.body = body
+    scenario.updated_by = actor
+    _save(scenario)
+    return scenario
+
+
+# --- production (§2.4.2, §2.4.4, §2.4.7) ---------------------------------------------------------
+
+
+@functools.cache
+def _polish_holidays(year: int) -> dict:
+    return dict(holidays.country_holidays("PL", years=year, language="pl"))
+
+
+def non_working_reason(day: datetime.date) -> str | None:
+    """Why ``day`` is not a working day in Poland, or None when it is one."""
+    holiday = _polish_holidays(day.year).get(day)
+    if holiday:
+        return _("%(date)s is a public holiday (%(name)s).") % {
+            "date": _day(day),
+            "name": holiday,
+        }
+    if day.weekday() >= 5:
+        return _("%(date)s falls on a weekend, not on a working day.") % {"date": _day(day)}
+    return None
+
+
+def check_shooting_days(first_day, last_day) -> None:
+    """One or two consecutive working days (§2.4.2): no weekend, no Polish public holiday."""
+    if last_day and not first_day:
+        raise ValidationError({"first_day": _("Give the first shooting day.")})
+    if not first_day:
+        return
+    if last_day:
+        if last_day < first_day:
+            raise ValidationError({"last_day": _("The second day cannot be before the first one.")})
+        days = (last_day - first_day).days + 1
+        if days > MAX_SHOOTING_DAYS:
+            raise ValidationError(
+                {
+                    "last_day": _(
+                        "The clip is shot in one or two consecutive working days (§2.4.2); "
+                        "these dates cover %(days)d days."
+                    )
+                    % {"days": days}
+                }
+            )
+    for name, day in (("first_day", first_day), ("last_day", last_day)):
+        if day:
+            reason = non_working_reason(day)
+            if reason:
+                raise ValidationError(
+                    {name: reason + " " + _("The clip is shot on working days (§2.4.2).")}
+                )
+
+
+PRODUCTION_FIELDS = (
+    "first_day",
+    "last_day",
+    "place",
+    "target_minutes",
+    "videographer_name",
+    "videographer_email",
+    "videographer_phone",
+    "videographer_website",
+    "clip_url",
+)
+
+
+@transaction.atomic
+def production_save(*, selection: Selection, actor: User, **fields) -> Production:
+    """Staff record the shooting: days, place, length, the videographer's contact, the link
+    to the finished clip."""
+    _require_staff(actor)
+    if not selection.is_active:
+        raise ValidationError(_("This selection has been withdrawn."))
+    production = Production.objects.select_for_update().filter(
+        selection=selection
+    ).first() or Production(selection=selection)
+    for name in PRODUCTION_FIELDS:
+        if name in fields:
+            setattr(production, name, fields[name])
+    if production.last_day and production.last_day == production.first_day:
+        production.last_day = None
+    check_shooting_days(production.first_day, production.last_day)
+    production.updated_by = actor
+    _save(production)
+    return production
+
+
+def production_introduce(*, selection: Selection, actor: User) -> Production:
+    """Put the leader and the videographer in touch once (§2.4.7), as for study visit hosts:
+    both get an e-mail with the other's contacts; later contact is direct."""
+    _require_staff(actor)
+    production = Production.objects.filter(selection=selection).first()
+    if production is None or not production.videographer_email:
+        raise ValidationError(_("Add the videographer's e-mail address to the production first."))
+    leader = selection.partnership.leader
+    if leader is None or not leader.email:
+        raise ValidationError(_("The partnership has no leader with an e-mail address."))
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Production.objects.filter(pk=production.pk, introduced_at=None).update(
+            introduced_at=now, introduced_by=actor
+        )
+        if not claimed:
+            raise ValidationError(
+                _("The leader and the videographer have already been introduced.")
+            )
+        Production.objects.get(pk=production.pk).save(
+            update_fields=["introduced_at", "introduced_by"]
+        )
+        pk = production.pk
+        transaction.on_commit(lambda: emails.send_production_introduction(pk), robust=True)
+    production.introduced_at = now
+    production.introduced_by = actor
+    return production
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+REMINDER_DAYS = 3
+
+
+def scoring_reminders_send(*, now=None) -> int:
+    """Remind each member who still has candidates to score that scoring closes within three
+    days. Each (call, member) is claimed once in the database before its e-mail is queued, so
+    a second run or a second worker sends nothing. Returns the number of reminders."""
+    now = now or timezone.now()
+    calls = ClipCall.objects.filter(
+        status=CallStatus.OPEN,
+        scoring_deadline__gt=now,
+        scoring_deadline__lte=now + datetime.timedelta(days=REMINDER_DAYS),
+    )
+    sent = 0
+    for call in calls:
+        reminded = set(call.reminders.values_list("member_id", flat=True))
+        for member in call.committee.filter(is_active=True).exclude(pk__in=reminded):
+            left = selectors.candidates_for_member(call, member).filter(my_progress__isnull=True)
+            if not left.exists():
+                continue
+            with transaction.atomic():
+                _reminder, created = ScoringReminder.objects.get_or_create(call=call, member=member)
+                if not created:
+                    continue
+                call_pk, member_pk = call.pk, member.pk
+                transaction.on_commit(
+                    lambda c=call_pk, m=member_pk: emails.send_scoring_reminder(c, m),
+                    robust=True,
+                )
+            sent += 1
+    return sent
