@@ -83,16 +83,17 @@ def main_pages() -> list[tuple[str, str, str]]:
     ]
     pages.append(("staff dashboard", "staff", _url("reports:dashboard")))
     pages.append(("clip ranking", "staff", _clip_ranking_url()))
+    pages.append(("clip candidates", "staff", _clip_ranking_url("clips:candidate_list")))
     return [p for p in pages if p[2]]
 
 
-def _clip_ranking_url():
+def _clip_ranking_url(name="clips:ranking"):
     try:
         from clips.models import ClipCall
     except ImportError:
         return None
-    call = ClipCall.objects.order_by("pk").first()
-    return _url("clips:ranking", call.pk) if call else None
+    call = ClipCall.objects.order_by("-pk").first()
+    return _url(name, call.pk) if call else None
 
 
 def admin_changelists() -> list[tuple[str, str]]:
@@ -139,7 +140,7 @@ def measure_pages(repeat=REPEAT) -> list[dict]:
     return results
 
 
-def _command_json(name: str, *args) -> dict | None:
+def _command_json(name: str, *args, env: dict | None = None) -> dict | None:
     """Run another app's measuring command in a fresh process (memory figures stay honest)."""
     if name not in get_commands():
         return None
@@ -149,11 +150,28 @@ def _command_json(name: str, *args) -> dict | None:
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, **(env or {})},
     )
     for line in reversed(result.stdout.strip().splitlines()):
         with contextlib.suppress(ValueError):
             return json.loads(line)
     return {"error": (result.stderr or result.stdout)[-500:]}
+
+
+def measure_reminders() -> dict | None:
+    """The full scan over L from an empty sent log: a dry run (the scan alone), a real run
+    (e-mails rendered and handed to a backend that drops them), and a second real run."""
+    if "send_reminders" not in get_commands():
+        return None
+    from partnerships.models import ReminderSent
+
+    ReminderSent.objects.all().delete()  # the bench database only: comparable runs
+    dummy = {"EMAIL_URL": "dummy://"}
+    return {
+        "dry_run": _command_json("send_reminders", "--dry-run", "--stats"),
+        "first_run": _command_json("send_reminders", "--stats", env=dummy),
+        "second_run": _command_json("send_reminders", "--stats", env=dummy),
+    }
 
 
 def _free_port() -> int:
@@ -282,7 +300,7 @@ def run(stdout=None) -> dict:
     for row in report["pages"]:
         row["queries_small"] = small.get(row["page"])
     report["plan_pdf"] = _command_json("bench_plan_pdf")
-    report["reminder_scan"] = _command_json("send_reminders", "--dry-run", "--stats")
+    report["reminder_scan"] = measure_reminders()
     report["export"] = _command_json("bench_export")
     report["throughput"] = measure_throughput()
     return report

@@ -198,7 +198,13 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
                     if k in (1, 2)
                     else rnd.choice([Channel.PHONE, Channel.EMAIL, Channel.VIDEO, Channel.LABIB]),
                     held_on=start + datetime.timedelta(days=7 * k),
-                    duration_minutes=60,
+                    duration_minutes=(
+                        180
+                        if kind in (SessionKind.MEETING_1, SessionKind.MEETING_2)
+                        else 60
+                        if kind == SessionKind.DIAGNOSIS
+                        else rnd.choice([15, 30, 30, 45])
+                    ),
                     notes="Notatka z kontaktu.",
                     created_at=now,
                 )
@@ -294,6 +300,11 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
     )
 
     calls = _clip_calls(size, staff, committee, now)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh bulk-loaded tables need statistics
     return {
         "partnerships": len(partnerships),
         "animators": len(animators),
@@ -305,9 +316,34 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
 
 
 def _clip_calls(size, staff, committee, now) -> int:
-    """Clip calls, once the clips app has its models."""
-    try:
-        from clips import dataset as clip_dataset
-    except ImportError:
-        return 0
-    return clip_dataset.generate(size=size.clip_calls, staff=staff, committee=committee, now=now)
+    """Clip calls with the bench committee; the last call has every member's scores of the
+    first 100 partnerships, so the ranking has work to do."""
+    from clips.enums import CallStatus
+    from clips.models import ClipCall, Score
+
+    partnerships = list(Partnership.objects.filter(name__startswith=MARK).order_by("pk")[:100])
+    calls = []
+    for c in range(size.clip_calls):
+        call = ClipCall.objects.create(
+            title=f"{MARK} Klip promocyjny {c + 1}",
+            clips_count=3,
+            scoring_deadline=now + datetime.timedelta(days=10 + c),
+            status=CallStatus.OPEN,
+        )
+        call.committee.set(committee)
+        calls.append(call)
+    Score.objects.bulk_create(
+        [
+            Score(
+                call=calls[-1],
+                member=member,
+                partnership=partnership,
+                progress=(i + k) % 11,
+                creativity=(2 * i + k) % 11,
+            )
+            for k, member in enumerate(committee)
+            for i, partnership in enumerate(partnerships)
+        ],
+        batch_size=BATCH,
+    )
+    return len(calls)
