@@ -138,7 +138,11 @@ STORAGES = {
         )
     },
 }
+# Uploads: outside the static root and never served as a folder (see partnerships/uploads.py).
 MEDIA_ROOT = VAR_DIR / "media"
+UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_MB", 10) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -138,7 +138,7 @@ class PartnerReportForm(PortalModelForm):
 class MaterialsDispatchForm(PortalModelForm):
     class Meta:
         model = MaterialsDispatch
-        fields = ["what", "sent_on", "channel"]
+        fields = ["what", "sent_on", "channel", "attachment"]
         widgets = {"what": forms.Textarea(attrs={"rows": 3}), "sent_on": DateInput()}
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnerships.models import Partner, Partnership
+from partnerships.uploads import validate_document
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     QUARTER,
@@ -358,6 +359,15 @@ class MaterialsDispatch(models.Model):
     what = models.TextField(_("what was sent"))
     sent_on = models.DateField(_("sent on"))
     channel = models.CharField(_("how"), max_length=16, choices=MaterialsChannel.choices)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="materials/%Y/%m/",
+        blank=True,
+        validators=[validate_document],
+        help_text=_(
+            "The materials sent, if you have them as a file (PDF, office document, image)."
+        ),
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -312,6 +312,13 @@ def partnerships_without_materials() -> QuerySet[Partnership]:
     )
 
 
+def materials_dispatch_get(partnership: Partnership, pk) -> MaterialsDispatch:
+    try:
+        return MaterialsDispatch.objects.get(partnership=partnership, pk=pk)
+    except (MaterialsDispatch.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 def recent_materials() -> QuerySet[MaterialsDispatch]:
     return MaterialsDispatch.objects.select_related("partnership", "sent_by").order_by(
         "-sent_on", "-pk"

@@ -387,13 +387,25 @@ def partner_report_save(
 
 
 def materials_dispatch_record(
-    *, partnership: Partnership, by: User, what: str, sent_on: datetime.date, channel: str
+    *,
+    partnership: Partnership,
+    by: User,
+    what: str,
+    sent_on: datetime.date,
+    channel: str,
+    attachment=None,
 ) -> MaterialsDispatch:
-    """Staff record materials sent to a partnership before support (§2.5.1)."""
+    """Staff record materials sent to a partnership before support (§2.5.1), with the file
+    when there is one (checked by content in ``full_clean``)."""
     if not is_staff_member(by):
         raise PermissionDenied
     dispatch = MaterialsDispatch(
-        partnership=partnership, what=what, sent_on=sent_on, channel=channel, sent_by=by
+        partnership=partnership,
+        what=what,
+        sent_on=sent_on,
+        channel=channel,
+        sent_by=by,
+        attachment=attachment or "",
     )
     _save(dispatch)
     return dispatch

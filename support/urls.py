@@ -24,6 +24,11 @@ urlpatterns = [
         name="partner_report_edit",
     ),
     path("partnerstwa/<int:pk>/materialy/dodaj/", views.materials_add, name="materials_add"),
+    path(
+        "partnerstwa/<int:pk>/materialy/<int:dispatch_pk>/plik/",
+        views.materials_file,
+        name="materials_file",
+    ),
     path("materialy/", views.materials_list, name="materials_list"),
 ]
 

@@ -5,7 +5,7 @@ leader who may only read gets 403 on pages that change something."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from partnerships.enums import Role
 from partnerships.pdf import render_pdf
 from partnerships.roles import role_required, staff_required
 from partnerships.selectors import partnership_get_for_user
-from partnerships.web import paginate
+from partnerships.web import form_status, paginate
 from support import selectors, services
 from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
 from support.forms import (
@@ -115,6 +115,7 @@ def _session_form_page(request, *, partnership, kind, session=None):
             "state": state,
             "order_allows": session is not None or state.can_log(kind),
         },
+        status=form_status(form, *([record_form] if record_form is not None else [])),
     )
 
 
@@ -156,6 +157,7 @@ def session_withdraw(request, pk, session_pk):
         request,
         "support/session_withdraw.html",
         {"partnership": partnership, "session": session, "form": form},
+        status=form_status(form),
     )
 
 
@@ -178,6 +180,7 @@ def partner_report_edit(request, pk, partner_pk):
         request,
         "support/partner_report_form.html",
         {"partnership": partnership, "partner": partner, "form": form},
+        status=form_status(form),
     )
 
 
@@ -185,7 +188,7 @@ def partner_report_edit(request, pk, partner_pk):
 @require_http_methods(["GET", "POST"])
 def materials_add(request, pk):
     partnership = partnership_get_for_user(request.user, pk)
-    form = MaterialsDispatchForm(request.POST or None)
+    form = MaterialsDispatchForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.materials_dispatch_record(
@@ -197,7 +200,24 @@ def materials_add(request, pk):
             messages.success(request, _("The materials sent have been recorded."))
             return redirect("support:timeline", pk=partnership.pk)
     return render(
-        request, "support/materials_form.html", {"partnership": partnership, "form": form}
+        request,
+        "support/materials_form.html",
+        {"partnership": partnership, "form": form},
+        status=form_status(form),
+    )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def materials_file(request, pk, dispatch_pk):
+    """The attachment of materials sent, to those who see the partnership (404 for others)."""
+    partnership = partnership_get_for_user(request.user, pk)
+    dispatch = selectors.materials_dispatch_get(partnership, dispatch_pk)
+    if not dispatch.attachment:
+        raise Http404
+    return FileResponse(
+        dispatch.attachment.open("rb"),
+        as_attachment=True,
+        filename=dispatch.attachment.name.rsplit("/", 1)[-1],
     )
 
 

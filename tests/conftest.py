@@ -40,3 +40,9 @@ def world(db):
     return World(
         staff, animator_a, animator_b, leader_a, leader_b, committee, partnership_a, partnership_b
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

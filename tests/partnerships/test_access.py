@@ -267,6 +267,8 @@ COVERED_ELSEWHERE = {
     "support:partner_report_edit",
     "support:materials_add",
     "support:materials_list",
+    # tests/support/test_materials_upload.py::test_materials_file_access_by_persona
+    "support:materials_file",
 }
 
 

@@ -153,7 +153,7 @@ def test_session_log_page_shows_budget_progress_bar(client, world, log):
 def test_session_log_page_bad_input_shows_polish_message(client, world, field, value, message):
     client.force_login(world.animator_a)
     response = client.post(_urls(world)["log"], _diagnosis_post(**{field: value}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not SupportSession.objects.exists()
 
@@ -172,7 +172,7 @@ def test_session_log_page_meeting_2_before_meeting_1_refused(client, world, log)
             "record-training_topic": "team",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "po pierwszym" in response.content.decode()
     assert not SupportSession.objects.filter(kind="meeting_2").exists()
 
@@ -189,7 +189,7 @@ def test_session_log_page_past_budget_says_time_left(client, world, log):
             "session-duration_minutes": "60",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Zostało tylko 30 min" in response.content.decode()
     assert SupportSession.objects.count() == 1
 
@@ -206,7 +206,7 @@ def test_session_log_page_meeting_1_requires_next_date(client, world, log):
         "record-planned_actions": "Plany.",
     }
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "termin następnego spotkania" in response.content.decode()
     assert not SupportSession.objects.filter(kind="meeting_1").exists()
 
@@ -297,7 +297,7 @@ def test_session_withdraw_page_without_reason_keeps_session(client, world, log):
     diagnosis = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
     client.force_login(world.animator_a)
     response = client.post(_urls(world, diagnosis.pk)["withdraw"], {"reason": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     diagnosis.refresh_from_db()
     assert diagnosis.withdrawn_at is None
 
