@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Person
+from partnerships.models import Person, ReminderSent
 from reports.models import Anonymisation
 
 ANONYMOUS_FIRST_NAME = "Osoba zanonimizowana"
@@ -39,6 +39,7 @@ def person_anonymise(*, person: Person, actor) -> Person:
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if Anonymisation.objects.filter(person=locked).exists():
         raise ValidationError(_("This person has already been anonymised; nothing was changed."))
+    old_email = locked.email
     values = anonymous_values(locked.pk)
     for name, value in values.items():
         setattr(locked, name, value)
@@ -51,5 +52,9 @@ def person_anonymise(*, person: Person, actor) -> Person:
     locked.full_clean()
     locked.save()
     Person.history.filter(id=locked.pk).update(**values, user=None)
+    # The reminders' sent log keeps the address a reminder went to; it goes too (the log's
+    # keys and dates stay, so a reminder is still never sent twice).
+    if old_email:
+        ReminderSent.objects.filter(email__iexact=old_email).update(email="")
     Anonymisation.objects.create(person=locked, done_by=actor)
     return locked

@@ -61,3 +61,15 @@ def test_person_anonymise_leaves_other_people_alone(world):
     assert set(Person.history.filter(id=other.pk).values_list("first_name", flat=True)) == {
         "Halina"
     }
+
+
+def test_person_anonymise_clears_their_address_from_the_reminder_log(world):
+    from partnerships.models import ReminderSent
+
+    person = PersonFactory(partnership=world.partnership_a, email="ala@example.org")
+    ReminderSent.objects.create(
+        key="events.soon:1:ala", kind="events.soon", email="Ala@example.org"
+    )
+    person_anonymise(person=person, actor=world.staff)
+    sent = ReminderSent.objects.get(key="events.soon:1:ala")
+    assert sent.email == "" and sent.kind == "events.soon"
