@@ -75,7 +75,9 @@ def filtered_partnerships(filters: Filters) -> QuerySet[Partnership]:
 
 def with_behind_flags(qs: QuerySet[Partnership], today=None) -> QuerySet[Partnership]:
     """Annotate ``last_contact_on`` and one boolean per ``BehindReason`` (``behind_<code>``),
-    plus ``is_behind``. A partnership is only behind while qualified or in support."""
+    plus the alias ``is_behind`` to filter on (an alias, not an annotation, so the list does
+    not select every condition a second time). A partnership is only behind while qualified or
+    in support."""
     today = today or timezone.localdate()
     active = SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
     last_contact = active.order_by().values("partnership").annotate(m=Max("held_on")).values("m")
@@ -114,7 +116,7 @@ def with_behind_flags(qs: QuerySet[Partnership], today=None) -> QuerySet[Partner
     any_flag = Q()
     for name in flags:
         any_flag |= Q(**{name: True})
-    return qs.annotate(is_behind=Case(When(any_flag, then=Value(True)), default=Value(False)))
+    return qs.alias(is_behind=Case(When(any_flag, then=Value(True)), default=Value(False)))
 
 
 def behind_reasons(partnership) -> list[str]:
