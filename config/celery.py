@@ -22,6 +22,7 @@ REMINDER_TASKS = (
     "support.tasks.no_diagnosis",
     "support.tasks.meeting_2_overdue",
     "support.tasks.hour_budget_used",
+    "support.tasks.no_agreed_plan",
     "events.tasks.registration_closing",
     "events.tasks.event_soon",
     "events.tasks.attendance_unmarked",

@@ -199,6 +199,7 @@ def test_reminder_page_lists_essential_and_switches_optional_off(client, world):
     assert off == {
         "support.no_diagnosis",
         "support.meeting_2_overdue",
+        "support.no_agreed_plan",
         "clips.scoring_closes_soon",  # animators sit on clip committees
     }
 
@@ -209,6 +210,7 @@ def test_reminder_page_lists_essential_and_switches_optional_off(client, world):
         "support.no_diagnosis",
         "support.meeting_2_overdue",
         "support.hour_budget",
+        "support.no_agreed_plan",
         "clips.scoring_closes_soon",
     }
 
@@ -315,7 +317,7 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
     reminders.load_all()
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(23):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n
     assert results["support.hour_budget"].due == 2 * n
