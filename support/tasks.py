@@ -46,13 +46,13 @@ from partnerships.reminders import (
 from support import emails
 from support.enums import DEFAULT_BUDGET_MINUTES, PlanStatus, SessionKind
 from support.models import DevelopmentPlan, HourBudget, PlannedMeeting, SupportSession
+from support.reports import PLAN_DAYS
 
 # Partnerships that are being supported (or about to be): the others get no reminders.
 SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
 MEETING_NOTICE_DAYS = 2
 DIAGNOSIS_DAYS = 14
 NO_CONTACT_DAYS = 30
-PLAN_DAYS = 14  # after meeting 2, the plan is due agreed
 BUDGET_THRESHOLDS = (100, 75)  # the highest reached is the one sent
 DIGEST_ROWS = 50
 
