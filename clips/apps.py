@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ClipsConfig(AppConfig):
     name = "clips"
     verbose_name = _("Promotional clip")
+
+    def ready(self):
+        from clips import reports
+
+        reports.register()

@@ -430,29 +430,3 @@ class Production(models.Model):
     @property
     def shooting_days(self) -> list:
         return [d for d in (self.first_day, self.last_day) if d]
-
-
-class ScoringReminder(models.Model):
-    """A reminder sent to a member that scoring closes soon: one per member and call, so a
-    retry, a second run or two beats never send it twice."""
-
-    call = models.ForeignKey(
-        ClipCall, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("call")
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("committee member"),
-    )
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("scoring reminder")
-        verbose_name_plural = _("scoring reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "member"], name="clip_reminder_once")
-        ]
-
-    def __str__(self):
-        return f"{self.member} · {self.call}"

@@ -34,7 +34,6 @@ from clips.models import (
     Scenario,
     ScenarioTemplate,
     Score,
-    ScoringReminder,
     Selection,
 )
 from partnerships.models import Partnership, User
@@ -505,38 +504,3 @@ def production_introduce(*, selection: Selection, actor: User) -> Production:
     production.introduced_at = now
     production.introduced_by = actor
     return production
-
-
-# --- reminders -----------------------------------------------------------------------------------
-
-REMINDER_DAYS = 3
-
-
-def scoring_reminders_send(*, now=None) -> int:
-    """Remind each member who still has candidates to score that scoring closes within three
-    days. Each (call, member) is claimed once in the database before its e-mail is queued, so
-    a second run or a second worker sends nothing. Returns the number of reminders."""
-    now = now or timezone.now()
-    calls = ClipCall.objects.filter(
-        status=CallStatus.OPEN,
-        scoring_deadline__gt=now,
-        scoring_deadline__lte=now + datetime.timedelta(days=REMINDER_DAYS),
-    )
-    sent = 0
-    for call in calls:
-        reminded = set(call.reminders.values_list("member_id", flat=True))
-        for member in call.committee.filter(is_active=True).exclude(pk__in=reminded):
-            left = selectors.candidates_for_member(call, member).filter(my_progress__isnull=True)
-            if not left.exists():
-                continue
-            with transaction.atomic():
-                _reminder, created = ScoringReminder.objects.get_or_create(call=call, member=member)
-                if not created:
-                    continue
-                call_pk, member_pk = call.pk, member.pk
-                transaction.on_commit(
-                    lambda c=call_pk, m=member_pk: emails.send_scoring_reminder(c, m),
-                    robust=True,
-                )
-            sent += 1
-    return sent

@@ -22,9 +22,11 @@ REMINDER_TASKS = (
     "support.tasks.no_diagnosis",
     "support.tasks.meeting_2_overdue",
     "support.tasks.hour_budget_used",
+    "support.tasks.no_agreed_plan",
     "events.tasks.registration_closing",
     "events.tasks.event_soon",
     "events.tasks.attendance_unmarked",
+    "clips.tasks.scoring_closes_soon",
     "partnerships.tasks.staff_digest",
 )
 REMINDER_SCAN_SECONDS = env_int("PORTAL_REMINDER_SCAN_SECONDS", 5 * 60)
@@ -35,10 +37,6 @@ app.conf.beat_schedule = {
     "events-expire-seat-offers": {
         "task": "events.tasks.expire_seat_offers",
         "schedule": 15 * 60,
-    },
-    "clips-scoring-reminders": {
-        "task": "clips.tasks.send_scoring_reminders",
-        "schedule": 60 * 60,
     },
     **{
         f"reminders-{name.split('.')[0]}-{name.rsplit('.', 1)[1]}": {

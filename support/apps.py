@@ -11,3 +11,7 @@ class SupportConfig(AppConfig):
         from support.selectors import calendar_items
 
         register_source(calendar_items)
+
+        from support import reports
+
+        reports.register()

@@ -86,3 +86,18 @@ def send_hour_budget_used(
             "url": _timeline_url(partnership.pk),
         },
     )
+
+
+def send_no_agreed_plan(*, partnership: Partnership, user: User, days: int) -> None:
+    """To the leader and the animator: meeting 2 was held ``days`` days ago and the
+    development plan is not agreed yet."""
+    send_templated_mail(
+        "reminder_no_agreed_plan",
+        to=[user.email],
+        context={
+            "user": user,
+            "partnership": partnership,
+            "days": days,
+            "url": absolute_url(reverse("support:plan_detail", args=[partnership.pk])),
+        },
+    )

@@ -4,10 +4,7 @@ Each ``@reminder`` function is a scan (a constant number of queries, whatever th
 partnerships) and, through the decorator, a Celery task that beat runs from
 ``config/celery.py``. ``partnerships.reminders.run`` claims and sends what a scan yields.
 
-To add "meeting 2 held 14 days ago and no agreed plan" once the development plan lands: one
-more ``@reminder`` function here (meetings 2 held on ``today - 14`` … ``today - 14 -
-CATCH_UP_DAYS`` without an agreed plan, yielding a ``Due`` for the leader and the animator),
-its e-mail function and templates, and one line in the beat schedule.
+Each new reminder is listed in ``REMINDER_TASKS`` in ``config/celery.py`` as well.
 """
 
 import datetime
@@ -15,7 +12,18 @@ from collections.abc import Iterable
 from functools import partial
 
 from celery import shared_task
-from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +44,9 @@ from partnerships.reminders import (
     staff_recipients,
 )
 from support import emails
-from support.enums import DEFAULT_BUDGET_MINUTES, SessionKind
-from support.models import HourBudget, PlannedMeeting, SupportSession
+from support.enums import DEFAULT_BUDGET_MINUTES, PlanStatus, SessionKind
+from support.models import DevelopmentPlan, HourBudget, PlannedMeeting, SupportSession
+from support.reports import PLAN_DAYS
 
 # Partnerships that are being supported (or about to be): the others get no reminders.
 SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
@@ -234,6 +243,60 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
             )
 
 
+def _without_agreed_plan():
+    """Partnerships whose meeting 2 is held, annotated with its date (``meeting_2_on``, the
+    first one if logged twice), and that have no agreed development plan."""
+    held = (
+        _sessions_of_outer(kind=SessionKind.MEETING_2)
+        .order_by()
+        .values("partnership")
+        .annotate(first=Min("held_on"))
+        .values("first")
+    )
+    agreed = DevelopmentPlan.objects.filter(partnership=OuterRef("pk"), status=PlanStatus.AGREED)
+    return (
+        Partnership.objects.filter(status__in=SUPPORTED)
+        .annotate(meeting_2_on=Subquery(held))
+        .filter(meeting_2_on__isnull=False)
+        .exclude(Exists(agreed))
+    )
+
+
+@reminder(
+    kind="support.no_agreed_plan",
+    essential=False,
+    roles=(Role.LEADER, Role.ANIMATOR),
+    label=_("No agreed development plan 14 days after the second meeting"),
+    description=_("To the library leader and the animator, with a link to the plan."),
+)
+def no_agreed_plan(now, partnership_id: int | None = None) -> Iterable[Due]:
+    today = timezone.localdate(now)
+    partnerships = _narrow(
+        _without_agreed_plan()
+        .filter(
+            meeting_2_on__lte=today - _days(PLAN_DAYS),
+            meeting_2_on__gte=today - _days(PLAN_DAYS + CATCH_UP_DAYS),
+        )
+        .select_related("leader", "animator"),
+        "pk",
+        partnership_id,
+    )
+    for partnership in partnerships:
+        for user in _reachable(partnership.leader, partnership.animator):
+            yield Due(
+                occasion=f"p{partnership.pk}-meeting2-{partnership.meeting_2_on:%Y%m%d}",
+                email=user.email,
+                user_id=user.pk,
+                send=partial(
+                    emails.send_no_agreed_plan,
+                    partnership=partnership,
+                    user=user,
+                    days=(today - partnership.meeting_2_on).days,
+                ),
+                summary=partnership.name,
+            )
+
+
 @shared_task
 def hour_budget_check(partnership_id: int) -> int:
     """Queued after a contact is logged, so the threshold reminder goes out at once; the
@@ -343,3 +406,24 @@ def digest_meeting_2_overdue(now) -> DigestSection:
         for m in meetings
     ]
     return _section(_("Second meeting overdue"), rows)
+
+
+@digest_section
+def digest_no_agreed_plan(now) -> DigestSection:
+    today = timezone.localdate(now)
+    partnerships = (
+        _without_agreed_plan()
+        .filter(meeting_2_on__lte=today - _days(PLAN_DAYS))
+        .select_related("animator")
+        .order_by("meeting_2_on", "name")
+    )
+    rows = [
+        DigestRow(
+            name=p.name,
+            detail=_("%(animator)s · the second meeting was held %(days)d days ago")
+            % {"animator": p.animator or "—", "days": (today - p.meeting_2_on).days},
+            url=absolute_url(reverse("support:plan_detail", args=[p.pk])),
+        )
+        for p in partnerships
+    ]
+    return _section(_("No agreed plan 14 days after the second meeting"), rows)

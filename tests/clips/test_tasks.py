@@ -1,48 +1,84 @@
+"""The scoring reminder on the shared engine, with time frozen around the deadline."""
+
 import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
-from clips import services, tasks
-from clips.models import ScoringReminder
+from clips import services
+from partnerships import reminders
+from partnerships.models import ReminderOptOut, ReminderSent
 
 pytestmark = pytest.mark.django_db
+
+KIND = "clips.scoring_closes_soon"
+TZ = timezone.get_fixed_timezone(60)
+DEADLINE = datetime.datetime(2026, 12, 10, 16, 0, tzinfo=TZ)
+
+
+def at(time_machine, moment: datetime.datetime):
+    time_machine.move_to(moment, tick=False)
 
 
 @pytest.fixture
 def closing_call(call):
-    call.scoring_deadline = timezone.now() + datetime.timedelta(days=2)
+    call.scoring_deadline = DEADLINE
     call.save()
     return call
 
 
-def test_reminder_goes_once_to_members_with_candidates_left(
-    world, closing_call, eligible, django_capture_on_commit_callbacks
+def test_scoring_reminder_goes_once_to_members_with_candidates_left(
+    world, closing_call, eligible, time_machine
 ):
+    at(time_machine, DEADLINE - datetime.timedelta(days=4))
     # Staff has scored every candidate: no reminder for them.
     for partnership in eligible:
         services.score_save(
             call=closing_call, member=world.staff, partnership=partnership, progress=5, creativity=5
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_scoring_reminders() == 2
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_scoring_reminders() == 0
+    assert reminders.run(KIND).sent == 0
+    assert mail.outbox == []
+
+    at(time_machine, DEADLINE - datetime.timedelta(days=2))
+    assert reminders.run(KIND).sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.committee.email, world.animator_a.email]
     )
     # Animator A does not score partnership A, so two candidates are left, not three.
     animator_mail = next(m for m in mail.outbox if m.to == [world.animator_a.email])
     assert " 2 " in animator_mail.body
-    assert ScoringReminder.objects.count() == 2
+    assert reverse("clips:score_list", args=[closing_call.pk]) in animator_mail.body
+    assert set(ReminderSent.objects.filter(kind=KIND).values_list("recipient_id", flat=True)) == {
+        world.committee.pk,
+        world.animator_a.pk,
+    }
+
+    at(time_machine, DEADLINE - datetime.timedelta(days=1))
+    assert reminders.run(KIND).sent == 0
+    assert len(mail.outbox) == 2
 
 
-def test_no_reminder_when_the_deadline_is_far(world, call, eligible):
-    assert services.scoring_reminders_send() == 0
-    assert not ScoringReminder.objects.exists()
+def test_scoring_reminder_none_after_the_deadline(world, closing_call, eligible, time_machine):
+    at(time_machine, DEADLINE + datetime.timedelta(minutes=1))
+    assert reminders.run(KIND).sent == 0
+    assert not ReminderSent.objects.exists()
 
 
-def test_no_reminder_after_the_deadline(world, closing_call, eligible):
-    later = closing_call.scoring_deadline + datetime.timedelta(minutes=1)
-    assert services.scoring_reminders_send(now=later) == 0
+def test_scoring_reminder_respects_the_opt_out(world, closing_call, eligible, time_machine):
+    ReminderOptOut.objects.create(user=world.committee, kind=KIND)
+    at(time_machine, DEADLINE - datetime.timedelta(days=2))
+    result = reminders.run(KIND)
+    assert result.opted_out == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world.animator_a.email, world.staff.email]
+    )
+
+
+def test_scoring_reminder_is_a_registered_scheduled_task():
+    from config.celery import REMINDER_TASKS, app
+
+    assert "clips.tasks.scoring_closes_soon" in REMINDER_TASKS
+    assert KIND in reminders.load_all()
+    assert "clips-scoring-reminders" not in app.conf.beat_schedule

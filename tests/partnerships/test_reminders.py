@@ -196,12 +196,23 @@ def test_reminder_page_lists_essential_and_switches_optional_off(client, world):
     response = client.post(reverse("reminder_settings"), {"support__hour_budget": "on"})
     assert response.status_code == 302
     off = set(world.animator_a.reminder_opt_outs.values_list("kind", flat=True))
-    assert off == {"support.no_diagnosis", "support.meeting_2_overdue"}
+    assert off == {
+        "support.no_diagnosis",
+        "support.meeting_2_overdue",
+        "support.no_agreed_plan",
+        "clips.scoring_closes_soon",  # animators sit on clip committees
+    }
 
     client.post(reverse("reminder_settings"), {"support__planned_meeting": ""})
     off = set(world.animator_a.reminder_opt_outs.values_list("kind", flat=True))
     assert "support.planned_meeting" not in off
-    assert off == {"support.no_diagnosis", "support.meeting_2_overdue", "support.hour_budget"}
+    assert off == {
+        "support.no_diagnosis",
+        "support.meeting_2_overdue",
+        "support.hour_budget",
+        "support.no_agreed_plan",
+        "clips.scoring_closes_soon",
+    }
 
 
 def test_switched_off_reminder_of_a_real_kind_is_not_sent(client, world):
@@ -306,7 +317,7 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
     reminders.load_all()
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(23):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n
     assert results["support.hour_budget"].due == 2 * n

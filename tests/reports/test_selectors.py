@@ -131,6 +131,7 @@ def test_behind_counts_per_reason(world):
         BehindReason.NO_DIAGNOSIS: 1,
         BehindReason.NO_CONTACT: 1,
         BehindReason.MEETING_2_MISSING: 0,
+        "no_plan": 0,  # registered by the support app
     }
 
 

@@ -214,3 +214,67 @@ def test_hour_budget_reminder_after_staff_lower_the_budget(world, time_machine):
     )
     assert reminders.run("support.hour_budget").sent == 2  # 600 of 720 min = 83 %
     assert "Wykorzystano 75%" in mail.outbox[0].subject
+
+
+# --- no agreed plan 14 days after meeting 2 ------------------------------------------------
+
+
+@pytest.fixture
+def meeting_2_held(world, time_machine):
+    at(time_machine, D(2026, 12, 1))
+    return SupportSessionFactory(
+        partnership=world.partnership_a, kind=SessionKind.MEETING_2, held_on=D(2026, 12, 1)
+    )
+
+
+def test_no_agreed_plan_reminder_goes_14_days_after_meeting_2_to_leader_and_animator(
+    world, meeting_2_held, time_machine
+):
+    from tests.factories import DevelopmentPlanFactory
+
+    DevelopmentPlanFactory(partnership=world.partnership_a)  # a draft does not count
+    at(time_machine, D(2026, 12, 14), hour=23)
+    assert reminders.run("support.no_agreed_plan").sent == 0
+
+    at(time_machine, D(2026, 12, 15))
+    assert reminders.run("support.no_agreed_plan").sent == 2
+    assert recipients() == ["animator.a@example.org", "leader.a@example.org"]
+    message = mail.outbox[0]
+    assert message.subject == "Brak uzgodnionego planu rozwoju: Partnerstwo A"
+    assert "1 grudnia 2026" in message.body
+    assert f"/wsparcie/partnerstwa/{world.partnership_a.pk}/plan/" in message.body
+    assert "/plan/" in message.alternatives[0][0]
+
+    at(time_machine, D(2026, 12, 16))
+    assert reminders.run("support.no_agreed_plan").sent == 0
+    assert len(mail.outbox) == 2
+    assert ReminderSent.objects.filter(kind="support.no_agreed_plan").count() == 2
+
+
+def test_no_agreed_plan_reminder_none_when_the_plan_is_agreed(world, meeting_2_held, time_machine):
+    from tests.factories import DevelopmentPlanFactory
+
+    DevelopmentPlanFactory(
+        partnership=world.partnership_a,
+        status="agreed",
+        agreed_by_leader=world.leader_a,
+        agreed_by_leader_at=timezone.now(),
+        agreed_by_animator=world.animator_a,
+        agreed_by_animator_at=timezone.now(),
+    )
+    at(time_machine, D(2026, 12, 15))
+    assert reminders.run("support.no_agreed_plan").sent == 0
+    assert mail.outbox == []
+
+
+def test_no_agreed_plan_in_the_staff_digest(world, meeting_2_held, time_machine):
+    from support.tasks import digest_no_agreed_plan
+
+    at(time_machine, D(2026, 12, 10))
+    assert digest_no_agreed_plan(timezone.now()).total == 0
+    at(time_machine, D(2026, 12, 20))
+    section = digest_no_agreed_plan(timezone.now())
+    assert section.total == 1
+    assert section.rows[0].name == "Partnerstwo A"
+    assert "19" in section.rows[0].detail
+    assert section.rows[0].url.endswith(f"/wsparcie/partnerstwa/{world.partnership_a.pk}/plan/")
