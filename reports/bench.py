@@ -152,9 +152,9 @@ def _command_json(name: str, *args, env: dict | None = None) -> dict | None:
         timeout=600,
         env={**os.environ, **(env or {})},
     )
-    for line in reversed(result.stdout.strip().splitlines()):
-        with contextlib.suppress(ValueError):
-            return json.loads(line)
+    output = result.stdout.strip()
+    with contextlib.suppress(ValueError):
+        return json.loads(output[output.index("{") :])  # the commands print one JSON document
     return {"error": (result.stderr or result.stdout)[-500:]}
 
 
