@@ -1,27 +1,10 @@
 """Helpers for the events tests: people of the two partnerships of ``world``."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.factories import EventFactory, InstitutionFactory, PersonFactory, SeminarFactory
-
-
-@pytest.fixture(scope="session", autouse=True)
-def polish_catalogue_compiled(django_test_environment):
-    """These tests read the Polish messages users see. The compiled catalogue is not kept in
-    git, so compile it when it is missing or older than the .po file."""
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.utils.translation import trans_real
-
-    po = Path(settings.BASE_DIR) / "locale/pl/LC_MESSAGES/django.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        call_command("compilemessages", locale=["pl"], ignore_patterns=[".venv"], verbosity=0)
-        trans_real._translations.clear()
-        trans_real._default = None
 
 
 @dataclass
