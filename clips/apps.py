@@ -7,6 +7,6 @@ class ClipsConfig(AppConfig):
     verbose_name = _("Promotional clip")
 
     def ready(self):
-        from clips import reports
+        from clips import hooks  # noqa: PLC0415 -- hooks import models
 
-        reports.register()
+        hooks.register()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from clips.models import ClipCall, Production, Selection
 from clips.selectors import candidates_for_member
-from partnerships.mail import absolute_url, send_templated_mail
+from portal.mail import absolute_url, send_templated_mail
 
 
 def send_call_opened(call_pk: int) -> None:

@@ -6,7 +6,7 @@ from clips.enums import SCORE_MAX, SCORE_MIN, OverrideDecision
 from clips.models import ClipCall, Production
 from clips.selectors import committee_choices
 from events.forms import DateTimeInput
-from partnerships.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

@@ -37,19 +37,12 @@ from clips.models import (
 )
 from events.enums import EventKind
 from events.selectors import partnerships_attended
-from partnerships.enums import PartnershipStatus, Role
+from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, User
-from partnerships.roles import is_staff_member
+from portal.enums import Role
+from portal.roles import is_staff_member
 from support.enums import SessionKind
 from support.models import SupportSession
-
-# Partnerships that can be candidates at all: in the programme, not withdrawn.
-CANDIDATE_STATUSES = (
-    PartnershipStatus.QUALIFIED,
-    PartnershipStatus.IN_SUPPORT,
-    PartnershipStatus.COMPLETED,
-)
-
 
 # --- calls -------------------------------------------------------------------------------------
 
@@ -186,7 +179,7 @@ def with_eligibility(qs: QuerySet[Partnership], call: ClipCall) -> QuerySet[Part
 
 
 def _base_candidates(call: ClipCall) -> QuerySet[Partnership]:
-    qs = Partnership.objects.filter(status__in=CANDIDATE_STATUSES)
+    qs = Partnership.objects.filter(status__in=PROGRAMME_STATUSES)
     if call.round:
         qs = qs.filter(round=call.round)
     return qs

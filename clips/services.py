@@ -37,7 +37,8 @@ from clips.models import (
     Selection,
 )
 from partnerships.models import Partnership, User
-from partnerships.roles import is_staff_member
+from portal.roles import is_staff_member
+from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
 DEFAULT_SCENARIO = """1. Kim jesteśmy: partnerstwo, biblioteka i partnerzy z trzech sektorów.
 2. Problem lub potrzeba, na które odpowiadamy wspólnie.
@@ -51,11 +52,6 @@ Najważniejsze przesłanie (jedno zdanie):
 """
 
 CALL_FIELDS = ("title", "round", "clips_count", "scoring_deadline")
-
-
-def _save(obj, **kwargs) -> None:
-    obj.full_clean(**kwargs)
-    obj.save()
 
 
 def _require_staff(actor: User) -> None:
@@ -76,7 +72,7 @@ def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
     standard one)."""
     _require_staff(actor)
     call = ClipCall(**{name: fields[name] for name in CALL_FIELDS if name in fields})
-    _save(call)
+    save_validated(call)
     call.committee.set(committee)
     previous = ScenarioTemplate.objects.exclude(call=call).order_by("-call__pk").first()
     ScenarioTemplate.objects.create(
@@ -104,7 +100,7 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
                 % {"count": selected}
             }
         )
-    _save(call)
+    save_validated(call)
     if committee is not None:
         call.committee.set(committee)
     return call
@@ -154,7 +150,7 @@ def scenario_template_update(*, call: ClipCall, actor: User, body: str) -> Scena
     )
     template.body = body
     template.updated_by = actor
-    _save(template)
+    save_validated(template)
     return template
 
 
@@ -181,7 +177,7 @@ def eligibility_override_set(
     override.reason = reason.strip()
     override.decided_by = actor
     override.decided_at = timezone.now()
-    _save(override, validate_constraints=False)
+    save_validated(override, validate_constraints=False)
     return override
 
 
@@ -237,9 +233,9 @@ def score_save(
     score.comment = comment or ""
     try:
         with transaction.atomic():
-            _save(score)
+            save_validated(score)
     except IntegrityError as exc:  # the same member saving twice at the same instant
-        raise ValidationError(_("The data changed in the meantime. Try again.")) from exc
+        raise ValidationError(CHANGED_MEANWHILE) from exc
     return score
 
 
@@ -289,7 +285,7 @@ def selection_confirm(
         selected_by=actor,
         selected_at=timezone.now(),
     )
-    _save(selection)
+    save_validated(selection)
     template = ScenarioTemplate.objects.filter(call=call).first()
     Scenario.objects.create(
         selection=selection,
@@ -313,7 +309,7 @@ def selection_withdraw(*, selection: Selection, actor: User, reason: str) -> Sel
     selection.withdrawn_at = timezone.now()
     selection.withdrawn_by = actor
     selection.withdrawn_reason = reason.strip()
-    _save(selection)
+    save_validated(selection)
     return selection
 
 
@@ -322,7 +318,7 @@ def selection_update_summary(*, selection: Selection, actor: User, public_summar
     _require_staff(actor)
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     selection.public_summary = (public_summary or "").strip()
-    _save(selection)
+    save_validated(selection)
     return selection
 
 
@@ -345,7 +341,7 @@ def notice_call_log(
         person_reached=person_reached,
         note=note or "",
     )
-    _save(call)
+    save_validated(call)
     return call
 
 
@@ -358,19 +354,15 @@ def selection_notify_leader(*, selection: Selection, actor: User) -> Selection:
     leader = selection.partnership.leader
     if leader is None or not leader.email:
         raise ValidationError(_("The partnership has no leader with an e-mail address."))
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Selection.objects.filter(pk=selection.pk, leader_emailed_at=None).update(
-            leader_emailed_at=now, leader_emailed_by=actor
-        )
-        if not claimed:
-            raise ValidationError(_("The leader has already been e-mailed."))
-        # The claim makes it once; saving the claimed row records the history.
-        Selection.objects.get(pk=selection.pk).save(
-            update_fields=["leader_emailed_at", "leader_emailed_by"]
-        )
-        pk = selection.pk
-        transaction.on_commit(lambda: emails.send_selection_notice(pk), robust=True)
+    now = claim_once(
+        Selection,
+        selection.pk,
+        stamp="leader_emailed_at",
+        by="leader_emailed_by",
+        actor=actor,
+        already=_("The leader has already been e-mailed."),
+        send=emails.send_selection_notice,
+    )
     selection.leader_emailed_at = now
     selection.leader_emailed_by = actor
     return selection
@@ -389,7 +381,7 @@ def scenario_update(*, selection: Selection, actor: User, body: str) -> Scenario
         raise ValidationError({"body": _("The scenario cannot be empty.")})
     scenario.body = body
     scenario.updated_by = actor
-    _save(scenario)
+    save_validated(scenario)
     return scenario
 
 
@@ -473,7 +465,7 @@ def production_save(*, selection: Selection, actor: User, **fields) -> Productio
         production.last_day = None
     check_shooting_days(production.first_day, production.last_day)
     production.updated_by = actor
-    _save(production)
+    save_validated(production)
     return production
 
 
@@ -487,20 +479,15 @@ def production_introduce(*, selection: Selection, actor: User) -> Production:
     leader = selection.partnership.leader
     if leader is None or not leader.email:
         raise ValidationError(_("The partnership has no leader with an e-mail address."))
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Production.objects.filter(pk=production.pk, introduced_at=None).update(
-            introduced_at=now, introduced_by=actor
-        )
-        if not claimed:
-            raise ValidationError(
-                _("The leader and the videographer have already been introduced.")
-            )
-        Production.objects.get(pk=production.pk).save(
-            update_fields=["introduced_at", "introduced_by"]
-        )
-        pk = production.pk
-        transaction.on_commit(lambda: emails.send_production_introduction(pk), robust=True)
+    now = claim_once(
+        Production,
+        production.pk,
+        stamp="introduced_at",
+        by="introduced_by",
+        actor=actor,
+        already=_("The leader and the videographer have already been introduced."),
+        send=emails.send_production_introduction,
+    )
     production.introduced_at = now
     production.introduced_by = actor
     return production

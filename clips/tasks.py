@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from clips import emails, selectors
 from clips.enums import CallStatus
 from clips.models import ClipCall, Score
-from partnerships.enums import Role
 from partnerships.models import User
-from partnerships.reminders import Due, reminder
+from portal.enums import Role
+from portal.reminders import Due, reminder
 
 REMINDER_DAYS = 3
 
@@ -44,11 +44,7 @@ def scoring_closes_soon(now, **filters) -> Iterable[Due]:
         )
     )
     for call in calls:
-        candidates = list(
-            selectors.with_eligibility(selectors._base_candidates(call), call)
-            .filter(eligible=True)
-            .values_list("pk", "animator_id")
-        )
+        candidates = list(selectors.eligible_partnerships(call).values_list("pk", "animator_id"))
         scored = set(Score.objects.filter(call=call).values_list("member_id", "partnership_id"))
         for member in call.active_members:
             left = [

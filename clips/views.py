@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clips import selectors, services
-from clips.enums import CallStatus
+from clips.enums import CallStatus, SelectionStatus
 from clips.forms import (
     CallForm,
     CandidateFilterForm,
@@ -19,10 +19,10 @@ from clips.forms import (
     SelectionForm,
     WithdrawForm,
 )
-from partnerships.enums import Role
-from partnerships.pdf import render_pdf
-from partnerships.roles import is_staff_member, role_required, staff_required
-from partnerships.web import add_service_errors, paginate, querystring_without_page
+from portal.enums import Role
+from portal.pdf import render_pdf
+from portal.roles import is_staff_member, role_required, staff_required
+from portal.web import add_service_errors, paginate, querystring_without_page
 
 # Committee members are animators, staff and people with the committee role (§2.4.5); which
 # calls each sits on is decided by the call's committee, in the selectors.
@@ -300,7 +300,7 @@ def ranking(request, pk):
             "call": call,
             "page": page,
             "rows": selectors.ranking_rows(call, page.object_list),
-            "selected_count": call.selections.filter(status="selected").count(),
+            "selected_count": call.selections.filter(status=SelectionStatus.SELECTED).count(),
             "scoring_open": call.scoring_is_open(),
         },
     )

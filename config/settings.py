@@ -27,6 +27,11 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The portal's own apps, lowest layer first (README, "How the code is organised"): each
+# imports only those before it, and their hooks register in this order. ``bench`` (data sets
+# and measurements) sits on top of all.
+PORTAL_APPS = ("portal", "partnerships", "support", "events", "clips", "reports", "bench")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -42,11 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "partnerships",
-    "support",
-    "events",
-    "clips",
-    "reports",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -61,8 +62,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "partnerships.middleware.SessionLimitsMiddleware",
-    "partnerships.middleware.SecondFactorMiddleware",
+    "portal.middleware.SessionLimitsMiddleware",
+    "portal.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnerships.context_processors.roles",
+                "portal.context_processors.roles",
             ],
         },
     },
@@ -169,7 +170,7 @@ EMAIL_TIMEOUT = 10
 # `make run` needs no server.
 REDIS_URL = env_str("REDIS_URL")
 # Short connection timeouts and one quick retry: a page that queues work must answer when
-# Redis is down (partnerships.queue logs the failure; the periodic scans do the work later).
+# Redis is down (portal.queue logs the failure; the periodic scans do the work later).
 # The worker's own reconnection loop is governed by broker_connection_* and is not affected.
 REDIS_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
@@ -239,7 +240,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PORTAL_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "partnerships.auth.axes_username"
+AXES_USERNAME_CALLABLE = "portal.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 

@@ -7,7 +7,6 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from events.selectors import calendar_items_for_user
-        from partnerships.calendar import register_source
+        from events import hooks  # noqa: PLC0415 -- hooks import models
 
-        register_source(calendar_items_for_user)
+        hooks.register()

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from events.models import Registration
 from events.selectors import event_calendar_item, participants_of_registration
-from partnerships.calendar import to_ical
-from partnerships.mail import absolute_url, send_templated_mail
+from portal.calendar import to_ical
+from portal.mail import absolute_url, send_templated_mail
 
 
 def _registration(pk: int) -> Registration:

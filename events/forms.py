@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
-from partnerships.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.calendar import CalendarItem
 from partnerships.models import Partnership
-from partnerships.roles import is_staff_member
+from portal.calendar import CalendarItem
+from portal.roles import is_staff_member
 
 
 def _led_partnerships(user) -> QuerySet[Partnership]:
@@ -218,7 +218,7 @@ def event_calendar_item(event: Event) -> CalendarItem:
 
 
 def _absolute(path: str) -> str:
-    from partnerships.mail import absolute_url
+    from portal.mail import absolute_url
 
     return absolute_url(path)
 

@@ -23,9 +23,10 @@ from django.utils.translation import ngettext
 from events import emails
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import InstitutionKind, PartnershipStatus
+from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership, Person, User
-from partnerships.roles import is_staff_member
+from portal.roles import is_staff_member
+from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
 EVENT_FIELDS = [
     "kind",
@@ -70,20 +71,9 @@ KIND_DEFAULTS = {
     },
 }
 
-REGISTERING_STATUSES = (
-    PartnershipStatus.QUALIFIED,
-    PartnershipStatus.IN_SUPPORT,
-    PartnershipStatus.COMPLETED,
-)
-
 
 def event_defaults(kind: str) -> dict:
     return dict(KIND_DEFAULTS.get(kind, {}))
-
-
-def _save(obj) -> None:
-    obj.full_clean()
-    obj.save()
 
 
 # --- events --------------------------------------------------------------------------------
@@ -94,7 +84,7 @@ def event_create(**fields) -> Event:
     data = {**event_defaults(fields.get("kind", "")), **fields}
     event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
     event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
-    _save(event)
+    save_validated(event)
     return event
 
 
@@ -130,7 +120,7 @@ def event_update(*, event: Event, **fields) -> Event:
                 % {"taken": taken}
             }
         )
-    _save(event)
+    save_validated(event)
     _offer_free_seats(event)
     return event
 
@@ -317,7 +307,7 @@ def registration_submit(
     nothing is saved. Locks the event; sends the confirmations after commit."""
     event = _lock_event(event)
     _check_window(event, actor)
-    if partnership.status not in REGISTERING_STATUSES:
+    if partnership.status not in PROGRAMME_STATUSES:
         raise ValidationError(_("Only partnerships in the programme can register."))
     _check_chosen_internally(chosen_internally)
     chosen = _clean_people(event, partnership, people)
@@ -364,9 +354,7 @@ def registration_submit(
     except IntegrityError as exc:
         # Only a race the lock did not cover ends here (e.g. the person was registered in the
         # same instant through another event row): report it like any rule.
-        raise ValidationError(
-            _("The data changed in the meantime. Check it and try again.")
-        ) from exc
+        raise ValidationError(CHANGED_MEANWHILE) from exc
     if fits:
         _notify_people(registration, chosen)
     return registration
@@ -523,19 +511,15 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
     leader = registration.partnership.leader
     if leader is None or not leader.email:
         raise ValidationError(_("The partnership has no leader with an e-mail address."))
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = Registration.objects.filter(pk=registration.pk, introduced_at=None).update(
-            introduced_at=now, introduced_by=actor
-        )
-        if not claimed:
-            raise ValidationError(_("The leader and the host have already been introduced."))
-        # The claim above is what makes it once; saving the claimed row records the history.
-        Registration.objects.get(pk=registration.pk).save(
-            update_fields=["introduced_at", "introduced_by"]
-        )
-        pk = registration.pk
-        transaction.on_commit(lambda: emails.send_introduction(pk), robust=True)
+    now = claim_once(
+        Registration,
+        registration.pk,
+        stamp="introduced_at",
+        by="introduced_by",
+        actor=actor,
+        already=_("The leader and the host have already been introduced."),
+        send=emails.send_introduction,
+    )
     registration.introduced_at = now
     registration.introduced_by = actor
     return registration

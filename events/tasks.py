@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from events import emails, services
 from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import PartnershipStatus, Role
+from partnerships.enums import SUPPORTED_STATUSES
 from partnerships.models import Partnership
-from partnerships.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
+from portal.enums import Role
+from portal.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
 
 
 @shared_task
@@ -26,7 +27,6 @@ def expire_seat_offers() -> int:
 
 REGISTRATION_NOTICE_DAYS = 7
 EVENT_NOTICE_DAYS = 3
-SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -60,7 +60,9 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
             )
         )
 
-    partnerships = Partnership.objects.filter(status__in=SUPPORTED, leader__isnull=False).annotate(
+    partnerships = Partnership.objects.filter(
+        status__in=SUPPORTED_STATUSES, leader__isnull=False
+    ).annotate(
         has_study_visit=registered_for(EventKind.STUDY_VISIT),
         has_seminar=registered_for(EventKind.SEMINAR),
     )

@@ -13,11 +13,12 @@ from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
-from partnerships.calendar import to_ical
-from partnerships.enums import Role
-from partnerships.pdf import render_pdf
-from partnerships.roles import is_staff_member, role_required, staff_required
-from partnerships.web import add_service_errors, paginate, querystring_without_page
+from partnerships.enums import InstitutionKind
+from portal.calendar import to_ical
+from portal.enums import Role
+from portal.pdf import render_pdf
+from portal.roles import is_staff_member, role_required, staff_required
+from portal.web import add_service_errors, paginate, querystring_without_page
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
 
@@ -389,7 +390,7 @@ def participant_xlsx(request, pk):
                 person.first_name,
                 person.last_name,
                 person.institution.name,
-                yes if person.institution.kind == "library" else no,
+                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
                 person.email,
                 person.phone,
                 "" if participant.attended is None else (yes if participant.attended else no),

@@ -12,7 +12,6 @@ from partnerships.enums import (
     ApplicationStatus,
     InstitutionKind,
     PartnershipStatus,
-    Role,
     Round,
     Sector,
     Voivodeship,
@@ -26,10 +25,10 @@ from partnerships.models import (
     Person,
     User,
 )
-from partnerships.services import role_groups_ensure
-from partnerships.tokens import hash_token
-
-DEMO_PASSWORD = "demo1234"
+from portal.demo import DEMO_PASSWORD
+from portal.enums import Role
+from portal.services import role_groups_ensure
+from portal.tokens import hash_token
 
 ACCOUNTS = [
     # key, e-mail, first name, last name, role

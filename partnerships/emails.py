@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from partnerships.mail import absolute_url, send_templated_mail
 from partnerships.models import Application, Invitation
+from portal.mail import absolute_url, send_templated_mail
 
 
 def send_invitation(invitation: Invitation, token: str) -> None:
@@ -37,18 +37,4 @@ def send_application_submitted(application: Application) -> None:
 def send_application_decision(application: Application) -> None:
     send_templated_mail(
         "application_decision", to=[application.contact_email], context={"application": application}
-    )
-
-
-def send_staff_digest(*, user, sections, week: str) -> None:
-    """To a staff member: the week's partnerships needing attention, section by section."""
-    send_templated_mail(
-        "reminder_staff_digest",
-        to=[user.email],
-        context={
-            "user": user,
-            "sections": sections,
-            "week": week,
-            "url": absolute_url(reverse("staff_home")),
-        },
     )

@@ -2,15 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Role(models.TextChoices):
-    """Roles are Django groups with these names."""
-
-    STAFF = "staff", _("Staff")
-    ANIMATOR = "animator", _("Animator")
-    LEADER = "leader", _("Library leader")
-    COMMITTEE = "committee", _("Committee member")
-
-
 class Sector(models.TextChoices):
     """The three sectors of §1.2."""
 
@@ -64,6 +55,14 @@ class PartnershipStatus(models.TextChoices):
     IN_SUPPORT = "in_support", _("in support")
     COMPLETED = "completed", _("completed")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The statuses in which a partnership is being supported (or is about to be, §2.1): reminders
+# go out, and the dashboard says who is behind.
+SUPPORTED_STATUSES = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
+# The statuses of a partnership in the programme at all (not applying, not withdrawn): it may
+# register for events and be a clip candidate.
+PROGRAMME_STATUSES = (*SUPPORTED_STATUSES, PartnershipStatus.COMPLETED)
 
 
 class ApplicationStatus(models.TextChoices):

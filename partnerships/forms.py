@@ -1,40 +1,12 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.enums import (
-    PartnershipStatus,
-    Role,
-    Round,
-    SectorCoverage,
-    Voivodeship,
-)
+from partnerships.enums import PartnershipStatus, Round, SectorCoverage, Voivodeship
 from partnerships.models import Application, Institution, Partner, Partnership, Person, User
 from partnerships.selectors import users_with_role
-
-
-class PortalForm(forms.Form):
-    """Forms render through crispy-forms; the template adds the <form> tag and buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-class PortalModelForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from portal.enums import Role
+from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
 class LoginForm(AuthenticationForm):

@@ -13,11 +13,11 @@ from partnerships.enums import (
     ApplicationStatus,
     InstitutionKind,
     PartnershipStatus,
-    Role,
     Round,
     Sector,
     Voivodeship,
 )
+from portal.enums import Role
 
 
 def new_calendar_token() -> str:
@@ -434,65 +434,3 @@ class Invitation(models.Model):
     def is_usable(self, now=None):
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
-
-
-class ReminderSent(models.Model):
-    """The sent log of scheduled reminders (``partnerships.reminders``): one row per reminder,
-    recipient and occasion, claimed before the e-mail goes out.
-
-    ``key`` is unique, so two scans, a retried task or a replayed message that find the same
-    reminder due cannot both claim it. ``sent_at`` stays empty between the claim and the
-    sending; a claim still unsent after ``reminders.STALE_CLAIM`` (a worker died) is taken
-    again by a later scan."""
-
-    key = models.CharField(_("key"), max_length=255, unique=True)
-    kind = models.CharField(_("kind"), max_length=64)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recipient"),
-    )
-    email = models.EmailField(_("e-mail"))
-    created_at = models.DateTimeField(_("claimed first"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
-    claim_token = models.CharField(max_length=32, editable=False)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["kind", "created_at"]),
-            models.Index(fields=["claim_token"]),
-        ]
-
-    def __str__(self):
-        return self.key
-
-
-class ReminderOptOut(models.Model):
-    """A reminder kind a user has switched off. Only kinds that are not essential can be
-    switched off (the preferences page and ``reminders.run`` both check)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="reminder_opt_outs",
-        verbose_name=_("user"),
-    )
-    kind = models.CharField(_("kind"), max_length=64)
-    created_at = models.DateTimeField(_("switched off"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder switched off")
-        verbose_name_plural = _("reminders switched off")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="reminder_opt_out_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.user}: {self.kind}"

@@ -5,7 +5,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from partnerships.enums import ApplicationStatus, Role, Sector, SectorCoverage
+from partnerships.enums import (
+    SUPPORTED_STATUSES,
+    ApplicationStatus,
+    PartnershipStatus,
+    Sector,
+    SectorCoverage,
+)
 from partnerships.models import (
     Application,
     ApplicationCall,
@@ -15,7 +21,8 @@ from partnerships.models import (
     Person,
     User,
 )
-from partnerships.roles import is_staff_member, user_roles
+from portal.enums import Role
+from portal.roles import is_staff_member
 
 SECTOR_FIELDS = {
     Sector.PUBLIC: "has_public",
@@ -177,7 +184,7 @@ def application_call_get_open(pk) -> ApplicationCall:
 
 
 def application_get_by_token(token: str) -> Application:
-    from partnerships.tokens import hash_token
+    from portal.tokens import hash_token
 
     try:
         return Application.objects.select_related("call").get(access_token_hash=hash_token(token))
@@ -214,7 +221,7 @@ def invitation_list() -> QuerySet[Invitation]:
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:
-    from partnerships.tokens import hash_token
+    from portal.tokens import hash_token
 
     return (
         Invitation.objects.select_related("user", "partnership")
@@ -228,9 +235,7 @@ def staff_overview() -> dict:
     from django.db.models import Count
 
     by_status = dict(Partnership.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    coverage = with_sector_coverage(Partnership.objects.exclude(status="withdrawn"))
-    from partnerships.enums import PartnershipStatus
-
+    coverage = with_sector_coverage(Partnership.objects.exclude(status=PartnershipStatus.WITHDRAWN))
     return {
         "status_rows": [
             (value, label, by_status.get(value, 0)) for value, label in PartnershipStatus.choices
@@ -238,7 +243,7 @@ def staff_overview() -> dict:
         "total_partnerships": sum(by_status.values()),
         "missing_sector_count": filter_by_coverage(coverage, SectorCoverage.MISSING).count(),
         "without_animator_count": Partnership.objects.filter(
-            animator__isnull=True, status__in=["qualified", "in_support"]
+            animator__isnull=True, status__in=SUPPORTED_STATUSES
         ).count(),
         "applications_to_decide": Application.objects.filter(
             status=ApplicationStatus.SUBMITTED
@@ -254,17 +259,3 @@ def user_get_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404 from None
-
-
-def reminders_for_user(user) -> tuple[list, list]:
-    """The reminders the user's roles receive: ``(essential, optional)``, each a list of
-    ``partnerships.reminders.Reminder``; optional ones can be switched off."""
-    from partnerships import reminders
-
-    roles = user_roles(user)
-    mine = [r for _k, r in sorted(reminders.load_all().items()) if roles & set(r.roles)]
-    return [r for r in mine if r.essential], [r for r in mine if not r.essential]
-
-
-def reminder_kinds_off(user) -> set[str]:
-    return set(user.reminder_opt_outs.values_list("kind", flat=True))

@@ -4,14 +4,14 @@ commit. Rule violations raise ``ValidationError`` with a message for the user.""
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships import emails
-from partnerships.enums import ApplicationStatus, InstitutionKind, PartnershipStatus, Role, Sector
+from partnerships.enums import ApplicationStatus, InstitutionKind, PartnershipStatus, Sector
 from partnerships.models import (
     Application,
     ApplicationCall,
@@ -20,32 +20,11 @@ from partnerships.models import (
     Partner,
     Partnership,
     Person,
-    ReminderOptOut,
     User,
 )
-from partnerships.tokens import hash_token, new_token
-
-PROJECT_APPS = ("partnerships", "support", "events", "clips", "reports")
-
-
-def role_groups_ensure() -> None:
-    """Create the role groups; the staff group gets every permission of the portal's apps.
-
-    Idempotent; runs after every ``migrate``."""
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-    staff = Group.objects.get(name=Role.STAFF)
-    staff.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=(*PROJECT_APPS, "auth", "simple_history")
-        )
-    )
-
-
-def _save(obj) -> None:
-    obj.full_clean()
-    obj.save()
-
+from portal.enums import Role
+from portal.services import save_validated
+from portal.tokens import hash_token, new_token
 
 # --- partnership, partners, people -------------------------------------------------------
 
@@ -53,7 +32,7 @@ def _save(obj) -> None:
 def partnership_update(*, partnership: Partnership, name: str, common_goal: str) -> Partnership:
     partnership.name = name
     partnership.common_goal = common_goal
-    _save(partnership)
+    save_validated(partnership)
     return partnership
 
 
@@ -67,7 +46,7 @@ def partner_add(
     joined_on: datetime.date | None = None,
 ) -> Partner:
     """Add a new institution to the partnership as a partner (both rows or neither)."""
-    _save(institution)
+    save_validated(institution)
     partner = Partner(
         partnership=partnership,
         institution=institution,
@@ -75,16 +54,16 @@ def partner_add(
         benefit=benefit,
         joined_on=joined_on or timezone.localdate(),
     )
-    _save(partner)
+    save_validated(partner)
     return partner
 
 
 @transaction.atomic
 def partner_update(*, partner: Partner, contribution: str, benefit: str) -> Partner:
-    _save(partner.institution)
+    save_validated(partner.institution)
     partner.contribution = contribution
     partner.benefit = benefit
-    _save(partner)
+    save_validated(partner)
     return partner
 
 
@@ -95,7 +74,7 @@ def partner_leave(*, partner: Partner, left_on: datetime.date | None = None) -> 
     if partner.institution_id == partner.partnership.lead_library_id:
         raise ValidationError(_("The lead library cannot leave its own partnership."))
     partner.left_on = left_on or timezone.localdate()
-    _save(partner)
+    save_validated(partner)
     return partner
 
 
@@ -119,7 +98,7 @@ def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
     person = Person(partnership=partnership, consent_given_at=timezone.now(), **fields)
     person.email = person.email.lower()
     _check_person_institution(person)
-    _save(person)
+    save_validated(person)
     return person
 
 
@@ -128,7 +107,7 @@ def person_update(*, person: Person, **fields) -> Person:
         setattr(person, name, value)
     person.email = person.email.lower()
     _check_person_institution(person)
-    _save(person)
+    save_validated(person)
     return person
 
 
@@ -147,7 +126,7 @@ def partnership_assign_animator(*, partnership: Partnership, animator: User | No
         partnership.animator_assigned_on = timezone.localdate() if animator else None
         if animator and partnership.status == PartnershipStatus.QUALIFIED:
             partnership.status = PartnershipStatus.IN_SUPPORT
-        _save(partnership)
+        save_validated(partnership)
     return partnership
 
 
@@ -253,7 +232,7 @@ def application_start(
         raise ValidationError(_("This call is closed: applications are no longer accepted."))
     token = new_token()
     application = Application(call=call, access_token_hash=hash_token(token), **fields)
-    _save(application)
+    save_validated(application)
     if submit:
         application = application_submit(application=application)
     transaction.on_commit(lambda: emails.send_application_link(application, token))
@@ -277,7 +256,7 @@ def application_save_draft(*, application: Application, **fields) -> Application
     _check_editable(application)
     for name, value in fields.items():
         setattr(application, name, value)
-    _save(application)
+    save_validated(application)
     return application
 
 
@@ -301,7 +280,7 @@ def application_submit(*, application: Application, **fields) -> Application:
         raise ValidationError(errors)
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
-    _save(application)
+    save_validated(application)
     transaction.on_commit(lambda: emails.send_application_submitted(application))
     return application
 
@@ -332,7 +311,7 @@ def application_qualify(
         email=application.contact_email,
         phone=application.contact_phone,
     )
-    _save(library)
+    save_validated(library)
     partnership = Partnership(
         name=application.partnership_name,
         lead_library=library,
@@ -340,7 +319,7 @@ def application_qualify(
         common_goal=application.common_goal,
         status=PartnershipStatus.QUALIFIED,
     )
-    _save(partnership)
+    save_validated(partnership)
     Partner.objects.create(
         partnership=partnership,
         institution=library,
@@ -390,11 +369,6 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
     return application
 
 
-def integrity_message(exc: IntegrityError) -> str:
-    """A user-facing message for a constraint that a race let through the form checks."""
-    return _("The data changed in the meantime. Check it and try again.")
-
-
 def calendar_token_reset(*, user: User) -> User:
     """Give the user a new feed address; the old one stops working at once."""
     from partnerships.models import new_calendar_token
@@ -402,20 +376,3 @@ def calendar_token_reset(*, user: User) -> User:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user
-
-
-@transaction.atomic
-def reminder_preferences_set(*, user: User, enabled: set[str]) -> set[str]:
-    """Switch the user's optional reminders on (``enabled``) and off (the rest of those their
-    roles receive). Essential reminders cannot be switched off. Returns the kinds now off."""
-    from partnerships.selectors import reminders_for_user
-
-    _essential, optional = reminders_for_user(user)
-    off = {r.kind for r in optional} - set(enabled)
-    ReminderOptOut.objects.filter(user=user, kind__in=[r.kind for r in optional]).exclude(
-        kind__in=off
-    ).delete()
-    ReminderOptOut.objects.bulk_create(
-        [ReminderOptOut(user=user, kind=kind) for kind in sorted(off)], ignore_conflicts=True
-    )
-    return off

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerships import calendar, otp, selectors, services
-from partnerships.enums import ApplicationStatus, Role
+from partnerships import selectors, services
+from partnerships.enums import ApplicationStatus
 from partnerships.forms import (
     ApplicationDecisionForm,
     ApplicationForm,
@@ -27,8 +27,13 @@ from partnerships.forms import (
     PersonForm,
     ReminderPreferencesForm,
 )
-from partnerships.roles import is_staff_member, role_required, staff_required, user_roles
-from partnerships.web import add_service_errors, form_status, paginate, querystring_without_page
+from portal import calendar, otp
+from portal import selectors as portal_selectors
+from portal import services as portal_services
+from portal.enums import Role
+from portal.roles import is_staff_member, role_required, staff_required, user_roles
+from portal.services import CHANGED_MEANWHILE
+from portal.web import add_service_errors, form_status, paginate, querystring_without_page
 
 
 @login_required
@@ -130,8 +135,8 @@ def partner_add(request, pk):
             )
         except ValidationError as exc:
             add_service_errors(partner_form, exc)
-        except IntegrityError as exc:
-            partner_form.add_error(None, services.integrity_message(exc))
+        except IntegrityError:
+            partner_form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(request, _("The partner has been added."))
             return redirect("partnership_detail", pk=partnership.pk)
@@ -218,8 +223,8 @@ def person_add(request, pk):
             services.person_add(partnership=partnership, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except IntegrityError as exc:
-            form.add_error(None, services.integrity_message(exc))
+        except IntegrityError:
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(request, _("The person has been added."))
             return redirect("partnership_detail", pk=partnership.pk)
@@ -242,8 +247,8 @@ def person_edit(request, pk, person_pk):
             services.person_update(person=person, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except IntegrityError as exc:
-            form.add_error(None, services.integrity_message(exc))
+        except IntegrityError:
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(request, _("The person has been saved."))
             return redirect("partnership_detail", pk=partnership.pk)
@@ -557,14 +562,14 @@ def otp_remove(request):
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request):
     """ "Powiadomienia": which reminders the user gets; optional ones can be switched off."""
-    essential, optional = selectors.reminders_for_user(request.user)
+    essential, optional = portal_selectors.reminders_for_user(request.user)
     form = ReminderPreferencesForm(
         request.POST if request.method == "POST" else None,
         reminders=optional,
-        off=selectors.reminder_kinds_off(request.user),
+        off=portal_selectors.reminder_kinds_off(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
+        portal_services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
         messages.success(request, _("Your reminder settings have been saved."))
         return redirect("reminder_settings")
     return render(

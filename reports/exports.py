@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from events.enums import EventKind, RegistrationStatus
 from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector, Voivodeship
-from reports import extensions, xlsx
+from portal import hooks, xlsx
 from reports import selectors as report_selectors
 from support.enums import Channel, SessionKind
 
@@ -262,7 +262,7 @@ EXPORTS = {
 def available_exports() -> dict[str, Export]:
     """Ours, then those other apps registered (clip scores)."""
     exports = dict(EXPORTS)
-    for name, extra in extensions.extra_exports().items():
+    for name, extra in hooks.extra_exports().items():
         exports[name] = Export(name, extra.label, lambda e=extra: list(e.header), extra.rows)
     return exports
 

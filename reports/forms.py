@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.enums import Round, Voivodeship
-from partnerships.forms import PortalForm
 from partnerships.models import User
-from reports import extensions
+from portal import hooks
+from portal.forms import PortalForm
 from reports.selectors import BEHIND_SORTS, Filters, animators_for_filter
 
 
@@ -60,7 +60,7 @@ class BehindTableForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [("", _("every reason"))] + list(
-            extensions.behind_reason_choices()
+            hooks.behind_reason_choices()
         )
 
     def value(self, name) -> str:

@@ -2,8 +2,8 @@
 behind and why, the participation matrix, the rows of the exports and a partnership's history.
 
 Everything is aggregated in the database, so the number of queries does not grow with the
-data. The figures of the clips app and the development plan are added later through
-``reports.extensions`` (see there), without this module importing them."""
+data. The reasons a partnership is behind, the clip panel and the extra exports come from the
+apps that own them, through ``portal.hooks``."""
 
 import datetime
 from dataclasses import dataclass
@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,17 +31,11 @@ from events.models import Event, Participant, Registration
 from partnerships.enums import PartnershipStatus, Round
 from partnerships.models import Partner, Partnership, User
 from partnerships.selectors import with_sector_coverage
-from reports import extensions
-from reports.enums import BehindReason, Participation
+from portal import hooks
+from reports.enums import Participation
 from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
 from support.models import HourBudget, PlannedMeeting, SupportSession
-from support.selectors import with_support_summary
-
-# §2.1.4 and the reminders of DESIGN.md: a diagnosis within 14 days of the assignment.
-DIAGNOSIS_DAYS = 14
-NO_CONTACT_DAYS = 30
-# Statuses in which a partnership is expected to move on.
-WORKING_STATUSES = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
+from support.selectors import last_contact_on, with_support_summary
 
 
 @dataclass(frozen=True)
@@ -74,43 +67,16 @@ def filtered_partnerships(filters: Filters) -> QuerySet[Partnership]:
 
 
 def with_behind_flags(qs: QuerySet[Partnership], today=None) -> QuerySet[Partnership]:
-    """Annotate ``last_contact_on`` and one boolean per ``BehindReason`` (``behind_<code>``),
+    """Annotate ``last_contact_on`` and one boolean per registered reason (``behind_<code>``),
     plus the alias ``is_behind`` to filter on (an alias, not an annotation, so the list does
-    not select every condition a second time). A partnership is only behind while qualified or
-    in support."""
+    not select every condition a second time). The reasons and their rules are registered by
+    the apps that own them (``portal.hooks.register_behind_reason``); each rule already says
+    which partnerships it applies to."""
     today = today or timezone.localdate()
-    active = SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
-    last_contact = active.order_by().values("partnership").annotate(m=Max("held_on")).values("m")
-    overdue_meeting = PlannedMeeting.objects.filter(
-        partnership=OuterRef("pk"),
-        cancelled_at__isnull=True,
-        held_session__isnull=True,
-        planned_on__lt=today,
-    )
-    working = Q(status__in=WORKING_STATUSES)
-    no_contact_since = today - datetime.timedelta(days=NO_CONTACT_DAYS)
-    conditions = {
-        BehindReason.NO_ANIMATOR: working & Q(animator__isnull=True),
-        BehindReason.NO_DIAGNOSIS: working
-        & Q(animator__isnull=False)
-        & Q(animator_assigned_on__lte=today - datetime.timedelta(days=DIAGNOSIS_DAYS))
-        & ~Exists(active.filter(kind=SessionKind.DIAGNOSIS)),
-        BehindReason.NO_CONTACT: working
-        & Q(animator__isnull=False)
-        & (
-            Q(last_contact_on__lt=no_contact_since)
-            | Q(last_contact_on__isnull=True, animator_assigned_on__lt=no_contact_since)
-        ),
-        BehindReason.MEETING_2_MISSING: working
-        & Exists(overdue_meeting)
-        & ~Exists(active.filter(kind=SessionKind.MEETING_2)),
-    }
-    for code, expression in extensions.behind_conditions(today).items():
-        conditions[code] = working & expression
-    qs = qs.annotate(last_contact_on=Subquery(last_contact))
+    qs = qs.annotate(last_contact_on=last_contact_on())
     flags = {
         f"behind_{code}": Case(When(condition, then=Value(True)), default=Value(False))
-        for code, condition in conditions.items()
+        for code, condition in hooks.behind_conditions(today).items()
     }
     qs = qs.annotate(**flags)
     any_flag = Q()
@@ -123,7 +89,7 @@ def behind_reasons(partnership) -> list[str]:
     """The labels of the reasons, read from the annotations (no query)."""
     return [
         label
-        for code, label in extensions.behind_reason_choices()
+        for code, label in hooks.behind_reason_choices()
         if getattr(partnership, f"behind_{code}", False)
     ]
 
@@ -154,11 +120,11 @@ def behind_list(filters: Filters, *, reason: str = "", sort: str = "") -> QueryS
 def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
     """``(code, label, count)`` for every reason, in one query."""
     qs = with_behind_flags(filtered_partnerships(filters))
-    codes = [code for code, _label in extensions.behind_reason_choices()]
+    codes = [code for code, _label in hooks.behind_reason_choices()]
     totals = qs.aggregate(
         **{code: Count("pk", filter=Q(**{f"behind_{code}": True})) for code in codes}
     )
-    return [(code, label, totals[code]) for code, label in extensions.behind_reason_choices()]
+    return [(code, label, totals[code]) for code, label in hooks.behind_reason_choices()]
 
 
 # --- the programme in figures ---------------------------------------------------------------
@@ -396,13 +362,13 @@ def dashboard(filters: Filters) -> dict:
         "hours_by_partnership": hours_by_partnership(filters),
         "events": list(events_with_registrations(filters)),
         "participation": participation_totals(filters),
-        "panels": extensions.dashboard_panels(filters),
+        "panels": hooks.dashboard_panels(filters),
     }
 
 
 def animators_for_filter() -> QuerySet[User]:
-    from partnerships.enums import Role
     from partnerships.selectors import users_with_role
+    from portal.enums import Role
 
     return users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
 

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Person, ReminderSent
+from partnerships.models import Person
+from portal.models import ReminderSent
 from reports.models import Anonymisation
 
 ANONYMOUS_FIRST_NAME = "Osoba zanonimizowana"

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnerships.enums import Round
-from partnerships.pdf import render_pdf
-from partnerships.roles import staff_required
 from partnerships.selectors import partnership_get_for_user
-from partnerships.web import paginate, querystring_without_page
+from portal.pdf import render_pdf
+from portal.roles import staff_required
+from portal.web import paginate, querystring_without_page
 from reports import exports, funder, selectors, services
 from reports.enums import ExportFormat
 from reports.forms import (

@@ -7,11 +7,6 @@ class SupportConfig(AppConfig):
     verbose_name = _("Animator support")
 
     def ready(self):
-        from partnerships.calendar import register_source
-        from support.selectors import calendar_items
+        from support import hooks  # noqa: PLC0415 -- hooks import models
 
-        register_source(calendar_items)
-
-        from support import reports
-
-        reports.register()
+        hooks.register()

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from partnerships.calendar import to_ical
-from partnerships.mail import absolute_url, send_templated_mail
 from partnerships.models import Partnership, User
+from portal.calendar import to_ical
+from portal.mail import absolute_url, send_templated_mail
 from support.enums import KIND_SLUGS, SessionKind
 from support.models import PlannedMeeting
 from support.selectors import format_minutes, planned_meeting_calendar_item

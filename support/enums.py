@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_BUDGET_MINUTES = 16 * 60  # §2.1.4
+
+# Thresholds of the programme's milestones (docs/design.md, "Reminders"); each is used by one
+# rule in ``support.selectors`` and nowhere else.
+DIAGNOSIS_DAYS = 14  # a diagnosis within 14 days of the animator's assignment (§2.1.4)
+NO_CONTACT_DAYS = 30  # a partnership with no contact for 30 days needs attention
+PLAN_DAYS = 14  # an agreed development plan within 14 days of meeting 2 (§2.1.3, §2.1.4)
 QUARTER = 15
 
 
@@ -75,3 +81,14 @@ class PlanStatus(models.TextChoices):
 
 # The plan's text sections, in the order of the document (DESIGN.md "Development plan").
 PLAN_SECTIONS = ("concept", "needs", "goals", "promotion", "evaluation")
+
+
+class BehindReason(models.TextChoices):
+    """Why a partnership in support needs the staff's attention (the dashboard's "behind"
+    list, the weekly digest). Each has one rule in ``support.selectors``."""
+
+    NO_ANIMATOR = "no_animator", _("no animator assigned")
+    NO_DIAGNOSIS = "no_diagnosis", _("no diagnosis 14 days after the animator was assigned")
+    NO_CONTACT = "no_contact", _("no contact for 30 days")
+    MEETING_2_MISSING = "meeting_2_missing", _("second meeting missing after its planned date")
+    NO_PLAN = "no_plan", _("No agreed plan 14 days after the second meeting")

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.forms import DateInput, PortalForm, PortalModelForm
-from partnerships.web import add_service_errors
+from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.web import add_service_errors
 from support.enums import PLAN_SECTIONS, Channel, SessionKind, TrainingTopic
 from support.models import (
     DevelopmentPlan,

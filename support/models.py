@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnerships.models import Partner, Partnership
-from partnerships.uploads import validate_document
+from portal.uploads import validate_document
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     QUARTER,

@@ -11,8 +11,11 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -25,14 +28,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector
+from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
-from partnerships.roles import is_staff_member
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
+from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
+    DIAGNOSIS_DAYS,
+    NO_CONTACT_DAYS,
+    PLAN_DAYS,
     PLAN_SECTIONS,
     SINGLE_KINDS,
+    BehindReason,
+    PlanStatus,
     SessionKind,
     SupportStep,
 )
@@ -125,6 +133,103 @@ def session_get_for_change(user, partnership: Partnership, pk) -> SupportSession
 
 def _active_sessions():
     return SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
+
+
+# --- the programme's milestones: one rule each ------------------------------------------------
+# Each is an expression over ``Partnership`` rows (or, for the planned meeting, a queryset of
+# the meetings), already limited to partnerships in support. The reminders (``support.tasks``),
+# the weekly digest and the staff dashboard (``support.hooks``) all call these; none writes
+# its own copy.
+
+
+def _sessions_of_outer(outer: str = "pk", **filters) -> QuerySet[SupportSession]:
+    return SupportSession.objects.filter(
+        partnership=OuterRef(outer), withdrawn_at__isnull=True, **filters
+    )
+
+
+def last_contact_on(outer: str = "pk") -> Subquery:
+    """The date of the partnership's latest logged contact (``None`` without one)."""
+    return Subquery(
+        _sessions_of_outer(outer)
+        .order_by()
+        .values("partnership")
+        .annotate(last=Max("held_on"))
+        .values("last")
+    )
+
+
+def meeting_2_held_on(outer: str = "pk") -> Subquery:
+    """The date of the partnership's meeting 2 (the first, if logged twice)."""
+    return Subquery(
+        _sessions_of_outer(outer, kind=SessionKind.MEETING_2)
+        .order_by()
+        .values("partnership")
+        .annotate(first=Min("held_on"))
+        .values("first")
+    )
+
+
+def no_animator() -> Q:
+    """In support, with no animator assigned."""
+    return Q(status__in=SUPPORTED_STATUSES, animator__isnull=True)
+
+
+def no_diagnosis(today: datetime.date) -> Q:
+    """§2.1.4: the animator was assigned ``DIAGNOSIS_DAYS`` or more days ago and no diagnosis
+    is logged."""
+    return (
+        Q(status__in=SUPPORTED_STATUSES, animator__isnull=False)
+        & Q(animator_assigned_on__lte=today - datetime.timedelta(days=DIAGNOSIS_DAYS))
+        & ~Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS))
+    )
+
+
+def no_contact(today: datetime.date) -> Q:
+    """No contact logged for ``NO_CONTACT_DAYS`` days: the latest contact is older, or there
+    is none and the animator was assigned longer ago."""
+    since = today - datetime.timedelta(days=NO_CONTACT_DAYS)
+    return (
+        Q(status__in=SUPPORTED_STATUSES, animator__isnull=False)
+        & ~Exists(_sessions_of_outer(held_on__gte=since))
+        & (Exists(_sessions_of_outer()) | Q(animator_assigned_on__lt=since))
+    )
+
+
+def meetings_2_overdue(today: datetime.date) -> QuerySet[PlannedMeeting]:
+    """§2.1.2–3: planned meetings whose date (agreed at meeting 1) has passed, neither held nor
+    cancelled, of partnerships in support with no meeting 2 logged."""
+    return PlannedMeeting.objects.filter(
+        cancelled_at__isnull=True,
+        held_session__isnull=True,
+        planned_on__lt=today,
+        partnership__status__in=SUPPORTED_STATUSES,
+    ).exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+
+
+def meeting_2_overdue(today: datetime.date) -> Q:
+    """Over partnerships: one of ``meetings_2_overdue`` is theirs."""
+    return Q(Exists(meetings_2_overdue(today).filter(partnership=OuterRef("pk"))))
+
+
+def no_agreed_plan(today: datetime.date) -> Q:
+    """§2.1.4: meeting 2 was held ``PLAN_DAYS`` or more days ago and the development plan is
+    not agreed."""
+    held = _sessions_of_outer(
+        kind=SessionKind.MEETING_2,
+        held_on__lte=today - datetime.timedelta(days=PLAN_DAYS),
+    )
+    agreed = DevelopmentPlan.objects.filter(partnership=OuterRef("pk"), status=PlanStatus.AGREED)
+    return Q(status__in=SUPPORTED_STATUSES) & Exists(held) & ~Exists(agreed)
+
+
+BEHIND_RULES = {
+    BehindReason.NO_ANIMATOR: lambda today: no_animator(),
+    BehindReason.NO_DIAGNOSIS: no_diagnosis,
+    BehindReason.NO_CONTACT: no_contact,
+    BehindReason.MEETING_2_MISSING: meeting_2_overdue,
+    BehindReason.NO_PLAN: no_agreed_plan,
+}
 
 
 def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
@@ -342,7 +447,7 @@ def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
 
 def planned_meeting_calendar_item(meeting: PlannedMeeting):
     """One planned meeting as a calendar item (the feed and the reminder's .ics)."""
-    from partnerships.calendar import CalendarItem
+    from portal.calendar import CalendarItem
 
     if meeting.starts_at:
         start = timezone.make_aware(

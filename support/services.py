@@ -14,8 +14,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerships.models import Partner, Partnership, User
-from partnerships.queue import enqueue
-from partnerships.roles import is_staff_member
+from portal.queue import enqueue
+from portal.roles import is_staff_member
+from portal.services import save_validated
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     PLAN_SECTIONS,
@@ -54,11 +55,6 @@ RECORD_MODELS = {
     SessionKind.MEETING_2: (Meeting2Record, "meeting2_record"),
 }
 PLANNED_FIELDS = ("next_meeting_on", "next_meeting_time", "next_meeting_place")
-
-
-def _save(obj) -> None:
-    obj.full_clean()
-    obj.save()
 
 
 def _budget_locked(partnership: Partnership) -> HourBudget:
@@ -184,7 +180,7 @@ def _save_record(session: SupportSession, record: dict | None) -> None:
         instance = model(session=session)
     for name, value in data.items():
         setattr(instance, name, value)
-    _save(instance)
+    save_validated(instance)
 
 
 def _save_planned_meeting(session: SupportSession, record: dict | None) -> None:
@@ -204,7 +200,7 @@ def _save_planned_meeting(session: SupportSession, record: dict | None) -> None:
     planned.planned_on = planned_on
     planned.starts_at = record.get("next_meeting_time")
     planned.place = record.get("next_meeting_place") or ""
-    _save(planned)
+    save_validated(planned)
 
 
 def _link_meeting_2(session: SupportSession) -> None:
@@ -313,7 +309,7 @@ def session_withdraw(*, session: SupportSession, by: User, reason: str) -> Suppo
     session.withdrawn_reason = reason
     session.withdrawn_by = by
     session._change_reason = reason
-    _save(session)
+    save_validated(session)
     if session.kind == SessionKind.MEETING_1:
         PlannedMeeting.objects.filter(planned_by_session=session, cancelled_at__isnull=True).update(
             cancelled_at=session.withdrawn_at
@@ -334,7 +330,7 @@ def hour_budget_set(*, partnership: Partnership, by: User, minutes: int, reason:
     budget.minutes = minutes
     budget.reason = reason.strip()
     budget._change_reason = budget.reason
-    _save(budget)
+    save_validated(budget)
     return budget
 
 
@@ -382,7 +378,7 @@ def partner_report_save(
     report.reported_on = reported_on
     report.how_spread = how_spread
     report.recorded_by = by
-    _save(report)
+    save_validated(report)
     return report
 
 
@@ -407,7 +403,7 @@ def materials_dispatch_record(
         sent_by=by,
         attachment=attachment or "",
     )
-    _save(dispatch)
+    save_validated(dispatch)
     return dispatch
 
 
@@ -443,7 +439,7 @@ def _plan_changed(plan: DevelopmentPlan, by: User) -> None:
     plan.agreed_by_leader = plan.agreed_by_animator = None
     plan.agreed_by_leader_at = plan.agreed_by_animator_at = None
     plan.updated_by = by
-    _save(plan)
+    save_validated(plan)
 
 
 @transaction.atomic
@@ -456,7 +452,7 @@ def plan_start(*, partnership: Partnership, by: User) -> DevelopmentPlan:
     plan = DevelopmentPlan.objects.filter(partnership=partnership).first()
     if plan is None:
         plan = DevelopmentPlan(partnership=partnership, updated_by=by, **plan_prefill(partnership))
-        _save(plan)
+        save_validated(plan)
     plan.partnership = partnership
     return plan
 
@@ -518,7 +514,7 @@ def plan_action_add(*, plan: DevelopmentPlan, by: User, **fields) -> PlanAction:
     _check_action_partner(plan, fields.get("partner"))
     action = PlanAction(plan=plan)
     _fill_action(action, fields)
-    _save(action)
+    save_validated(action)
     _plan_changed(plan, by)
     return action
 
@@ -531,7 +527,7 @@ def plan_action_update(*, action: PlanAction, by: User, **fields) -> PlanAction:
     action = PlanAction.objects.select_for_update().get(pk=action.pk, plan=plan)
     _fill_action(action, fields)
     _check_action_partner(plan, action.partner)
-    _save(action)
+    save_validated(action)
     _plan_changed(plan, by)
     return action
 
@@ -603,6 +599,6 @@ def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion
             agreed_by_leader=plan.agreed_by_leader,
             agreed_by_animator=plan.agreed_by_animator,
         )
-        _save(version)
-    _save(plan)
+        save_validated(version)
+    save_validated(plan)
     return version

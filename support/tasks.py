@@ -1,10 +1,10 @@
 """Reminders of the support app and its sections of the staff digest.
 
 Each ``@reminder`` function is a scan (a constant number of queries, whatever the number of
-partnerships) and, through the decorator, a Celery task that beat runs from
-``config/celery.py``. ``partnerships.reminders.run`` claims and sends what a scan yields.
-
-Each new reminder is listed in ``REMINDER_TASKS`` in ``config/celery.py`` as well.
+partnerships) and, through the decorator, a Celery task; ``support/hooks.py`` registers it,
+and beat runs every registered reminder. ``portal.reminders.run`` claims and sends what a scan
+yields. The rules themselves (who is behind and since when) are ``support.selectors``'s;
+a scan adds only who is told and, for moments that passed, the catch-up window.
 """
 
 import datetime
@@ -16,8 +16,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -30,29 +28,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partnerships.enums import PartnershipStatus, Role
-from partnerships.mail import absolute_url
+from partnerships.enums import SUPPORTED_STATUSES
 from partnerships.models import Partnership
-from partnerships.reminders import (
+from portal.enums import Role
+from portal.mail import absolute_url
+from portal.reminders import (
     CATCH_UP_DAYS,
     DigestRow,
     DigestSection,
     Due,
-    digest_section,
     reminder,
     run,
     staff_recipients,
 )
 from support import emails
-from support.enums import DEFAULT_BUDGET_MINUTES, PlanStatus, SessionKind
-from support.models import DevelopmentPlan, HourBudget, PlannedMeeting, SupportSession
-from support.reports import PLAN_DAYS
+from support import selectors as rules
+from support.enums import DEFAULT_BUDGET_MINUTES, DIAGNOSIS_DAYS, PLAN_DAYS
+from support.models import HourBudget, PlannedMeeting, SupportSession
 
-# Partnerships that are being supported (or about to be): the others get no reminders.
-SUPPORTED = (PartnershipStatus.QUALIFIED, PartnershipStatus.IN_SUPPORT)
 MEETING_NOTICE_DAYS = 2
-DIAGNOSIS_DAYS = 14
-NO_CONTACT_DAYS = 30
 BUDGET_THRESHOLDS = (100, 75)  # the highest reached is the one sent
 DIGEST_ROWS = 50
 
@@ -96,7 +90,7 @@ def planned_meeting_soon(now, partnership_id: int | None = None) -> Iterable[Due
             held_session__isnull=True,
             planned_on__gte=today,
             planned_on__lte=today + _days(MEETING_NOTICE_DAYS),
-            partnership__status__in=SUPPORTED,
+            partnership__status__in=SUPPORTED_STATUSES,
         ).select_related("partnership__leader", "partnership__animator"),
         "partnership_id",
         partnership_id,
@@ -124,13 +118,9 @@ def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
     today = timezone.localdate(now)
     partnerships = _narrow(
         Partnership.objects.filter(
-            status__in=SUPPORTED,
-            animator__isnull=False,
-            animator_assigned_on__lte=today - _days(DIAGNOSIS_DAYS),
+            rules.no_diagnosis(today),
             animator_assigned_on__gte=today - _days(DIAGNOSIS_DAYS + CATCH_UP_DAYS),
-        )
-        .exclude(Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS)))
-        .select_related("animator"),
+        ).select_related("animator"),
         "pk",
         partnership_id,
     )
@@ -163,14 +153,8 @@ def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
 def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
     today = timezone.localdate(now)
     meetings = _narrow(
-        PlannedMeeting.objects.filter(
-            cancelled_at__isnull=True,
-            held_session__isnull=True,
-            planned_on__lt=today,
-            planned_on__gte=today - _days(CATCH_UP_DAYS),
-            partnership__status__in=SUPPORTED,
-        )
-        .exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+        rules.meetings_2_overdue(today)
+        .filter(planned_on__gte=today - _days(CATCH_UP_DAYS))
         .select_related("partnership__animator"),
         "partnership_id",
         partnership_id,
@@ -207,7 +191,7 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
     partnerships = _narrow(
-        Partnership.objects.filter(status__in=SUPPORTED)
+        Partnership.objects.filter(status__in=SUPPORTED_STATUSES)
         .filter(Q(Exists(recent)) | Q(hour_budget__updated_at__gte=now - _days(CATCH_UP_DAYS)))
         .annotate(
             used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
@@ -243,22 +227,10 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
             )
 
 
-def _without_agreed_plan():
-    """Partnerships whose meeting 2 is held, annotated with its date (``meeting_2_on``, the
-    first one if logged twice), and that have no agreed development plan."""
-    held = (
-        _sessions_of_outer(kind=SessionKind.MEETING_2)
-        .order_by()
-        .values("partnership")
-        .annotate(first=Min("held_on"))
-        .values("first")
-    )
-    agreed = DevelopmentPlan.objects.filter(partnership=OuterRef("pk"), status=PlanStatus.AGREED)
-    return (
-        Partnership.objects.filter(status__in=SUPPORTED)
-        .annotate(meeting_2_on=Subquery(held))
-        .filter(meeting_2_on__isnull=False)
-        .exclude(Exists(agreed))
+def _without_agreed_plan(today):
+    """``rules.no_agreed_plan``, with the date of meeting 2 (``meeting_2_on``)."""
+    return Partnership.objects.filter(rules.no_agreed_plan(today)).annotate(
+        meeting_2_on=rules.meeting_2_held_on()
     )
 
 
@@ -272,11 +244,8 @@ def _without_agreed_plan():
 def no_agreed_plan(now, partnership_id: int | None = None) -> Iterable[Due]:
     today = timezone.localdate(now)
     partnerships = _narrow(
-        _without_agreed_plan()
-        .filter(
-            meeting_2_on__lte=today - _days(PLAN_DAYS),
-            meeting_2_on__gte=today - _days(PLAN_DAYS + CATCH_UP_DAYS),
-        )
+        _without_agreed_plan(today)
+        .filter(meeting_2_on__gte=today - _days(PLAN_DAYS + CATCH_UP_DAYS))
         .select_related("leader", "animator"),
         "pk",
         partnership_id,
@@ -315,24 +284,11 @@ def _section(title, rows: list[DigestRow]) -> DigestSection:
     return DigestSection(title=title, rows=rows[:DIGEST_ROWS], total=len(rows))
 
 
-@digest_section
 def digest_no_contact(now) -> DigestSection:
     today = timezone.localdate(now)
-    last = (
-        _sessions_of_outer()
-        .order_by()
-        .values("partnership")
-        .annotate(last=Max("held_on"))
-        .values("last")
-    )
-    cutoff = today - _days(NO_CONTACT_DAYS)
     partnerships = (
-        Partnership.objects.filter(status=PartnershipStatus.IN_SUPPORT, animator__isnull=False)
-        .annotate(last_contact=Subquery(last))
-        .filter(
-            Q(last_contact__lt=cutoff)
-            | Q(last_contact__isnull=True, animator_assigned_on__lt=cutoff)
-        )
+        Partnership.objects.filter(rules.no_contact(today))
+        .annotate(last_contact=rules.last_contact_on())
         .select_related("animator")
         .order_by("last_contact", "name")
     )
@@ -354,16 +310,10 @@ def digest_no_contact(now) -> DigestSection:
     return _section(_("No contact for 30 days"), rows)
 
 
-@digest_section
 def digest_no_diagnosis(now) -> DigestSection:
     today = timezone.localdate(now)
     partnerships = (
-        Partnership.objects.filter(
-            status__in=SUPPORTED,
-            animator__isnull=False,
-            animator_assigned_on__lte=today - _days(DIAGNOSIS_DAYS),
-        )
-        .exclude(Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS)))
+        Partnership.objects.filter(rules.no_diagnosis(today))
         .select_related("animator")
         .order_by("animator_assigned_on", "name")
     )
@@ -379,17 +329,10 @@ def digest_no_diagnosis(now) -> DigestSection:
     return _section(_("No diagnosis 14 days after the animator was assigned"), rows)
 
 
-@digest_section
 def digest_meeting_2_overdue(now) -> DigestSection:
     today = timezone.localdate(now)
     meetings = (
-        PlannedMeeting.objects.filter(
-            cancelled_at__isnull=True,
-            held_session__isnull=True,
-            planned_on__lt=today,
-            partnership__status__in=SUPPORTED,
-        )
-        .exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+        rules.meetings_2_overdue(today)
         .select_related("partnership__animator")
         .order_by("planned_on", "pk")
     )
@@ -408,14 +351,10 @@ def digest_meeting_2_overdue(now) -> DigestSection:
     return _section(_("Second meeting overdue"), rows)
 
 
-@digest_section
 def digest_no_agreed_plan(now) -> DigestSection:
     today = timezone.localdate(now)
     partnerships = (
-        _without_agreed_plan()
-        .filter(meeting_2_on__lte=today - _days(PLAN_DAYS))
-        .select_related("animator")
-        .order_by("meeting_2_on", "name")
+        _without_agreed_plan(today).select_related("animator").order_by("meeting_2_on", "name")
     )
     rows = [
         DigestRow(

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships.enums import Role
-from partnerships.pdf import render_pdf
-from partnerships.roles import role_required, staff_required
 from partnerships.selectors import partnership_get_for_user
-from partnerships.web import form_status, paginate
+from portal.enums import Role
+from portal.pdf import render_pdf
+from portal.roles import role_required, staff_required
+from portal.services import CHANGED_MEANWHILE
+from portal.web import form_status, paginate
 from support import selectors, services
 from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
 from support.forms import (
@@ -38,10 +39,6 @@ def _add_errors(forms, exc: ValidationError) -> None:
     for name, errors in exc.error_dict.items():
         target = next((f for f in forms if name in f.fields), None)
         (target or forms[0]).add_error(name if target else None, errors)
-
-
-def _conflict_message() -> str:
-    return _("The data changed in the meantime. Check it and try again.")
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -99,7 +96,7 @@ def _session_form_page(request, *, partnership, kind, session=None):
         except ValidationError as exc:
             _add_errors(forms, exc)
         except IntegrityError:
-            form.add_error(None, _conflict_message())
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(request, _("The contact has been saved."))
             return redirect("support:timeline", pk=partnership.pk)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from partnerships.enums import Role, Sector
+from partnerships.enums import Sector
+from portal.enums import Role
 from tests.factories import InstitutionFactory, PartnerFactory, PartnershipFactory, UserFactory
 
 

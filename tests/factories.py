@@ -6,7 +6,6 @@ from partnerships.enums import (
     ApplicationStatus,
     InstitutionKind,
     PartnershipStatus,
-    Role,
     Round,
     Sector,
     Voivodeship,
@@ -20,7 +19,8 @@ from partnerships.models import (
     Person,
     User,
 )
-from partnerships.tokens import hash_token
+from portal.enums import Role
+from portal.tokens import hash_token
 
 PASSWORD = "test-password-123"
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from clips import services
 from events.models import Participant, Registration
-from partnerships.enums import Role
 from partnerships.models import Partnership
+from portal.enums import Role
 from tests.factories import (
     ClipCallFactory,
     EventFactory,

@@ -5,7 +5,7 @@ import pytest
 
 from clips import services
 from clips.models import Selection
-from partnerships.enums import Role
+from portal.enums import Role
 from tests.clips.conftest import _past, attend
 from tests.events.test_concurrency import run_concurrently
 from tests.factories import (

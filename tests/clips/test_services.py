@@ -10,7 +10,7 @@ from django.utils import timezone
 from clips import services
 from clips.enums import CallStatus, OverrideDecision, SelectionStatus
 from clips.models import ClipCall, NoticeCall, Production, Scenario, Score, Selection
-from partnerships.enums import Role
+from portal.enums import Role
 from tests.factories import ClipCallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clips import services
-from partnerships import reminders
-from partnerships.models import ReminderOptOut, ReminderSent
+from portal import reminders
+from portal.models import ReminderOptOut, ReminderSent
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +77,8 @@ def test_scoring_reminder_respects_the_opt_out(world, closing_call, eligible, ti
 
 
 def test_scoring_reminder_is_a_registered_scheduled_task():
-    from config.celery import REMINDER_TASKS, app
+    from config.celery import beat_schedule
 
-    assert "clips.tasks.scoring_closes_soon" in REMINDER_TASKS
-    assert KIND in reminders.load_all()
-    assert "clips-scoring-reminders" not in app.conf.beat_schedule
+    tasks = {entry["task"] for entry in beat_schedule().values()}
+    assert "clips.tasks.scoring_closes_soon" in tasks
+    assert KIND in reminders.registered()

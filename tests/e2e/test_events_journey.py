@@ -2,7 +2,8 @@ import pytest
 from django.core import mail
 
 from events.models import Participant
-from partnerships.enums import Role, Sector
+from partnerships.enums import Sector
+from portal.enums import Role
 from tests.e2e.conftest import log_in
 from tests.factories import (
     PASSWORD,

@@ -1,6 +1,6 @@
 import pytest
 
-from partnerships.enums import Role
+from portal.enums import Role
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, PartnershipFactory, UserFactory
 

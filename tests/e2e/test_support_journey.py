@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partnerships.enums import Role
+from portal.enums import Role
 from support.models import SupportSession
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, PartnershipFactory, UserFactory

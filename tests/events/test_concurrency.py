@@ -11,7 +11,7 @@ from django.db.models import Sum
 from events import services
 from events.enums import RegistrationStatus
 from events.models import Participant, Registration
-from partnerships.enums import Role
+from portal.enums import Role
 from tests.factories import (
     EventFactory,
     InstitutionFactory,

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.services import attendance_mark, registration_submit
-from partnerships import reminders
+from portal import reminders
 from tests.factories import EventFactory, SeminarFactory
 
 TZ = timezone.get_fixed_timezone(60)

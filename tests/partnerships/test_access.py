@@ -6,8 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.services import registration_submit
-from partnerships.enums import Role
 from partnerships.services import user_invite
+from portal.enums import Role
 from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
 PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]

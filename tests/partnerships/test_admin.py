@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from partnerships.enums import Role, Sector
+from partnerships.enums import Sector
+from portal.enums import Role
 from tests.factories import (
     ApplicationFactory,
     InstitutionFactory,
@@ -78,7 +79,7 @@ def test_admin_offers_no_delete_for_partnerships(admin_client_staff):
 
 
 def test_admin_staff_group_member_can_use_changelist(client, db):
-    from partnerships.services import role_groups_ensure
+    from portal.services import role_groups_ensure
 
     role_groups_ensure()
     client.force_login(UserFactory(role=Role.STAFF))

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from partnerships.enums import Role
+from portal.enums import Role
 from tests.factories import PASSWORD, UserFactory
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from partnerships import services
-from partnerships.enums import ApplicationStatus, PartnershipStatus, Role, Sector
+from partnerships.enums import ApplicationStatus, PartnershipStatus, Sector
 from partnerships.models import Institution, Invitation, Partner, Partnership, Person, User
-from partnerships.tokens import hash_token
+from portal import services as portal_services
+from portal.enums import Role
+from portal.tokens import hash_token
 from tests.factories import (
     ApplicationCallFactory,
     ApplicationFactory,
@@ -226,7 +228,7 @@ def test_invitation_accept_after_expiry_is_refused(time_machine):
 def test_role_groups_ensure_gives_staff_group_portal_permissions():
     from django.contrib.auth.models import Group
 
-    services.role_groups_ensure()
+    portal_services.role_groups_ensure()
     staff = Group.objects.get(name=Role.STAFF)
     assert staff.permissions.filter(codename="change_partnership").exists()
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)

@@ -5,11 +5,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.calendar import CalendarItem, register_source
-from partnerships.enums import ApplicationStatus, Role, Sector
+from partnerships.enums import ApplicationStatus, Sector
 from partnerships.models import Application, Partner, Partnership, Person
 from partnerships.services import user_invite
-from partnerships.tokens import hash_token
+from portal import hooks
+from portal.calendar import CalendarItem
+from portal.enums import Role
+from portal.tokens import hash_token
 from tests.factories import (
     ApplicationCallFactory,
     ApplicationFactory,
@@ -461,8 +463,9 @@ def _test_source(user):
 
 
 @pytest.mark.django_db
-def test_calendar_feed_serves_registered_items(client):
-    register_source(_test_source)
+def test_calendar_feed_serves_registered_items(client, monkeypatch):
+    monkeypatch.setattr(hooks, "_calendar_sources", [])
+    hooks.register_calendar_source(_test_source)
     user = UserFactory()
     response = client.get(reverse("calendar_feed", args=[user.calendar_token]))
     assert response["Content-Type"].startswith("text/calendar")

@@ -130,10 +130,10 @@ def test_export_query_count_is_constant(world, django_assert_num_queries):
 
 
 def test_extra_export_is_offered(client, world, monkeypatch):
-    from reports import extensions
+    from portal import hooks
 
-    monkeypatch.setattr(extensions, "_exports", {})
-    extensions.register_export("clip_scores", "Clip scores", ["A", "B"], lambda f: [(1, "x")])
+    monkeypatch.setattr(hooks, "_exports", {})
+    hooks.register_export("clip_scores", "Clip scores", ["A", "B"], lambda f: [(1, "x")])
     client.force_login(world.staff)
     rows = _csv_rows(_download(client, "clip_scores", "csv"))
     assert rows == [["A", "B"], ["1", "x"]]
@@ -161,7 +161,7 @@ def test_funder_report_xlsx_and_pdf(client, world):
 def test_xlsx_writer_types_read_back(tmp_path):
     import datetime
 
-    from reports import xlsx
+    from portal import xlsx
 
     path = tmp_path / "x.xlsx"
     moment = datetime.datetime(2026, 11, 25, 14, 30)

@@ -6,8 +6,8 @@ from django.utils import timezone
 from events.models import Participant, Registration
 from partnerships.enums import PartnershipStatus, Round, Sector, Voivodeship
 from reports import selectors
-from reports.enums import BehindReason
 from reports.selectors import Filters
+from support.enums import BehindReason
 from tests.factories import (
     EventFactory,
     HourBudgetFactory,
@@ -216,10 +216,10 @@ def test_participation_matrix_and_totals(world):
 def test_extension_adds_a_behind_reason(world, monkeypatch):
     from django.db.models import Q
 
-    from reports import extensions
+    from portal import hooks
 
-    monkeypatch.setattr(extensions, "_behind_checks", {})
-    extensions.register_behind_reason("no_plan", "no plan", lambda today: Q(name="Partnerstwo B"))
+    monkeypatch.setattr(hooks, "_behind_checks", {})
+    hooks.register_behind_reason("no_plan", "no plan", lambda today: Q(name="Partnerstwo B"))
     row = selectors.behind_list(Filters()).get()
     assert row == world.partnership_b
     assert selectors.behind_reasons(row) == ["no plan"]

@@ -64,7 +64,7 @@ def test_person_anonymise_leaves_other_people_alone(world):
 
 
 def test_person_anonymise_clears_their_address_from_the_reminder_log(world):
-    from partnerships.models import ReminderSent
+    from portal.models import ReminderSent
 
     person = PersonFactory(partnership=world.partnership_a, email="ala@example.org")
     ReminderSent.objects.create(

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from support.models import MaterialsDispatch
-from tests.partnerships.test_uploads import PDF
+from tests.portal.test_uploads import PDF
 
 pytestmark = pytest.mark.django_db
 

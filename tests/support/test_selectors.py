@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.calendar import items_for_user
+from portal.calendar import items_for_user
 from support import selectors, services
 from support.selectors import format_minutes
 from tests.factories import SupportSessionFactory

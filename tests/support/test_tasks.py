@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from partnerships import reminders
-from partnerships.models import ReminderSent
+from portal import reminders
+from portal.models import ReminderSent
 from support import services
 from support.enums import Channel, SessionKind
 from tests.factories import HourBudgetFactory, PlannedMeetingFactory, SupportSessionFactory

@@ -1,0 +1,14 @@
+from portal.enums import Role
+from portal.roles import user_roles
+
+
+def roles(request):
+    """Role flags for the navigation."""
+    user = getattr(request, "user", None)
+    names = user_roles(user) if user is not None else frozenset()
+    return {
+        "is_staff_member": Role.STAFF in names,
+        "is_animator": Role.ANIMATOR in names,
+        "is_leader": Role.LEADER in names,
+        "is_committee": Role.COMMITTEE in names,
+    }

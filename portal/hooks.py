@@ -1,0 +1,153 @@
+"""The one registry of extension points. Apps fill it only from their ``AppConfig.ready()``,
+through their own ``hooks.py``, and only downwards: an app registers what it owns, and the
+app that shows it (the reminder engine, the digest, the dashboard, the exports, the calendar
+feed, ``load_demo``) reads the registry without importing the app that registered it.
+
+Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
+
+- a scheduled reminder, ``register_reminder(task)`` with a ``@reminder`` task: the reminder
+  engine (``portal.reminders``), the beat schedule and the preferences page;
+- a section of the weekly staff digest, ``register_digest_section(source)``:
+  ``portal.tasks.staff_digest``;
+- a reason a partnership is behind, ``register_behind_reason(code, label, condition)``: the
+  staff dashboard (``reports``);
+- a dashboard panel, ``register_dashboard_panel(title, template, context)``: the dashboard;
+- an export, ``register_export(name, label, header, rows)``: the staff exports;
+- calendar items, ``register_calendar_source(source)``: each user's feed (``portal.calendar``);
+- another periodic task, ``register_periodic_task(task, every_seconds)``: the beat schedule;
+- demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from portal.reminders import Reminder
+
+
+@dataclass(frozen=True)
+class BehindCheck:
+    code: str
+    label: str
+    condition: Callable  # (today) -> Q or boolean expression over Partnership rows
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    title: str
+    template: str
+    context: Callable  # (filters) -> dict
+
+
+@dataclass(frozen=True)
+class ExtraExport:
+    name: str
+    label: str
+    header: list
+    rows: Callable[..., Iterable[tuple]]  # (filters) -> rows
+
+
+_reminders: dict[str, Reminder] = {}
+_digest_sections: list[Callable] = []
+_behind_checks: dict[str, BehindCheck] = {}
+_panels: list[DashboardPanel] = []
+_exports: dict[str, ExtraExport] = {}
+_calendar_sources: list[Callable] = []
+_demo_loaders: list[Callable] = []
+_periodic: dict[str, int] = {}
+
+
+def _append_once(items: list, item) -> None:
+    if item not in items:
+        items.append(item)
+
+
+# --- registering (from AppConfig.ready) -------------------------------------------------------
+
+
+def register_reminder(task) -> None:
+    """``task`` is what ``portal.reminders.reminder`` returns; its spec is ``task.spec``."""
+    _reminders[task.spec.kind] = task.spec
+
+
+def register_digest_section(source: Callable) -> None:
+    """``source(now) -> DigestSection``; a constant number of queries."""
+    _append_once(_digest_sections, source)
+
+
+def register_behind_reason(code: str, label, condition: Callable) -> None:
+    """``condition(today)`` returns a ``Q`` or boolean expression over ``Partnership`` rows.
+    The dashboard adds "the partnership is in support" itself."""
+    _behind_checks[code] = BehindCheck(code, label, condition)
+
+
+def register_dashboard_panel(title, template: str, context: Callable) -> None:
+    panel = DashboardPanel(title, template, context)
+    if all(p.template != template for p in _panels):
+        _panels.append(panel)
+
+
+def register_export(name: str, label, header: list, rows: Callable) -> None:
+    _exports[name] = ExtraExport(name, label, header, rows)
+
+
+def register_calendar_source(source: Callable) -> None:
+    """``source(user) -> Iterable[CalendarItem]``, called once per feed request."""
+    _append_once(_calendar_sources, source)
+
+
+def register_demo_loader(load: Callable) -> None:
+    """``load(users)`` adds an app's demo data; ``users`` is what the first loader returned
+    (the demo accounts by key). Idempotent: ``load_demo`` runs on every ``make run``."""
+    _append_once(_demo_loaders, load)
+
+
+def register_periodic_task(task, every_seconds: int) -> None:
+    """A Celery task beat runs every ``every_seconds`` (not a reminder: those are scheduled
+    from ``register_reminder``)."""
+    _periodic[task.name] = every_seconds
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def reminders() -> dict[str, Reminder]:
+    return dict(_reminders)
+
+
+def digest_sources() -> list[Callable]:
+    return list(_digest_sections)
+
+
+def behind_reason_choices() -> list[tuple[str, str]]:
+    return [(check.code, check.label) for check in _behind_checks.values()]
+
+
+def behind_conditions(today) -> dict:
+    return {code: check.condition(today) for code, check in _behind_checks.items()}
+
+
+def dashboard_panels(filters) -> list[dict]:
+    return [
+        {"title": panel.title, "template": panel.template, **panel.context(filters)}
+        for panel in _panels
+    ]
+
+
+def extra_exports() -> dict[str, ExtraExport]:
+    return dict(_exports)
+
+
+def calendar_sources() -> list[Callable]:
+    return list(_calendar_sources)
+
+
+def demo_loaders() -> list[Callable]:
+    return list(_demo_loaders)
+
+
+def periodic_tasks() -> dict[str, int]:
+    return dict(_periodic)

@@ -1,0 +1,265 @@
+"""Scheduled reminders: a registry of scans and the one service that sends what they find,
+each reminder once.
+
+A reminder is one function in its app's ``tasks.py``, decorated with ``@reminder``::
+
+    @reminder(kind="support.planned_meeting", essential=True, roles=(Role.LEADER,),
+              label=_("…"), description=_("…"))
+    def planned_meeting_soon(now, **filters) -> Iterable[Due]:
+        ...  # a constant number of queries; one Due per recipient
+
+and one line in its app's ``hooks.py``: ``hooks.register_reminder(tasks.planned_meeting_soon)``.
+The decorator turns the scan into a Celery task of the same name (no arguments); beat runs
+every registered one (``beat_schedule`` below, read by ``config/celery.py``). ``run(kind)``
+then:
+
+1. calls the scan and drops recipients who switched the kind off (unless it is essential);
+2. reads the sent log of the kind once (rows of the last ``HORIZON``) and keeps what is new,
+   or claimed but never sent for longer than ``STALE_CLAIM``;
+3. claims those atomically: ``bulk_create(ignore_conflicts=True)`` on the unique ``key``
+   (and, for stale claims, ``filter(sent_at=None, claimed_at__lt=…).update(…)``), each with
+   this run's token, then reads back the rows holding the token: only those are sent. Two
+   runs at once, a retried task or a replayed message find the key taken and send nothing;
+4. sends each e-mail and marks its row sent.
+
+A crash between the claim and the sending leaves a claim without ``sent_at``; a later scan
+retakes it after ``STALE_CLAIM`` and sends it then, so nothing is lost. The price is that a
+worker dying in the instant between the mail server's acceptance and the ``sent_at`` update
+sends that one reminder twice, thirty minutes apart: we prefer that to losing it. A mail
+server that refuses a message leaves the claim unsent too, so it is retried the same way.
+
+The sent log is the only record: scans look at the database, never at ETAs or queues, so a
+broker that was down only delays reminders.
+"""
+
+import datetime
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal import hooks
+from portal.models import ReminderOptOut, ReminderSent
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this without ``sent_at`` belongs to a run that died: take it again.
+STALE_CLAIM = datetime.timedelta(minutes=30)
+# The sent log read by a scan: keys older than this are still guarded by the unique index,
+# only not pre-filtered in Python (see ``run``).
+HORIZON = datetime.timedelta(days=120)
+# Moments that passed (a date without a meeting, an event without attendance) are reminded
+# about only within this many days of the moment, so a scan's candidates stay few however
+# long the programme runs; the weekly staff digest lists everything older.
+CATCH_UP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to one recipient. ``occasion`` names what it is about (the meeting and its
+    date, say), so that a moved meeting is reminded about again."""
+
+    occasion: str
+    email: str
+    send: Callable[[], None] = field(compare=False, repr=False)
+    user_id: int | None = None
+    summary: str = ""
+
+    def key(self, kind: str) -> str:
+        recipient = f"u{self.user_id}" if self.user_id else f"e{self.email.lower()}"
+        return f"{kind}:{self.occasion}:{recipient}"[:255]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    label: str
+    description: str
+    essential: bool
+    roles: tuple[str, ...]
+    scan: Callable[..., Iterable[Due]]
+    task_name: str
+
+
+@dataclass
+class Result:
+    kind: str
+    due: int = 0
+    sent: int = 0
+    failed: int = 0
+    opted_out: int = 0
+    listed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "due": self.due,
+            "sent": self.sent,
+            "failed": self.failed,
+            "opted_out": self.opted_out,
+        }
+
+
+def reminder(*, kind: str, label, description, essential: bool, roles: tuple[str, ...]):
+    """Turn ``scan`` into a Celery task that runs it; ``task.spec`` is what an app's
+    ``hooks.py`` registers with ``portal.hooks.register_reminder``."""
+
+    def decorator(scan):
+        @shared_task(name=f"{scan.__module__}.{scan.__name__}")
+        def task(**filters) -> int:
+            return run(kind, **filters).sent
+
+        task.spec = Reminder(kind, label, description, essential, tuple(roles), scan, task.name)
+        task.scan = scan
+        task.kind = kind
+        return task
+
+    return decorator
+
+
+def registered() -> dict[str, Reminder]:
+    """Every registered reminder by kind (filled by the apps' ``AppConfig.ready``)."""
+    return hooks.reminders()
+
+
+def get(kind: str) -> Reminder:
+    return hooks.reminders()[kind]
+
+
+def beat_schedule(every_seconds: int) -> dict[str, dict]:
+    """One beat entry per registered reminder: each scans the database and claims what it
+    sends, so a missed beat is caught up by the next and a doubled beat sends nothing twice."""
+    return {
+        f"reminder-{spec.kind}": {"task": spec.task_name, "schedule": every_seconds}
+        for spec in sorted(hooks.reminders().values(), key=lambda spec: spec.kind)
+    }
+
+
+def staff_recipients() -> list:
+    """Active staff of the support centre with an e-mail address (one query)."""
+    return list(
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def run(kind: str, *, now=None, dry_run: bool = False, **filters) -> Result:
+    """Send the reminders of ``kind`` that are due and not yet sent (see the module
+    docstring). ``filters`` narrow the scan (``partnership_id=…`` after a contact is logged).
+
+    Side effects: rows in ``ReminderSent`` and e-mails; with ``dry_run`` neither, only the
+    list of what would go out in ``Result.listed``."""
+    item = get(kind)
+    now = now or timezone.now()
+    result = Result(kind)
+    dues = list(item.scan(now, **filters))
+    if not item.essential and dues:
+        off = set(ReminderOptOut.objects.filter(kind=kind).values_list("user_id", flat=True))
+        kept = [d for d in dues if d.user_id is None or d.user_id not in off]
+        result.opted_out = len(dues) - len(kept)
+        dues = kept
+    if not dues:
+        return result
+    by_key = {d.key(kind): d for d in dues}
+    stale_before = now - STALE_CLAIM
+    existing = {
+        key: (pk, sent_at, claimed_at)
+        for key, pk, sent_at, claimed_at in ReminderSent.objects.filter(
+            kind=kind, created_at__gte=now - HORIZON
+        ).values_list("key", "pk", "sent_at", "claimed_at")
+    }
+    new_keys = [key for key in by_key if key not in existing]
+    stale = [
+        pk
+        for key, (pk, sent_at, claimed_at) in existing.items()
+        if key in by_key and sent_at is None and claimed_at < stale_before
+    ]
+    result.due = len(new_keys) + len(stale)
+    if dry_run:
+        result.listed = [
+            f"{by_key[key].email}: {by_key[key].summary or key}"
+            for key in new_keys + [k for k, v in existing.items() if v[0] in set(stale)]
+        ]
+        return result
+    if not result.due:
+        return result
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        ReminderSent.objects.bulk_create(
+            [
+                ReminderSent(
+                    key=key,
+                    kind=kind,
+                    recipient_id=by_key[key].user_id,
+                    email=by_key[key].email,
+                    created_at=now,
+                    claimed_at=now,
+                    claim_token=token,
+                )
+                for key in new_keys
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        for chunk in _chunks(stale):
+            ReminderSent.objects.filter(
+                pk__in=chunk, sent_at=None, claimed_at__lt=stale_before
+            ).update(claim_token=token, claimed_at=now)
+    claimed = list(
+        ReminderSent.objects.filter(claim_token=token).order_by("pk").values_list("pk", "key")
+    )
+    for pk, key in claimed:
+        due = by_key.get(key)
+        if due is None:
+            continue
+        try:
+            due.send()
+        except Exception:
+            # The claim stays unsent: a scan after STALE_CLAIM tries again.
+            logger.exception("Reminder %s could not be sent; it will be retried.", key)
+            result.failed += 1
+            continue
+        ReminderSent.objects.filter(pk=pk).update(sent_at=timezone.now())
+        result.sent += 1
+        logger.info("Reminder sent: %s", key)
+    return result
+
+
+def run_all(*, now=None, dry_run: bool = False) -> dict[str, Result]:
+    """Every registered scan, in a stable order (``manage.py send_reminders``)."""
+    return {kind: run(kind, now=now, dry_run=dry_run) for kind in sorted(registered())}
+
+
+# --- the weekly staff digest: sections contributed by the apps -----------------------------
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    name: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    rows: list[DigestRow]
+    total: int
+
+
+def digest_sections(now) -> list[DigestSection]:
+    """The non-empty sections the apps registered (``portal.hooks.register_digest_section``)."""
+    sections = [source(now) for source in hooks.digest_sources()]
+    return [s for s in sections if s is not None and s.total]

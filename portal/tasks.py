@@ -1,0 +1,56 @@
+"""The weekly staff digest. Its sections come from the other apps
+(``portal.hooks.register_digest_section`` in their ``hooks.py``), so this app does not
+import them."""
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from portal import emails
+from portal.enums import Role
+from portal.models import ReminderSent
+from portal.reminders import Due, digest_sections, reminder, staff_recipients
+
+# The kind is stored in users' opt-outs and in the sent log, so it keeps the name it was
+# first given.
+DIGEST_KIND = "partnerships.staff_digest"
+
+
+@reminder(
+    kind=DIGEST_KIND,
+    essential=False,
+    roles=(Role.STAFF,),
+    label=_("Weekly digest for staff"),
+    description=_(
+        "Once a week, at the first scan of the week: partnerships with no contact for 30 days "
+        "and milestones at risk. Not sent when there is nothing to report."
+    ),
+)
+def staff_digest(now, partnership_id: int | None = None) -> Iterable[Due]:
+    if partnership_id is not None:
+        return
+    year, week, _day = timezone.localdate(now).isocalendar()
+    occasion = f"{year}-W{week:02d}"
+    staff = staff_recipients()
+    keys = [
+        Due(occasion=occasion, email=u.email, user_id=u.pk, send=None).key(DIGEST_KIND)
+        for u in staff
+    ]
+    # Once this week's digest is claimed for everyone, skip building it (every 5 minutes).
+    if not staff or ReminderSent.objects.filter(key__in=keys).count() == len(keys):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        sections = digest_sections(now)
+    if not sections:
+        return
+    for user in staff:
+        yield Due(
+            occasion=occasion,
+            email=user.email,
+            user_id=user.pk,
+            send=partial(emails.send_staff_digest, user=user, sections=sections, week=occasion),
+            summary=occasion,
+        )

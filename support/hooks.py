@@ -1,0 +1,31 @@
+"""What the support app plugs into the platform (``portal.hooks``), from
+``SupportConfig.ready``: its reminders and digest sections, the reasons a partnership is
+behind on the staff dashboard (the rules of ``support.selectors``), the planned meetings in
+each user's calendar and its demo data."""
+
+from portal import hooks
+from support import demo, tasks
+from support.enums import BehindReason
+from support.selectors import BEHIND_RULES, calendar_items
+
+
+def register() -> None:
+    for reminder in (
+        tasks.planned_meeting_soon,
+        tasks.no_diagnosis,
+        tasks.meeting_2_overdue,
+        tasks.hour_budget_used,
+        tasks.no_agreed_plan,
+    ):
+        hooks.register_reminder(reminder)
+    for section in (
+        tasks.digest_no_contact,
+        tasks.digest_no_diagnosis,
+        tasks.digest_meeting_2_overdue,
+        tasks.digest_no_agreed_plan,
+    ):
+        hooks.register_digest_section(section)
+    for reason in BehindReason:
+        hooks.register_behind_reason(reason.value, reason.label, BEHIND_RULES[reason])
+    hooks.register_calendar_source(calendar_items)
+    hooks.register_demo_loader(demo.load)
