@@ -32,6 +32,7 @@ from clips.models import (
     ClipCall,
     EligibilityOverride,
     NoticeCall,
+    Production,
     Score,
     Selection,
 )
@@ -441,7 +442,6 @@ def scenario_history(selection: Selection) -> list:
 
 
 def production_of(selection: Selection):
-    from clips.models import Production
 
     return Production.objects.filter(selection=selection).select_related("introduced_by").first()
 

@@ -3,6 +3,7 @@ waiting list are checked there), so the admin shows them read-only; events are e
 or on the staff page. Nothing is deleted: registrations are withdrawn, people removed."""
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -150,7 +151,6 @@ class AttendanceAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return obj.registration.partnership
 
     def save_model(self, request, obj, form, change):
-        from django.utils import timezone
 
         obj.attendance_marked_at = timezone.now()
         obj.attendance_marked_by = request.user

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
+from partnerships.models import Person
 from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
@@ -78,7 +79,6 @@ class RegistrationForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
-        from partnerships.models import Person
 
         self.fields["people"].queryset = Person.objects.filter(archived_at__isnull=True)
         self.fields["people"].choices = [

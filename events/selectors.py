@@ -2,6 +2,8 @@
 leader sees the events whose registration is open and those their partnership registered for,
 and only their own partnerships' registrations."""
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -12,6 +14,7 @@ from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationSta
 from events.models import Event, Participant, Registration
 from partnerships.models import Partnership
 from portal.calendar import CalendarItem
+from portal.mail import absolute_url
 from portal.roles import is_staff_member
 
 
@@ -203,7 +206,6 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
 
 
 def event_calendar_item(event: Event) -> CalendarItem:
-    import datetime
 
     return CalendarItem(
         uid=f"event-{event.pk}",
@@ -218,7 +220,6 @@ def event_calendar_item(event: Event) -> CalendarItem:
 
 
 def _absolute(path: str) -> str:
-    from portal.mail import absolute_url
 
     return absolute_url(path)
 

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
@@ -360,8 +362,6 @@ def attendance_edit(request, pk):
 
 @staff_required
 def participant_xlsx(request, pk):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     event = selectors.event_get_for_user(request.user, pk)
     workbook = Workbook()

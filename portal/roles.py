@@ -19,7 +19,7 @@ def user_roles(user) -> frozenset[str]:
         if user.is_staff or user.is_superuser:
             names.add(Role.STAFF)
         cached = frozenset(names & set(Role.values))
-        user._portal_roles = cached
+        user._portal_roles = cached  # noqa: SLF001 -- our own per-request cache on the user
     return cached
 
 

@@ -16,6 +16,7 @@ from support.models import (
     PlanAction,
     SupportSession,
 )
+from support.services import hour_budget_validate
 
 
 class TimeInput(forms.TimeInput):
@@ -160,7 +161,6 @@ class HourBudgetAdminForm(forms.ModelForm):
             self.initial["reason"] = ""
 
     def clean(self):
-        from support.services import hour_budget_validate
 
         data = super().clean()
         partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
