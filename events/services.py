@@ -515,7 +515,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
         Registration,
         registration.pk,
         stamp="introduced_at",
-        by="introduced_by",
+        actor_field="introduced_by",
         actor=actor,
         already=_("The leader and the host have already been introduced."),
         send=emails.send_introduction,

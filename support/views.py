@@ -90,9 +90,11 @@ def _session_form_page(request, *, partnership, kind, session=None):
         }
         try:
             if session is None:
-                services.session_log(partnership=partnership, by=request.user, kind=kind, **fields)
+                services.session_log(
+                    partnership=partnership, actor=request.user, kind=kind, **fields
+                )
             else:
-                services.session_update(session=session, by=request.user, **fields)
+                services.session_update(session=session, actor=request.user, **fields)
         except ValidationError as exc:
             _add_errors(forms, exc)
         except IntegrityError:
@@ -143,7 +145,7 @@ def session_withdraw(request, pk, session_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.session_withdraw(
-                session=session, by=request.user, reason=form.cleaned_data["reason"]
+                session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             _add_errors([form], exc)
@@ -167,7 +169,7 @@ def partner_report_edit(request, pk, partner_pk):
     form = PartnerReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_report_save(partner=partner, by=request.user, **form.cleaned_data)
+            services.partner_report_save(partner=partner, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors([form], exc)
         else:
@@ -189,7 +191,7 @@ def materials_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.materials_dispatch_record(
-                partnership=partnership, by=request.user, **form.cleaned_data
+                partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             _add_errors([form], exc)
@@ -256,7 +258,7 @@ def plan_detail(request, pk):
 @require_POST
 def plan_start(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
-    services.plan_start(partnership=partnership, by=request.user)
+    services.plan_start(partnership=partnership, actor=request.user)
     return redirect("support:plan_edit", pk=partnership.pk)
 
 
@@ -274,7 +276,7 @@ def plan_edit(request, pk):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.plan_sections_save(
-                plan=plan, by=request.user, version=form.cleaned_data["version"], **data
+                plan=plan, actor=request.user, version=form.cleaned_data["version"], **data
             )
         except services.PlanConflict as exc:
             # Read their text before the new form's cleaning copies the user's onto the object.
@@ -319,9 +321,9 @@ def _plan_action_page(request, partnership, plan, action=None):
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
-                services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
+                services.plan_action_add(plan=plan, actor=request.user, **form.cleaned_data)
             else:
-                services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
+                services.plan_action_update(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors([form], exc)
             status = 400
@@ -361,7 +363,7 @@ def plan_action_remove(request, pk, action_pk):
     plan = selectors.plan_get(partnership)
     action = selectors.plan_action_get(plan, action_pk)
     if request.method == "POST":
-        services.plan_action_remove(action=action, by=request.user)
+        services.plan_action_remove(action=action, actor=request.user)
         messages.success(request, _("The action has been removed from the plan."))
         return redirect("support:plan_detail", pk=partnership.pk)
     return render(
@@ -381,7 +383,7 @@ def plan_agree(request, pk):
     except ValueError:
         revision = -1
     try:
-        version = services.plan_agree(plan=plan, by=request.user, revision=revision)
+        version = services.plan_agree(plan=plan, actor=request.user, revision=revision)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

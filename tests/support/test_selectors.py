@@ -26,7 +26,7 @@ def test_format_minutes_english(minutes, text, settings):
 def test_with_support_summary_ignores_withdrawn_sessions(world, log):
     log(world.partnership_a, kind="diagnosis", held_on=days_ago(4), duration_minutes=90)
     remote = log(world.partnership_a, duration_minutes=120)
-    services.session_withdraw(session=remote, by=world.animator_a, reason="Pomyłka.")
+    services.session_withdraw(session=remote, actor=world.animator_a, reason="Pomyłka.")
     (row,) = selectors.support_partnership_list(world.animator_a)
     assert (row.used_minutes, row.left_minutes, row.step) == (90, 870, "diagnosed")
 
