@@ -38,6 +38,7 @@ from support.models import (
     SupportSession,
 )
 from support.selectors import (
+    can_act_on,
     can_change_session,
     can_edit_plan,
     format_minutes,
@@ -225,7 +226,7 @@ def session_log(
 
     Locks the partnership's budget row; refuses a contact that breaks the order or passes the
     budget. Meeting 1 also stores the planned next meeting; meeting 2 fulfils it."""
-    if not (is_staff_member(actor) or partnership.animator_id == actor.pk):
+    if not can_act_on(actor, partnership):
         raise PermissionDenied
     budget = _budget_locked(partnership)
     session = SupportSession(
@@ -356,7 +357,7 @@ def partner_report_save(
     """Record (or correct) how a partner spread the idea between the meetings (§2.1.5).
     Needs meeting 1 held; the report is dated on or after it."""
     partnership = partner.partnership
-    if not (is_staff_member(actor) or partnership.animator_id == actor.pk):
+    if not can_act_on(actor, partnership):
         raise PermissionDenied
     if partner.left_on is not None:
         raise ValidationError(_("This partner has left the partnership."))
