@@ -446,14 +446,6 @@ def production_of(selection: Selection):
     return Production.objects.filter(selection=selection).select_related("introduced_by").first()
 
 
-def selections_of_partnership(user, partnership: Partnership) -> QuerySet[Selection]:
-    return (
-        selections_for_user(user)
-        .filter(partnership=partnership, status=SelectionStatus.SELECTED)
-        .select_related("call")
-    )
-
-
 # --- the public announcement -------------------------------------------------------------------
 
 

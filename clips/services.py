@@ -313,15 +313,6 @@ def selection_withdraw(*, selection: Selection, actor: User, reason: str) -> Sel
     return selection
 
 
-@transaction.atomic
-def selection_update_summary(*, selection: Selection, actor: User, public_summary: str):
-    _require_staff(actor)
-    selection = Selection.objects.select_for_update().get(pk=selection.pk)
-    selection.public_summary = (public_summary or "").strip()
-    save_validated(selection)
-    return selection
-
-
 # --- notice (§2.4.6) -----------------------------------------------------------------------------
 
 

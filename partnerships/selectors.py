@@ -159,12 +159,6 @@ def person_get(partnership: Partnership, pk) -> Person:
         raise Http404 from None
 
 
-def active_partner_institution_ids(partnership: Partnership) -> list[int]:
-    return list(
-        partnership.partners.filter(left_on__isnull=True).values_list("institution_id", flat=True)
-    )
-
-
 def users_with_role(role: str) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True)
     if role == Role.STAFF:

@@ -27,10 +27,6 @@ def is_staff_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
-def has_role(user, role: str) -> bool:
-    return role in user_roles(user)
-
-
 def role_required(*roles: str):
     """Anonymous users go to the login page; a logged-in user without one of ``roles`` (or
     staff) gets 403."""

@@ -165,9 +165,8 @@ class HourBudgetAdminForm(forms.ModelForm):
         data = super().clean()
         partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
         if partnership is not None and not self.errors:
-            # The admin saves inside one transaction: holding the row lock from here to the
-            # save keeps a concurrent log from slipping under a lowered budget.
-            list(HourBudget.objects.select_for_update().filter(partnership=partnership))
+            # Checked here to show the message next to the field; the admin saves through
+            # ``hour_budget_set``, which checks again under the budget row's lock.
             try:
                 hour_budget_validate(
                     partnership=partnership,

@@ -410,6 +410,17 @@ def materials_dispatch_record(
     return dispatch
 
 
+def materials_dispatch_update(
+    *, dispatch: MaterialsDispatch, actor: User, what: str, sent_on: datetime.date, channel: str
+) -> MaterialsDispatch:
+    """Staff correct what was sent, when and how (the file and the partnership stay)."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    dispatch.what, dispatch.sent_on, dispatch.channel = what, sent_on, channel
+    save_validated(dispatch)
+    return dispatch
+
+
 # --- the development plan (§2.1.4) ----------------------------------------------------------
 # Every write locks the plan row first, so two people saving at once run one after another
 # and the version checks below see each other's changes.
