@@ -1,4 +1,4 @@
-"""Data set L of DESIGN.md ("Targets"), generated quickly and reproducibly from a seed.
+"""Data set L of docs/design.md ("Targets"), generated quickly and reproducibly from a seed.
 
 2,000 partnerships, 40 animators, 30,000 support sessions, 60 events, 6,000 registrations and
 3 clip calls, written with ``bulk_create`` (no history rows: it is data to measure against,

@@ -1,4 +1,4 @@
-"""``make bench``: the figures of DESIGN.md's "Targets", measured on data set L.
+"""``make bench``: the figures of docs/design.md's "Targets", measured on data set L.
 
 Each figure is measured here and printed, never asserted: the tests assert query counts on
 small data; this reports times, memory and counts on large data."""

@@ -1,4 +1,4 @@
-"""Measure the streamed export of support sessions (DESIGN.md "Targets": 30,000 sessions under
+"""Measure the streamed export of support sessions (docs/design.md "Targets": 30,000 sessions under
 5 s and 200 MB) and the dashboard's query count. Prints JSON, for ``make bench``.
 
 Each export runs in its own child process, so its peak memory (VmHWM, the most resident memory

@@ -1,4 +1,4 @@
-"""Measure the development plan PDF (DESIGN.md "Targets"): the median time of 20 renders of a
+"""Measure the development plan PDF (docs/design.md "Targets"): the median time of 20 renders of a
 plan of about five pages, and how much one process's memory (resident set) grows over 50
 renders. Prints one JSON object, for ``make bench``. Needs no database: the plan is built in
 memory as the snapshot an agreed version keeps."""
