@@ -20,14 +20,15 @@ from portal.calendar import to_ical
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
-from portal.web import add_service_errors, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    post_action,
+    querystring_without_page,
+)
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
-
-
-def _form_status(request) -> int:
-    """A form shown again after a POST was refused: 400, so the refusal is a 4xx."""
-    return 400 if request.method == "POST" else 200
 
 
 @leader_or_staff
@@ -82,7 +83,7 @@ def event_create(request):
         request,
         "events/event_form.html",
         {"form": form, "title": _("New event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -103,7 +104,7 @@ def event_edit(request, pk):
         request,
         "events/event_form.html",
         {"form": form, "event": event, "title": _("Edit event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -186,7 +187,7 @@ def registration_create(request, pk, partnership_pk):
             "partnership": partnership,
             "title": _("Register for the event"),
         },
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -248,7 +249,7 @@ def registration_edit(request, pk):
             "registration": registration,
             "title": _("Change the registration"),
         },
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -275,13 +276,13 @@ def registration_withdraw(request, pk):
 
 def _post_action(request, pk, service, success_message):
     registration = _registration_for_change(request, pk)
-    try:
-        service(registration=registration, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success_message)
-    return redirect("events:registration_detail", pk=registration.pk)
+    return post_action(
+        request,
+        service,
+        success_message,
+        redirect("events:registration_detail", pk=registration.pk),
+        registration=registration,
+    )
 
 
 @leader_or_staff
@@ -356,7 +357,7 @@ def attendance_edit(request, pk):
         request,
         "events/attendance_form.html",
         {"event": event, "form": form, "started": timezone.localdate() >= event.starts_on},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 

@@ -16,7 +16,7 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import form_status, paginate
+from portal.web import add_service_errors, form_status, paginate
 from support import selectors, services
 from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
 from support.forms import (
@@ -28,17 +28,6 @@ from support.forms import (
     WithdrawForm,
     record_form_for,
 )
-
-
-def _add_errors(forms, exc: ValidationError) -> None:
-    """Put a service's errors next to the field that one of the forms shows, else on top of
-    the first form."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        target = next((f for f in forms if name in f.fields), None)
-        (target or forms[0]).add_error(name if target else None, errors)
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -96,7 +85,7 @@ def _session_form_page(request, *, partnership, kind, session=None):
             else:
                 services.session_update(session=session, actor=request.user, **fields)
         except ValidationError as exc:
-            _add_errors(forms, exc)
+            add_service_errors(forms, exc)
         except IntegrityError:
             form.add_error(None, CHANGED_MEANWHILE)
         else:
@@ -148,7 +137,7 @@ def session_withdraw(request, pk, session_pk):
                 session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The contact has been withdrawn; its time is free again."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -171,7 +160,7 @@ def partner_report_edit(request, pk, partner_pk):
         try:
             services.partner_report_save(partner=partner, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The partner's report has been saved."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -194,7 +183,7 @@ def materials_add(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The materials sent have been recorded."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -296,7 +285,7 @@ def plan_edit(request, pk):
             ]
             status = 409
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The plan has been saved."))
@@ -325,7 +314,7 @@ def _plan_action_page(request, partnership, plan, action=None):
             else:
                 services.plan_action_update(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The action has been saved."))
