@@ -144,3 +144,26 @@ def test_cycle_check_catches_a_cycle_hidden_in_a_function():
         "portal.c": "from portal.a import x",
     }
     assert cycles(graph(sources)) == [["portal.a", "portal.b", "portal.c"]]
+
+
+def private_imports(sources: dict[str, str]) -> list[str]:
+    """``from module import _name`` across modules (ruff's SLF001 sees only ``module._name``)."""
+    found = []
+    for name, source in sorted(sources.items()):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module != name:
+                found += [
+                    f"{name} imports {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    return found
+
+
+def test_no_private_helper_is_used_across_modules():
+    assert private_imports(project_sources()) == []
+
+
+def test_private_import_check_catches_one():
+    sources = {"clips.tasks": "from clips.selectors import _base_candidates"}
+    assert private_imports(sources) == ["clips.tasks imports clips.selectors._base_candidates"]
