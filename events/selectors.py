@@ -189,16 +189,22 @@ def participants_of_registration(registration: Registration) -> QuerySet[Partici
     )
 
 
-def partnerships_attended(kind: str) -> QuerySet[Partnership]:
-    """Partnerships with at least one person marked as attending an event of ``kind``: the
-    input of clip eligibility (§2.4.1)."""
-    attended = Participant.objects.filter(
-        registration__partnership=OuterRef("pk"),
+def attendances(kind: str) -> QuerySet[Participant]:
+    """The people marked as attending an event of ``kind`` (on a registration that holds its
+    seats, not taken off it); ``.filter(registration__partnership=OuterRef("pk"))`` makes it
+    a probe per partnership through the registrations' index."""
+    return Participant.objects.filter(
         event__kind=kind,
         attended=True,
         removed_at__isnull=True,
         registration__status=RegistrationStatus.REGISTERED,
     )
+
+
+def partnerships_attended(kind: str) -> QuerySet[Partnership]:
+    """Partnerships with at least one person marked as attending an event of ``kind``: the
+    input of clip eligibility (§2.4.1)."""
+    attended = attendances(kind).filter(registration__partnership=OuterRef("pk"))
     return Partnership.objects.filter(Exists(attended))
 
 

@@ -74,7 +74,7 @@ def partnership_list(request):
             "status": data["status"],
             "coverage": data["coverage"],
             "voivodeship": data["voivodeship"],
-            "animator_id": data["animator"].pk if data.get("animator") else None,
+            "animator_id": data.get("animator"),
         }
     page = paginate(request, selectors.partnership_list(user=request.user, **filters))
     return render(

@@ -18,7 +18,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import hooks, middleware, otp, tasks  # noqa: PLC0415 -- need the app registry
+        from portal import (  # noqa: PLC0415 -- need the app registry
+            figures,
+            hooks,
+            middleware,
+            otp,
+            tasks,
+        )
 
         # Groups need the permissions that migrate creates for every app, so this runs after
         # each app's post_migrate (it is idempotent and cheap).
@@ -26,3 +32,4 @@ class PortalConfig(AppConfig):
         user_logged_in.connect(middleware.stamp_login, dispatch_uid="portal_stamp_login")
         user_logged_in.connect(otp.require_on_login, dispatch_uid="portal_otp_required")
         hooks.register_reminder(tasks.staff_digest)
+        figures.watch()

@@ -1,4 +1,5 @@
-"""The platform's own tables: the reminders' sent log and opt-outs."""
+"""The platform's own tables: the reminders' sent log and opt-outs, and the version of the data
+that the cached figures are kept for."""
 
 from django.conf import settings
 from django.db import models
@@ -69,3 +70,18 @@ class ReminderOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind}"
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed change to the portal's data, so a
+    figure cached for an older number is never shown again (``portal.figures``)."""
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.number)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.enums import Round
+from portal import figures
 from reports import selectors
 
 
@@ -12,9 +13,14 @@ def hours(minutes: int) -> float:
 
 
 def report(round_number: int) -> dict:
-    """Every figure of the dashboard for the round (a fixed number of queries)."""
+    """Every figure of the dashboard for the round and every event's (a fixed number of
+    queries, kept per version of the data: ``portal.figures``)."""
     filters = selectors.Filters(round=round_number)
     data = selectors.dashboard(filters)
+    data["events"] = figures.cached(
+        ("reports.funder.events", filters),
+        lambda: list(selectors.events_with_registrations(filters)),
+    )
     data["round_label"] = Round(round_number).label
     data["round"] = round_number
     data["generated_at"] = timezone.localtime()

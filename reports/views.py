@@ -68,20 +68,31 @@ def dashboard(request):
     filters = form.filters()
     table = BehindTableForm(request.GET)
     reason, sort = table.value("reason"), table.value("sort")
-    page = paginate(request, selectors.behind_list(filters, reason=reason, sort=sort))
-    for partnership in page:
-        partnership.reasons = selectors.behind_reasons(partnership)
+    ids = selectors.behind_ids(filters, reason=reason, sort=sort)
+    page = paginate(request, ids, rows=selectors.behind_rows)
+    figures = selectors.dashboard(filters)
     context = {
         "form": form,
         "page": page,
         "querystring": querystring_without_page(request),
+        # The long tables have pages of their own, so the page renders a bounded number of
+        # rows however large the programme.
+        "events_page": paginate(
+            request,
+            selectors.events_with_registrations(filters),
+            param="events_page",
+            page_first=True,
+        ),
+        "events_querystring": querystring_without_page(request, "events_page"),
+        "animators_page": paginate(request, figures["hours_by_animator"], param="animators_page"),
+        "animators_querystring": querystring_without_page(request, "animators_page"),
         "filter_querystring": _filter_querystring(form),
         "reason": reason,
         "sort": sort or selectors.DEFAULT_BEHIND_SORT,
         "reason_choices": table.fields["reason"].choices,
         "exports": exports.available_exports(),
         "today": timezone.localdate(),
-        **selectors.dashboard(filters),
+        **figures,
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -4,6 +4,7 @@ staff and a committee member (healthchecks' owner / member / outsider, widened).
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 
 from partnerships.enums import Sector
 from portal.enums import Role
@@ -41,6 +42,13 @@ def world(db):
     return World(
         staff, animator_a, animator_b, leader_a, leader_b, committee, partnership_a, partnership_b
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Each test starts with no kept figures: the database is emptied between tests, so the
+    data version starts again and a figure kept by an earlier test would match it."""
+    caches["figures"].clear()
 
 
 @pytest.fixture(autouse=True)
