@@ -4,7 +4,17 @@ and only their own partnerships' registrations."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -26,19 +36,24 @@ def _led_partnerships(user) -> QuerySet[Partnership]:
     )
 
 
+def _per_event(registrations: QuerySet[Registration], total) -> Coalesce:
+    """``total`` over ``registrations`` of the outer event (0 without any): a subquery
+    through the ``(event, status)`` index, computed for the events of a page only."""
+    rows = registrations.filter(event=OuterRef("pk")).order_by().values("event")
+    return Coalesce(
+        Subquery(rows.annotate(total=total).values("total"), output_field=IntegerField()), 0
+    )
+
+
 def with_seats(qs: QuerySet[Event]) -> QuerySet[Event]:
     """Annotate ``seats_taken`` (registered and offered people) and ``waiting_count``
     (registrations queuing)."""
     return qs.annotate(
-        seats_taken=Coalesce(
-            Sum(
-                "registrations__seats",
-                filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES),
-            ),
-            0,
+        seats_taken=_per_event(
+            Registration.objects.filter(status__in=SEAT_HOLDING_STATUSES), Sum("seats")
         ),
-        waiting_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+        waiting_count=_per_event(
+            Registration.objects.filter(status=RegistrationStatus.WAITING), Count("pk")
         ),
     )
 

@@ -36,7 +36,7 @@ def event_list(request):
     kind = request.GET.get("rodzaj", "")
     if kind not in EventKind.values:
         kind = ""
-    page = paginate(request, selectors.event_list(user=request.user, kind=kind))
+    page = paginate(request, selectors.event_list(user=request.user, kind=kind), page_first=True)
     return render(
         request,
         "events/event_list.html",

@@ -172,7 +172,12 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["status", "round"])]
+        # The lists are ordered by name: with this index a page is read in order, not sorted
+        # out of every partnership.
+        indexes = [
+            models.Index(fields=["status", "round"]),
+            models.Index(fields=["name", "id"], name="partnership_by_name"),
+        ]
 
     def __str__(self):
         return self.name

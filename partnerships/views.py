@@ -76,7 +76,9 @@ def partnership_list(request):
             "voivodeship": data["voivodeship"],
             "animator_id": data.get("animator"),
         }
-    page = paginate(request, selectors.partnership_list(user=request.user, **filters))
+    page = paginate(
+        request, selectors.partnership_list(user=request.user, **filters), page_first=True
+    )
     return render(
         request,
         "partnerships/partnership_list.html",

@@ -163,13 +163,14 @@ def behind_rows(ids: list[int]) -> list[Partnership]:
 
 
 def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
-    """``(code, label, count)`` for every reason, in one query."""
-    qs = with_behind_flags(filtered_partnerships(filters))
-    codes = [code for code, _label in hooks.behind_reason_choices()]
-    totals = qs.aggregate(
-        **{code: Count("pk", filter=Q(**{f"behind_{code}": True})) for code in codes}
-    )
-    return [(code, label, totals[code]) for code, label in hooks.behind_reason_choices()]
+    """``(code, label, count)`` for every reason, in one query (``portal.figures.tally``: each
+    rule evaluated once per partnership)."""
+    conditions = hooks.behind_conditions(timezone.localdate())
+    tallied = figures.tally(filtered_partnerships(filters), conditions)
+    return [
+        (code, label, figures.count_where(tallied, code))
+        for code, label in hooks.behind_reason_choices()
+    ]
 
 
 # --- the programme in figures ---------------------------------------------------------------
@@ -373,9 +374,8 @@ def participation_list(filters: Filters) -> QuerySet[Partnership]:
 
 def participation_totals(filters: Filters) -> dict:
     """How many partnerships (not withdrawn) held both meetings, attended a study visit, the
-    seminar, and all of these; one query, kept per version of the data. Only the four facts
-    counted are computed (each a semi-join PostgreSQL hashes once), not the whole support
-    summary of every partnership."""
+    seminar, and all of these; one query (``portal.figures.tally``), kept per version of the
+    data. Only the four facts counted are computed, not the whole support summary."""
 
     def compute():
         def held(kind):
@@ -384,20 +384,22 @@ def participation_totals(filters: Filters) -> dict:
         def attended(kind):
             return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))
 
-        qs = _supported(filters).annotate(
-            has_meeting_1=held(SessionKind.MEETING_1),
-            has_meeting_2=held(SessionKind.MEETING_2),
-            visit_attended=attended(EventKind.STUDY_VISIT),
-            seminar_attended=attended(EventKind.SEMINAR),
+        tallied = figures.tally(
+            _supported(filters),
+            {
+                "meeting_1": held(SessionKind.MEETING_1),
+                "meeting_2": held(SessionKind.MEETING_2),
+                "visit": attended(EventKind.STUDY_VISIT),
+                "seminar": attended(EventKind.SEMINAR),
+            },
         )
-        both = Q(has_meeting_1=True, has_meeting_2=True)
-        return qs.aggregate(
-            total=Count("pk"),
-            both_meetings=Count("pk", filter=both),
-            visit=Count("pk", filter=Q(visit_attended=True)),
-            seminar=Count("pk", filter=Q(seminar_attended=True)),
-            all_forms=Count("pk", filter=both & Q(visit_attended=True, seminar_attended=True)),
-        )
+        return {
+            "total": figures.count_where(tallied),
+            "both_meetings": figures.count_where(tallied, "meeting_1", "meeting_2"),
+            "visit": figures.count_where(tallied, "visit"),
+            "seminar": figures.count_where(tallied, "seminar"),
+            "all_forms": figures.count_where(tallied, "meeting_1", "meeting_2", "visit", "seminar"),
+        }
 
     return figures.cached(("reports.participation_totals", filters), compute)
 

@@ -101,7 +101,7 @@ def dashboard(request):
 def participation(request):
     form = _filter_form(request)
     filters = form.filters()
-    page = paginate(request, selectors.participation_list(filters))
+    page = paginate(request, selectors.participation_list(filters), page_first=True)
     return render(
         request,
         "reports/participation_list.html",

@@ -4,10 +4,11 @@ committed change, whichever way the change was made."""
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.enums import Sector
+from partnerships.enums import PartnershipStatus, Sector
 from partnerships.models import Institution, Partnership
 from portal import figures
 from portal.models import ReminderSent
@@ -122,3 +123,22 @@ def test_version_is_read_once_per_request(django_assert_num_queries):
     with django_assert_num_queries(2):  # outside a request (a worker): read each time
         figures.version()
         figures.version()
+
+
+def test_tally_counts_every_combination_in_one_query(django_assert_num_queries):
+    PartnershipFactory(round=1, status=PartnershipStatus.IN_SUPPORT)
+    PartnershipFactory(round=1, status=PartnershipStatus.COMPLETED)
+    PartnershipFactory(round=2, status=PartnershipStatus.IN_SUPPORT)
+    PartnershipFactory(round=2, status=PartnershipStatus.WITHDRAWN)
+    conditions = {"first": Q(round=1), "in_support": Q(status=PartnershipStatus.IN_SUPPORT)}
+    with django_assert_num_queries(1):
+        tallied = figures.tally(Partnership.objects.all(), conditions)
+    assert tallied == {
+        frozenset({"first", "in_support"}): 1,
+        frozenset({"first"}): 1,
+        frozenset({"in_support"}): 1,
+        frozenset(): 1,
+    }
+    assert figures.count_where(tallied) == 4
+    assert figures.count_where(tallied, "first") == 2
+    assert figures.count_where(tallied, "first", "in_support") == 1
