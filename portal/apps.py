@@ -32,4 +32,5 @@ class PortalConfig(AppConfig):
         user_logged_in.connect(middleware.stamp_login, dispatch_uid="portal_stamp_login")
         user_logged_in.connect(otp.require_on_login, dispatch_uid="portal_otp_required")
         hooks.register_reminder(tasks.staff_digest)
+        hooks.register_periodic_task(tasks.heartbeat, tasks.HEARTBEAT_SECONDS)
         figures.watch()

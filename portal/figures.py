@@ -50,6 +50,7 @@ UNWATCHED = {
     "portal.remindersent",
     "portal.reminderoptout",
     "portal.dataversion",
+    "portal.heartbeat",
 }
 _MISSING = object()
 

@@ -1,5 +1,5 @@
-"""The platform's own tables: the reminders' sent log and opt-outs, and the version of the data
-that the cached figures are kept for."""
+"""The platform's own tables: the reminders' sent log and opt-outs, the version of the data
+that the cached figures are kept for, and the heartbeat of the scheduled work."""
 
 from django.conf import settings
 from django.db import models
@@ -85,3 +85,19 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class Heartbeat(models.Model):
+    """When a periodic task last ran (``portal.tasks.heartbeat``, scheduled by beat and run by
+    a worker): the health check (``portal.health``) reads it to tell whether scheduled work
+    runs."""
+
+    name = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"
