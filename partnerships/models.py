@@ -268,6 +268,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name", "pk"]
+        # The staff's list of people is read a page at a time in this order.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="person_by_name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

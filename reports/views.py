@@ -149,7 +149,8 @@ def funder_report(request):
     form = FunderReportForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        context["report"] = funder.report(form.cleaned_data["round"])
+        context["round"] = form.cleaned_data["round"]
+        context["figures_html"] = funder.figures_html(context["round"])
     return render(request, "reports/funder_report.html", context)
 
 
@@ -184,7 +185,7 @@ def funder_report_xlsx(request, round_number):
 def person_list(request):
     form = PersonSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.person_list(search=search))
+    page = paginate(request, selectors.person_list(search=search), page_first=True)
     return render(
         request,
         "reports/person_list.html",
