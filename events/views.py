@@ -55,10 +55,11 @@ def event_detail(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     context = {"event": event, "registration_open": event.registration_is_open()}
     if is_staff_member(request.user):
-        context["registrations"] = selectors.registrations_of_event(
-            event, statuses=(RegistrationStatus.REGISTERED,)
+        # Read here, not from the template.
+        context["registrations"] = list(
+            selectors.registrations_of_event(event, statuses=(RegistrationStatus.REGISTERED,))
         )
-        context["waiting"] = selectors.waiting_list(event)
+        context["waiting"] = list(selectors.waiting_list(event))
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)

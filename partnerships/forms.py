@@ -30,21 +30,25 @@ class PartnershipFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("all statuses"))] + list(PartnershipStatus.choices),
         required=False,
+        widget=QuickSelect,
     )
     coverage = forms.ChoiceField(
         label=_("Sectors"),
         choices=[("", _("any coverage"))] + list(SectorCoverage.choices),
         required=False,
+        widget=QuickSelect,
     )
     voivodeship = forms.ChoiceField(
         label=_("Voivodeship"),
         choices=[("", _("all voivodeships"))] + list(Voivodeship.choices),
         required=False,
+        widget=QuickSelect,
     )
     animator = forms.TypedChoiceField(
         label=_("Animator"),

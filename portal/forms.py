@@ -30,9 +30,10 @@ class DateInput(forms.DateInput):
 
 
 class QuickSelect(forms.Select):
-    """A select written in Python rather than through one template per option: the animator
-    filter has an option per animator (400 in the bench's data set XL), and rendering them
-    through Django's option template took longer than the rest of the page. Same markup."""
+    """A select written in Python rather than through one template per option, for the lists'
+    filters: the animator filter has an option per animator (400 in the bench's data set XL),
+    and rendering the options through Django's option template took longer than the rest of
+    the dashboard. Same markup."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

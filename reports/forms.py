@@ -18,11 +18,13 @@ class DashboardFilterForm(PortalForm):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=QuickSelect,
     )
     voivodeship = forms.ChoiceField(
         label=_("Voivodeship"),
         choices=[("", _("all voivodeships"))] + list(Voivodeship.choices),
         required=False,
+        widget=QuickSelect,
     )
     animator = forms.TypedChoiceField(
         label=_("Animator"),
