@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import figures
 from portal.enums import Role
 from portal.models import ReminderOptOut
 from portal.selectors import reminders_for_user
@@ -42,6 +43,7 @@ def claim_once(
         )
         if not claimed:
             raise ValidationError(already)
+        figures.changed()  # an update sends no signal
         model.objects.get(pk=pk).save(update_fields=[stamp, actor_field])
         transaction.on_commit(lambda: send(pk), robust=True)
     return now
