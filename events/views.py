@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,18 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
-from partnerships.enums import InstitutionKind
 from portal.calendar import to_ical
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
+from portal.spreadsheets import xlsx_response
 from portal.web import (
     add_service_errors,
     form_status,
@@ -363,51 +359,8 @@ def attendance_edit(request, pk):
 
 @staff_required
 def participant_xlsx(request, pk):
-
     event = selectors.event_get_for_user(request.user, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    header = [
-        _("Partnership"),
-        _("First name"),
-        _("Last name"),
-        _("Institution"),
-        _("Library"),
-        _("E-mail"),
-        _("Phone"),
-        _("Attended"),
-        _("Materials handed out"),
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = _("yes"), _("no")
-    for participant in selectors.participants_of(event):
-        person = participant.person
-        sheet.append(
-            [
-                participant.registration.partnership.name,
-                person.first_name,
-                person.last_name,
-                person.institution.name,
-                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
-                person.email,
-                person.phone,
-                "" if participant.attended is None else (yes if participant.attended else no),
-                yes if participant.materials_received else no,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (32, 16, 20, 36, 10, 30, 16, 12, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="uczestnicy-{event.pk}.xlsx"'
-    return response
+    return xlsx_response([selectors.participant_sheet(event)], filename=f"uczestnicy-{pk}.xlsx")
 
 
 @staff_required

@@ -449,7 +449,7 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     client.force_login(world.staff)
     response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Partnerstwo", "Imię", "Nazwisko")
     assert len(rows) == 3
@@ -457,6 +457,25 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     assert by_last_name["Łęcka"][1] == "Żaneta"
     assert by_last_name["Łęcka"][4] == "tak"
     assert by_last_name["Ąkowska"][4] == "nie"
+
+
+def test_participant_xlsx_shows_typed_formulas_as_text(client, world, cast, visit):
+    from openpyxl import load_workbook
+
+    cast.ngo_a1.first_name = '=HYPERLINK("http://zlo.example","kliknij")'
+    cast.ngo_a1.last_name = "=1+1"
+    cast.ngo_a1.save()
+    register(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    client.force_login(world.staff)
+    response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
+    assert response["Cache-Control"] == "private, no-store"
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    ngo = cast.ngo_a1.institution.name
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[3].value == ngo]
+    first, last = row[1], row[2]
+    assert (first.value, last.value) == (cast.ngo_a1.first_name, "=1+1")
+    assert (first.data_type, last.data_type) == ("s", "s")  # text, never a formula
 
 
 def test_participant_pdf_reads_back_with_polish_letters(client, world, cast, visit):
