@@ -15,7 +15,7 @@ from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationSta
 from events.models import Event, Participant, Registration
 from partnerships.enums import InstitutionKind
 from partnerships.models import Partnership
-from portal.calendar import CalendarItem
+from portal.calendar import CalendarItem, Revision, revisions, titled
 from portal.mail import absolute_url
 from portal.roles import is_staff_member
 from portal.spreadsheets import Sheet
@@ -242,14 +242,22 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
 # --- calendar ------------------------------------------------------------------------------
 
 
-def event_calendar_item(event: Event) -> CalendarItem:
+EVENT_DATES = ("starts_on", "ends_on")
 
+
+def event_calendar_item(event: Event, revision: Revision | None = None) -> CalendarItem:
+    """The event as a calendar item; ``revision`` (from ``portal.calendar.revisions``) is
+    read here when not given (one query)."""
+    if revision is None:
+        revision = revisions(Event, [event.pk], EVENT_DATES).get(event.pk)
     return CalendarItem(
         uid=f"event-{event.pk}",
         start=event.starts_on,
         # All-day items end on the day after the last one (RFC 5545).
         end=event.ends_on + datetime.timedelta(days=1),
-        summary=f"{event.get_kind_display()}: {event.title}",
+        summary=titled(event.get_kind_display(), event.title),
+        changed=max(filter(None, (event.updated_at, revision and revision.changed))),
+        sequence=revision.sequence if revision else 0,
         description=event.programme,
         location=event.place,
         url=_absolute(reverse("events:event_detail", args=[event.pk])),
@@ -275,4 +283,6 @@ def calendar_items_for_user(user) -> list[CalendarItem]:
             | Q(participants__person__user=user, participants__removed_at__isnull=True)
         )
         qs = qs.filter(Exists(mine))
-    return [event_calendar_item(event) for event in qs.order_by("starts_on", "pk")]
+    events = list(qs.order_by("starts_on", "pk"))
+    found = revisions(Event, [event.pk for event in events], EVENT_DATES)
+    return [event_calendar_item(event, found.get(event.pk)) for event in events]

@@ -11,7 +11,7 @@ from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
-from portal.calendar import to_ical
+from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
@@ -108,10 +108,13 @@ def event_edit(request, pk):
 def event_ics(request, pk):
     """The event as an .ics file, for anyone who may see the event."""
     event = selectors.event_get_for_user(request.user, pk)
-    body = to_ical([selectors.event_calendar_item(event)], name=event.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="wydarzenie-{event.pk}.ics"'
-    return response
+    return calendar_response(
+        request,
+        [selectors.event_calendar_item(event)],
+        name=event.title,
+        filename=f"wydarzenie-{event.pk}.ics",
+        attachment=True,
+    )
 
 
 # --- registrations -------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -494,12 +493,13 @@ def _item_date(item):
 def calendar_feed(request, token):
     """The iCalendar feed; the secret in the address stands in for a login."""
     user = selectors.user_get_by_calendar_token(token)
-    body = calendar.to_ical(
-        calendar.items_for_user(user), name=_("PRB partnerships: %(name)s") % {"name": user}
+    return calendar.calendar_response(
+        request,
+        calendar.items_for_user(user),
+        name=_("PRB partnerships: %(name)s") % {"name": user},
+        filename="kalendarz.ics",
+        cache_control=calendar.FEED_CACHE_CONTROL,
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
-    return response
 
 
 # --- second factor (staff) -----------------------------------------------------------------

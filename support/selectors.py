@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
-from portal.calendar import CalendarItem
+from portal.calendar import CalendarItem, revisions
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
@@ -443,12 +443,17 @@ def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
         partnership__in=partnerships_for_user(user),
         cancelled_at__isnull=True,
         held_session__isnull=True,
-    ).select_related("partnership")
+    ).select_related("partnership", "planned_by_session")
 
 
-def planned_meeting_calendar_item(meeting: PlannedMeeting):
-    """One planned meeting as a calendar item (the feed and the reminder's .ics)."""
+MEETING_DATES = ("planned_on", "starts_at")
 
+
+def planned_meeting_calendar_item(meeting: PlannedMeeting, revision=None):
+    """One planned meeting as a calendar item (the feed and the reminder's .ics);
+    ``revision`` (from ``portal.calendar.revisions``) is read here when not given."""
+    if revision is None:
+        revision = revisions(PlannedMeeting, [meeting.pk], MEETING_DATES).get(meeting.pk)
     if meeting.starts_at:
         start = timezone.make_aware(
             datetime.datetime.combine(meeting.planned_on, meeting.starts_at)
@@ -461,6 +466,9 @@ def planned_meeting_calendar_item(meeting: PlannedMeeting):
         start=start,
         end=end,
         summary=_("Second partnership meeting: %(name)s") % {"name": meeting.partnership.name},
+        # Without history (a bulk-loaded row): when meeting 1, which planned it, was logged.
+        changed=revision.changed if revision else meeting.planned_by_session.created_at,
+        sequence=revision.sequence if revision else 0,
         location=meeting.place,
         url=settings.SITE_URL + reverse("support:timeline", args=[meeting.partnership_id]),
     )
@@ -468,7 +476,9 @@ def planned_meeting_calendar_item(meeting: PlannedMeeting):
 
 def calendar_items(user) -> list:
     """The calendar source registered in ``SupportConfig.ready``."""
-    return [planned_meeting_calendar_item(m) for m in planned_meetings_for_user(user)]
+    meetings = list(planned_meetings_for_user(user))
+    found = revisions(PlannedMeeting, [m.pk for m in meetings], MEETING_DATES)
+    return [planned_meeting_calendar_item(m, found.get(m.pk)) for m in meetings]
 
 
 # --- the development plan (§2.1.4) ----------------------------------------------------------

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+import vobject
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -140,7 +141,13 @@ def test_registration_submit_registers_and_emails_each_person(
     assert visit.title in mail.subject
     assert "nocleg" in mail.body and "transport" in mail.body
     assert visit.place in mail.body
-    assert mail.attachments[0][0].endswith(".ics")
+    filename, ics, mimetype = mail.attachments[0]
+    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    cal = vobject.readOne(ics.decode() if isinstance(ics, bytes) else ics)
+    cal.validate(raiseException=True)
+    assert cal.vtimezone.tzid.value == "Europe/Warsaw"
+    assert cal.vevent.dtstart.value == visit.starts_on
+    assert cal.vevent.summary.value == visit.title  # "Wizyta studyjna 1", said once
 
 
 def test_registration_submit_seminar_mail_says_travel_is_paid_by_participant(
