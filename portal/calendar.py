@@ -21,7 +21,6 @@ What a calendar app relies on, and how it is kept:
 """
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,11 +28,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from icalendar import Calendar, Event, Timezone
 
 from portal import hooks
+from portal.web import conditional_get
 
 TZID = "Europe/Warsaw"
 # Central European Time with summer time from the last Sunday of March to the last Sunday of
@@ -184,17 +183,11 @@ def calendar_response(
     """The items as a ``text/calendar`` response with an ``ETag`` (a hash of the document)
     and ``Last-Modified`` (the latest change of an item), answering 304 when the client's
     copy is current."""
-    body = to_ical(items, name=name)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    changed = [item.changed for item in items if item.changed]
-    last_modified = _stamp(max(changed)).timestamp() if changed else None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        kind = "attachment" if attachment else "inline"
-        response["Content-Disposition"] = f'{kind}; filename="{filename}"'
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+    response = HttpResponse(to_ical(items, name=name), content_type="text/calendar; charset=utf-8")
+    kind = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
     response["Cache-Control"] = cache_control
-    return response
+    changed = [item.changed for item in items if item.changed]
+    if changed:
+        response["Last-Modified"] = http_date(_stamp(max(changed)).timestamp())
+    return conditional_get(request, response)
