@@ -56,7 +56,10 @@ class AnnouncementFeed(Feed):
     author_name = _("Support centre of library partnerships")
 
     def __call__(self, request, *args, **kwargs):
-        return conditional_get(request, super().__call__(request, *args, **kwargs))
+        response = super().__call__(request, *args, **kwargs)
+        # Public, and asked again each time: the ETag makes that a 304 when nothing changed.
+        response["Cache-Control"] = "public, no-cache"
+        return conditional_get(request, response)
 
     def link(self):
         return _absolute(reverse("clips:announcement_list"))

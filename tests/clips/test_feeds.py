@@ -83,6 +83,7 @@ def test_entry_ids_stay_when_the_feed_changes(client, site, announced, world):
 
 def test_feed_answers_304_until_it_changes(client, site, announced, world):
     response = _feed(client)
+    assert response["Cache-Control"] == "public, no-cache"
     etag, modified = response["ETag"], response["Last-Modified"]
     assert _feed(client, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert _feed(client, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
