@@ -2,10 +2,12 @@
 
 openpyxl's write-only mode builds a cell object and an XML element per value; on our hardware
 that took about 25 s for 30,000 sessions (390,000 cells), five times the target, with or
-without lxml. XlsxWriter in constant-memory mode (``strings_to_formulas`` off), measured on
-the same 30,000 session-shaped rows (13 columns), took 2.5 s of CPU (11–18 s wall on the shared
-2-core machine: it writes each row through a temporary file) and 74 MB peak; this writer took
-0.56 s of CPU (1.2–2.9 s wall) and 70 MB, for a 1.76 MB file against XlsxWriter's 1.39 MB.
+without lxml. XlsxWriter in constant-memory mode (``strings_to_formulas`` off) was measured
+against this writer on the 30,000 support sessions of data set L (the sessions export, rows
+read from SQLite included): 1.95–2.02 s of CPU and 6.8–10.5 s wall on the shared 2-core
+machine (it writes every row through a temporary file) for a 1.42 MB file, 79 MB peak; this
+writer 0.51 s of CPU and 1.5–3.2 s wall for 1.69 MB, 78 MB peak. ``make bench``'s
+``bench_export`` gives 1.4–2.6 s and 82 MB for the whole XLSX download under the same load.
 So we keep this one: it emits the SpreadsheetML of each row as text straight into the zip
 member, one row at a time, so memory stays flat.
 
