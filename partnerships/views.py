@@ -31,6 +31,7 @@ from portal import calendar, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
+from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
 from portal.web import add_service_errors, form_status, paginate, querystring_without_page
@@ -473,9 +474,8 @@ def calendar_settings(request):
             request, _("The calendar address has been changed; the old one no longer works.")
         )
         return redirect("calendar_settings")
-    feed_url = request.build_absolute_uri(
-        reverse("calendar_feed", args=[request.user.calendar_token])
-    )
+    # From PORTAL_SITE_URL, not the request's Host: the address is copied into calendar apps.
+    feed_url = absolute_url(reverse("calendar_feed", args=[request.user.calendar_token]))
     items = sorted(
         (i for i in calendar.items_for_user(request.user) if _item_date(i) >= timezone.localdate()),
         key=_item_date,

@@ -474,6 +474,18 @@ def test_calendar_feed_serves_registered_items(client, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_calendar_settings_gives_the_address_from_the_site_url(client, settings):
+    settings.SITE_URL = "https://partnerstwa.example.org"
+    settings.ALLOWED_HOSTS = ["intruz.example"]
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("calendar_settings"), HTTP_HOST="intruz.example")
+    feed = "https://partnerstwa.example.org" + reverse("calendar_feed", args=[user.calendar_token])
+    assert f'value="{feed}"' in response.content.decode()
+    assert "intruz" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_calendar_feed_old_token_stops_working_after_reset(client):
     user = UserFactory()
     old = user.calendar_token
