@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from portal import xlsx
 from portal.xlsx import Sheet
@@ -75,8 +76,6 @@ def _csv_value(value, dialect: Dialect) -> str:
         return dialect.number(value)
     if isinstance(value, datetime.datetime):
         if dialect is DATA:
-            from django.utils import timezone
-
             moment = timezone.localtime(value) if timezone.is_aware(value) else value
             return moment.isoformat(timespec="seconds")
         return xlsx.local(value).strftime("%Y-%m-%d %H:%M")
