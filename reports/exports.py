@@ -24,6 +24,7 @@ from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector
 from portal import hooks, xlsx
 from reports import selectors as report_selectors
 from support.enums import Channel, SessionKind
+from support.selectors import counts_toward_budget
 
 CHUNK_SIZE = 2000
 BOM = "\ufeff"
@@ -138,6 +139,7 @@ def session_header() -> list:
         _("Channel"),
         _("Date of the contact"),
         _("Duration in minutes"),
+        _("In the hour budget"),
         _("Withdrawn"),
         _("Reason for withdrawal"),
         _("Notes"),
@@ -176,6 +178,7 @@ def session_rows(filters) -> Iterator[tuple]:
             channels.get(channel, channel),
             held_on,
             minutes,
+            _yes_no(counts_toward_budget(kind)),  # the diagnosis is outside it (§2.1.4)
             _local(withdrawn_at),
             withdrawn_reason,
             notes,

@@ -23,6 +23,11 @@ class SessionKind(models.TextChoices):
 # Kinds that happen at most once per partnership (among sessions not withdrawn).
 SINGLE_KINDS = (SessionKind.DIAGNOSIS, SessionKind.MEETING_1, SessionKind.MEETING_2)
 
+# §2.1.4 lists the contact before support (the diagnosis) apart from the support itself, "w
+# wymiarze 16 godzin": it is logged with its length but outside the hour budget. The one rule
+# built on this is ``support.selectors.in_budget`` / ``counts_toward_budget``.
+OUTSIDE_BUDGET_KINDS = (SessionKind.DIAGNOSIS,)
+
 # Polish words for the log page's address, one per kind.
 KIND_SLUGS = {
     SessionKind.DIAGNOSIS: "diagnoza",

@@ -36,6 +36,7 @@ from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     DIAGNOSIS_DAYS,
     NO_CONTACT_DAYS,
+    OUTSIDE_BUDGET_KINDS,
     PLAN_DAYS,
     PLAN_SECTIONS,
     SINGLE_KINDS,
@@ -133,6 +134,58 @@ def session_get_for_change(user, partnership: Partnership, pk) -> SupportSession
 
 def _active_sessions():
     return SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
+
+
+def counts_toward_budget(kind: str) -> bool:
+    """§2.1.4: every contact counts toward the 16 hours but the diagnosis, the contact before
+    support, which is logged with its length and shown apart."""
+    return kind not in OUTSIDE_BUDGET_KINDS
+
+
+def in_budget(prefix: str = "") -> Q:
+    """``counts_toward_budget`` over sessions (``prefix`` reaches them through a relation)."""
+    return ~Q(**{f"{prefix}kind__in": OUTSIDE_BUDGET_KINDS})
+
+
+def _minutes_of_outer(condition: Q, outer: str = "pk") -> Coalesce:
+    total = (
+        SupportSession.objects.filter(
+            condition, partnership=OuterRef(outer), withdrawn_at__isnull=True
+        )
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def budget_minutes_used(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the minutes of support counted against the hour budget."""
+    return _minutes_of_outer(in_budget(), outer)
+
+
+def diagnosis_minutes(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the minutes of the contact before support, outside the budget."""
+    return _minutes_of_outer(~in_budget(), outer)
+
+
+def budget_minutes(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the hour budget, the default when staff never changed it."""
+    budget = HourBudget.objects.filter(partnership=OuterRef(outer)).values("minutes")
+    return Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES))
+
+
+def minutes_used(partnership: Partnership, *, exclude_pk=None) -> int:
+    """The minutes of the partnership's support counted against its budget (withdrawn
+    contacts and the diagnosis left out); ``exclude_pk`` leaves out the session being
+    changed."""
+    qs = SupportSession.objects.filter(
+        in_budget(), partnership=partnership, withdrawn_at__isnull=True
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
 
 
 # --- the programme's milestones: one rule each ------------------------------------------------
@@ -233,16 +286,9 @@ BEHIND_RULES = {
 
 
 def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    """Annotate ``used_minutes``, ``budget_minutes``, ``next_meeting_on`` (the earliest open
-    planned meeting) and ``step`` (a ``SupportStep`` value), in the same query."""
-    used = (
-        _active_sessions()
-        .order_by()
-        .values("partnership")
-        .annotate(total=Sum("duration_minutes"))
-        .values("total")
-    )
-    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
+    """Annotate ``used_minutes`` (of the budget), ``diagnosis_minutes`` (outside it),
+    ``budget_minutes``, ``left_minutes``, ``next_meeting_on`` (the earliest open planned
+    meeting) and ``step`` (a ``SupportStep`` value), in the same query."""
     next_meeting = (
         PlannedMeeting.objects.filter(
             partnership=OuterRef("pk"), cancelled_at__isnull=True, held_session__isnull=True
@@ -251,8 +297,9 @@ def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
         .values("planned_on")[:1]
     )
     return qs.annotate(
-        used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
-        budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
+        used_minutes=budget_minutes_used(),
+        diagnosis_minutes=diagnosis_minutes(),
+        budget_minutes=budget_minutes(),
         next_meeting_on=Subquery(next_meeting),
         has_diagnosis=Exists(_active_sessions().filter(kind=SessionKind.DIAGNOSIS)),
         has_meeting_1=Exists(_active_sessions().filter(kind=SessionKind.MEETING_1)),
@@ -287,6 +334,7 @@ class SupportState:
 
     budget_minutes: int
     used_minutes: int
+    diagnosis_minutes: int = 0  # outside the budget (§2.1.4)
     logged_kinds: set = field(default_factory=set)
     planned_meeting: PlannedMeeting | None = None
 
@@ -354,7 +402,10 @@ def support_state(partnership: Partnership) -> SupportState:
     )
     return SupportState(
         budget_minutes=DEFAULT_BUDGET_MINUTES if budget is None else budget,
-        used_minutes=sum(row["total"] for row in rows),
+        used_minutes=sum(row["total"] for row in rows if counts_toward_budget(row["kind"])),
+        diagnosis_minutes=sum(
+            row["total"] for row in rows if not counts_toward_budget(row["kind"])
+        ),
         logged_kinds={row["kind"] for row in rows},
         planned_meeting=planned,
     )

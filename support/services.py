@@ -8,7 +8,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -40,7 +39,9 @@ from support.models import (
 from support.selectors import (
     can_change_session,
     can_edit_plan,
+    counts_toward_budget,
     format_minutes,
+    minutes_used,
     plan_empty_sections,
     plan_prefill,
     plan_section_label,
@@ -65,15 +66,11 @@ def _budget_locked(partnership: Partnership) -> HourBudget:
     return budget
 
 
-def _used_minutes(partnership: Partnership, *, exclude_pk=None) -> int:
-    qs = SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
-
-
 def _check_budget(budget: HourBudget, session: SupportSession) -> None:
-    used = _used_minutes(session.partnership, exclude_pk=session.pk)
+    """§2.1.4: the support stays within the budget; the diagnosis is outside it."""
+    if not counts_toward_budget(session.kind):
+        return
+    used = minutes_used(session.partnership, exclude_pk=session.pk)
     left = budget.minutes - used
     if session.duration_minutes > left:
         if left <= 0:
@@ -337,7 +334,7 @@ def hour_budget_set(*, partnership: Partnership, by: User, minutes: int, reason:
 def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str) -> None:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for changing the budget.")})
-    used = _used_minutes(partnership)
+    used = minutes_used(partnership)
     if minutes is not None and minutes < used:
         raise ValidationError(
             {

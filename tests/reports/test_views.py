@@ -88,6 +88,16 @@ def test_dashboard_answers_who_is_behind_and_why(client, world):
     assert "style=" not in body
 
 
+def test_dashboard_shows_diagnosis_time_apart_from_support_hours(client, world):
+    """§2.1.4: the diagnosis is before support, outside the 16 hours."""
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=90)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=120)
+    client.force_login(world.staff)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Wykorzystano 2 h z 32 h budżetu." in body
+    assert "Diagnozy przed wsparciem, poza budżetem: 1,5 h." in body
+
+
 def test_dashboard_unknown_filters_are_reported_and_ignored(client, world):
     PartnershipFactory(round=Round.II, status=PartnershipStatus.QUALIFIED)
     client.force_login(world.staff)

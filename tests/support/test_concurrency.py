@@ -56,12 +56,16 @@ def _log(world, kind, **kwargs):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_session_log_30_concurrent_hours_at_15_used_accept_exactly_one(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=15 * 60)
+    # the diagnosis is outside the 16 hours (§2.1.4): 15 hours of support come after it
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=90)
+    log(world.partnership_a, held_on=days_ago(2), duration_minutes=15 * 60)
 
     results = _race(30, _log(world, "remote"))
 
     assert results == ["accepted"] + ["refused"] * 29
-    active = SupportSession.objects.filter(partnership=world.partnership_a, withdrawn_at=None)
+    active = SupportSession.objects.filter(
+        partnership=world.partnership_a, withdrawn_at=None, kind="remote"
+    )
     assert active.count() == 2
     assert sum(s.duration_minutes for s in active) == 16 * 60
 

@@ -28,7 +28,15 @@ def test_with_support_summary_ignores_withdrawn_sessions(world, log):
     remote = log(world.partnership_a, duration_minutes=120)
     services.session_withdraw(session=remote, by=world.animator_a, reason="Pomyłka.")
     (row,) = selectors.support_partnership_list(world.animator_a)
-    assert (row.used_minutes, row.left_minutes, row.step) == (90, 870, "diagnosed")
+    assert (row.used_minutes, row.left_minutes, row.step) == (0, 960, "diagnosed")
+
+
+def test_with_support_summary_counts_the_diagnosis_apart(world, log):
+    """§2.1.4: the diagnosis is before support, not part of its 16 hours."""
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(4), duration_minutes=90)
+    log(world.partnership_a, duration_minutes=120)
+    (row,) = selectors.support_partnership_list(world.animator_a)
+    assert (row.used_minutes, row.diagnosis_minutes, row.left_minutes) == (120, 90, 840)
 
 
 def test_support_partnership_list_for_staff_lists_partnerships_in_support(world):
@@ -41,7 +49,9 @@ def test_support_state_next_kinds_follow_order(world, cycle):
     cycle(world.partnership_a)
     state = selectors.support_state(world.partnership_a)
     assert state.next_kinds == ["meeting_2", "remote", "summary_help", "plan_help"]
-    assert (state.used_minutes, state.used_percent) == (240, 25)
+    # the diagnosis (60 min) is outside the budget; meeting 1 (180 min) is in it
+    assert (state.used_minutes, state.used_percent) == (180, 19)
+    assert (state.diagnosis_minutes, state.left_minutes) == (60, 780)
 
 
 def test_can_change_session_withdrawn_false_even_for_staff(world):

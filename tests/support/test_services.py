@@ -36,20 +36,40 @@ def test_session_log_first_use_creates_default_budget(world, log):
 
 
 def test_session_log_past_budget_refused_with_time_left(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=915)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=915)
     with pytest.raises(ValidationError) as exc_info:
         log(world.partnership_a, duration_minutes=60)
     assert "45 min" in _messages(exc_info)
-    assert SupportSession.objects.filter(partnership=world.partnership_a).count() == 1
+    assert SupportSession.objects.filter(partnership=world.partnership_a).count() == 2
 
 
 def test_session_log_exactly_fills_budget_accepted(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=900)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=900)
     log(world.partnership_a, duration_minutes=60)
     with pytest.raises(ValidationError) as exc_info:
         log(world.partnership_a, duration_minutes=15)
     assert "16" in _messages(exc_info)
+    assert SupportSession.objects.filter(partnership=world.partnership_a).count() == 3
+
+
+def test_session_log_diagnosis_stays_outside_the_16_hours(world, log):
+    """§2.1.4: the diagnosis is the contact before support; all 16 hours are left after it."""
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=90)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=16 * 60)
+    with pytest.raises(ValidationError) as exc_info:
+        log(world.partnership_a, duration_minutes=15)
+    assert "(16 godz.) został wykorzystany" in _messages(exc_info)
     assert SupportSession.objects.filter(partnership=world.partnership_a).count() == 2
+
+
+def test_session_log_long_diagnosis_not_refused_by_the_budget(world, log):
+    services.hour_budget_set(
+        partnership=world.partnership_a, by=world.staff, minutes=60, reason="Aneks."
+    )
+    diagnosis = log(world.partnership_a, kind="diagnosis", duration_minutes=120)
+    assert diagnosis.duration_minutes == 120
 
 
 def test_session_withdraw_frees_budget(world, log):
@@ -93,13 +113,23 @@ def test_hour_budget_set_without_reason_refused(world):
 
 
 def test_hour_budget_set_below_used_refused(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=600)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=600)
     with pytest.raises(ValidationError) as exc_info:
         services.hour_budget_set(
             partnership=world.partnership_a, by=world.staff, minutes=480, reason="Cięcia."
         )
     assert "10" in _messages(exc_info)
     assert HourBudget.objects.get(partnership=world.partnership_a).minutes == 960
+
+
+def test_hour_budget_set_below_used_ignores_the_diagnosis(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=120)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=60)
+    services.hour_budget_set(
+        partnership=world.partnership_a, by=world.staff, minutes=60, reason="Aneks."
+    )
+    assert HourBudget.objects.get(partnership=world.partnership_a).minutes == 60
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -349,7 +379,8 @@ def test_session_update_after_30_days_by_animator_refused(world, log):
 
 
 def test_session_update_past_budget_refused(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=900)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=60)
+    log(world.partnership_a, held_on=days_ago(2), duration_minutes=900)
     remote = log(world.partnership_a, duration_minutes=30)
     with pytest.raises(ValidationError) as exc_info:
         services.session_update(

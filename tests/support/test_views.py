@@ -130,13 +130,22 @@ def test_session_log_page_saves_diagnosis_with_actor_in_history(client, world):
 
 
 def test_session_log_page_shows_budget_progress_bar(client, world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2), duration_minutes=240)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2), duration_minutes=90)
+    log(world.partnership_a, held_on=days_ago(1), duration_minutes=240)
     client.force_login(world.animator_a)
     url = reverse("support:session_log", args=[world.partnership_a.pk, "zdalne"])
     body = client.get(url).content.decode()
     assert 'class="progress-bar pct-25' in body
     assert 'aria-valuenow="25"' in body
-    assert "12 godz." in body  # left, in Polish
+    assert "Zostało 12 godz." in body
+    # §2.1.4: the diagnosis is shown with its length, apart from the 16 hours
+    assert "Diagnoza (przed wsparciem, poza budżetem godzin): 1 godz. 30 min" in body
+
+
+def test_session_log_page_for_the_diagnosis_says_it_is_outside_the_budget(client, world):
+    client.force_login(world.animator_a)
+    body = client.get(_urls(world)["log"]).content.decode()
+    assert "nie wlicza się ona do 16 godzin wsparcia" in body
 
 
 @pytest.mark.parametrize(
@@ -178,7 +187,8 @@ def test_session_log_page_meeting_2_before_meeting_1_refused(client, world, log)
 
 
 def test_session_log_page_past_budget_says_time_left(client, world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=930)
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
+    log(world.partnership_a, held_on=days_ago(4), duration_minutes=930)
     client.force_login(world.animator_a)
     url = reverse("support:session_log", args=[world.partnership_a.pk, "zdalne"])
     response = client.post(
@@ -191,7 +201,7 @@ def test_session_log_page_past_budget_says_time_left(client, world, log):
     )
     assert response.status_code == 400
     assert "Zostało tylko 30 min" in response.content.decode()
-    assert SupportSession.objects.count() == 1
+    assert SupportSession.objects.count() == 2
 
 
 def test_session_log_page_meeting_1_requires_next_date(client, world, log):
@@ -339,10 +349,13 @@ def test_partnership_list_shows_hours_step_and_next_meeting(client, world, cycle
     client.force_login(world.animator_a)
     response = client.get(_urls(world)["list"])
     (row,) = response.context["page"]
-    assert (row.used_minutes, row.budget_minutes, row.step) == (240, 960, "meeting_1")
+    # the diagnosis (60 min) is outside the 16 hours (§2.1.4); meeting 1 (180 min) inside
+    assert (row.used_minutes, row.budget_minutes, row.step) == (180, 960, "meeting_1")
+    assert row.diagnosis_minutes == 60
     assert row.next_meeting_on == days_ago(10) + datetime.timedelta(days=14)
     body = response.content.decode()
-    assert "4 godz. / 16 godz." in body
+    assert "3 godz. / 16 godz." in body
+    assert "diagnoza: 1 godz." in body
 
 
 # --- query counts: 1 and 3 items give the same count ----------------------------------------
@@ -441,6 +454,8 @@ def test_whole_support_cycle_through_the_pages(client, world):
     )
 
     state = client.get(reverse("support:timeline", args=[pk])).context["state"]
-    assert (state.step, state.used_minutes, state.planned_meeting) == ("meeting_2", 615, None)
+    # the diagnosis's 90 minutes are outside the budget (§2.1.4)
+    assert (state.step, state.used_minutes, state.planned_meeting) == ("meeting_2", 525, None)
+    assert state.diagnosis_minutes == 90
     assert PlannedMeeting.objects.get().held_session.kind == "meeting_2"
     assert PartnerReport.objects.get().partner == partner
