@@ -69,6 +69,17 @@ class RegistrationForm(PortalForm):
         label=_("The partners chose these representatives together, inside the partnership."),
         required=False,
     )
+    fewer_confirmed = forms.BooleanField(
+        label=_("Fewer people than the programme expects will take part: I confirm it."),
+        required=False,
+    )
+    fewer_reason = forms.CharField(
+        label=_("Why fewer representatives"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you register fewer people than expected; staff see the reason."),
+    )
     join_waiting_list = forms.BooleanField(
         label=_("If there are not enough free seats, put us on the waiting list."),
         required=False,
@@ -86,11 +97,14 @@ class RegistrationForm(PortalForm):
         ]
         self.fields["people"].help_text = (
             _(
-                "At most three people, at least one of them from a library of the partnership "
-                "(§2.2.3)."
+                "Three people, at least one of them from a library of the partnership "
+                "(§2.2.3). Fewer only with your confirmation and the reason below."
             )
             if event.is_study_visit
-            else _("At most two people, one of them the library leader (§2.3.3).")
+            else _(
+                "Two people, one of them the library leader (§2.3.3). Fewer only with your "
+                "confirmation and the reason below."
+            )
         )
         if not allow_waiting_list:
             del self.fields["join_waiting_list"]

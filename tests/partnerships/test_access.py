@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from events.services import registration_submit
 from partnerships.services import user_invite
 from portal.enums import Role
+from tests.events.conftest import FEWER
 from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
 PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]
@@ -51,6 +52,7 @@ def _objects(world):
         partnership=world.partnership_a,
         people=[person],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     return {
