@@ -85,16 +85,21 @@ class RegistrationForm(PortalForm):
         required=False,
     )
 
-    def __init__(self, *args, people, event, allow_waiting_list=True, **kwargs):
+    def __init__(self, *args, people, event, partnership, allow_waiting_list=True, **kwargs):
         super().__init__(*args, **kwargs)
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
         from partnerships.models import Person
+        from partnerships.selectors import is_leader_person
+
+        def label(person):
+            text = f"{person.full_name} ({person.institution.name})"
+            if is_leader_person(person, partnership):
+                text += " · " + str(_("library leader"))
+            return text
 
         self.fields["people"].queryset = Person.objects.filter(archived_at__isnull=True)
-        self.fields["people"].choices = [
-            (p.pk, f"{p.full_name} ({p.institution.name})") for p in people
-        ]
+        self.fields["people"].choices = [(p.pk, label(p)) for p in people]
         self.fields["people"].help_text = (
             _(
                 "Three people, at least one of them from a library of the partnership "

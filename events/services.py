@@ -25,6 +25,7 @@ from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, Regi
 from events.models import Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership, Person, User
+from partnerships.selectors import is_leader_person
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -135,18 +136,6 @@ def _seats_taken(event: Event, *, exclude: Registration | None = None) -> int:
     return qs.aggregate(n=Sum("seats"))["n"] or 0
 
 
-def is_library_leader(person: Person, partnership: Partnership) -> bool:
-    """The library leader (§2.3.3) is the partnership's leader. Their Person record is the one
-    linked to the leader's account or, when the leader added themselves without linking it,
-    the one with the leader's e-mail address."""
-    leader = partnership.leader
-    if leader is None:
-        return False
-    if person.user_id is not None:
-        return person.user_id == leader.pk
-    return bool(person.email) and person.email.lower() == leader.email.lower()
-
-
 def _library_institution_ids(partnership: Partnership) -> set[int]:
     return set(
         Partner.objects.filter(
@@ -215,12 +204,13 @@ def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> l
                     )
                 }
             )
-    elif not any(is_library_leader(p, partnership) for p in chosen):
+    elif not any(is_leader_person(p, partnership) for p in chosen):
         raise ValidationError(
             {
                 "people": _(
                     "The library leader is one of the two representatives at the seminar "
-                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                    "(§2.3.3). Choose the leader; if they are not marked as the leader on the "
+                    "list, tick it on their person record."
                 )
             }
         )

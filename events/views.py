@@ -133,6 +133,7 @@ def _people_form(request, *, event, partnership, registration=None):
         initial=initial,
         people=people,
         event=event,
+        partnership=partnership,
         allow_waiting_list=registration is None,
     )
 

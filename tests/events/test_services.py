@@ -10,6 +10,7 @@ from events import services
 from events.enums import EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from events.selectors import calendar_items_for_user, partnerships_attended
+from partnerships import services as partnership_services
 from tests.events.conftest import FEWER
 from tests.factories import EventFactory, PartnershipFactory, PersonFactory, UserFactory
 
@@ -213,10 +214,42 @@ def test_registration_submit_seminar_three_people_refused(world, cast, seminar):
     assert "Najwyżej 2" in message(exc_info)
 
 
-def test_registration_submit_seminar_leader_matched_by_email(world, seminar):
-    person = PersonFactory(partnership=world.partnership_a, email=world.leader_a.email.upper())
+def test_registration_submit_seminar_leader_added_with_the_login_email_is_linked(world, seminar):
+    """A leader who adds themselves with their login e-mail is linked to their account on
+    saving, so the seminar rule (§2.3.3) recognises them by the link."""
+    person = partnership_services.person_add(
+        partnership=world.partnership_a,
+        consent=True,
+        first_name="Anna",
+        last_name="Lis",
+        email=world.leader_a.email.upper(),
+        institution=world.partnership_a.lead_library,
+    )
+    assert person.user == world.leader_a
     registration = submit(seminar, world.partnership_a, [person], world.leader_a)
     assert registration.status == RegistrationStatus.REGISTERED
+
+
+def test_registration_submit_seminar_leader_linked_with_another_email(world, cast, seminar):
+    """§2.3.3 "w tym lider biblioteczny": the leader's person record may carry a work e-mail;
+    the link to the leader's account is what counts."""
+    person = PersonFactory(partnership=world.partnership_a, email="a.lis@biblioteka.example")
+    with pytest.raises(ValidationError) as exc_info:
+        submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
+    assert "lider biblioteczny" in message(exc_info)
+    partnership_services.person_update(person=person, is_leader=True)
+    registration = submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
+    assert registration.seats == 2
+
+
+def test_registration_submit_seminar_email_alone_is_not_the_leader(world, cast, seminar):
+    """Only the link counts: a record with the leader's e-mail but linked to nobody, while
+    another record is the leader's, is not the leader."""
+    person = PersonFactory(partnership=world.partnership_a, email="other@example.org")
+    person.email = world.leader_a.email  # bypassing the service, as old data might
+    person.save()
+    with pytest.raises(ValidationError):
+        submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
 
 
 def test_registration_submit_seminar_other_persons_account_is_not_leader(world, seminar):
