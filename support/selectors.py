@@ -85,6 +85,14 @@ def can_act_on(user, partnership: Partnership) -> bool:
     )
 
 
+def can_record_partner_report(user, partnership: Partnership) -> bool:
+    """§2.1.5: what the partners pass on between the meetings is recorded by staff, the
+    partnership's animator or its leader, who gathers it from the partners."""
+    return can_act_on(user, partnership) or (
+        partnership.leader_id is not None and partnership.leader_id == user.pk
+    )
+
+
 def can_change_session(user, session: SupportSession, now=None) -> bool:
     """Staff change any session; an animator their own, within 30 days of logging it."""
     if session.withdrawn_at is not None:
@@ -104,6 +112,15 @@ def partnership_get_for_acting(user, pk) -> Partnership:
     it (its leader)."""
     partnership = partnership_get_for_user(user, pk)
     if not can_act_on(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def partnership_get_for_partner_reports(user, pk) -> Partnership:
+    """404 when the user cannot see the partnership, 403 when they see it but may not record
+    its partners' reports."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_record_partner_report(user, partnership):
         raise PermissionDenied
     return partnership
 

@@ -39,6 +39,7 @@ from support.models import (
 from support.selectors import (
     can_change_session,
     can_edit_plan,
+    can_record_partner_report,
     counts_toward_budget,
     format_minutes,
     minutes_used,
@@ -348,16 +349,26 @@ def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str)
 def partner_report_save(
     *, partner: Partner, by: User, reported_on: datetime.date, how_spread: str
 ) -> PartnerReport:
-    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5).
-    Needs meeting 1 held; the report is dated on or after it."""
+    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5), by
+    staff, the animator or the leader. Needs meeting 1 held; the report is dated from meeting
+    1 until meeting 2, once that is held. Locks the budget row, as logging a contact does, so
+    the meetings' dates read here cannot change before commit."""
     partnership = partner.partnership
-    if not (is_staff_member(by) or partnership.animator_id == by.pk):
+    if not can_record_partner_report(by, partnership):
         raise PermissionDenied
     if partner.left_on is not None:
         raise ValidationError(_("This partner has left the partnership."))
-    meeting_1 = SupportSession.objects.filter(
-        partnership=partnership, kind=SessionKind.MEETING_1, withdrawn_at__isnull=True
-    ).first()
+    _budget_locked(partnership)
+    meetings = {
+        session.kind: session
+        for session in SupportSession.objects.filter(
+            partnership=partnership,
+            kind__in=(SessionKind.MEETING_1, SessionKind.MEETING_2),
+            withdrawn_at__isnull=True,
+        )
+    }
+    meeting_1 = meetings.get(SessionKind.MEETING_1)
+    meeting_2 = meetings.get(SessionKind.MEETING_2)
     if meeting_1 is None:
         raise ValidationError(
             _("Partners report between the meetings: log the first meeting before.")
@@ -367,6 +378,16 @@ def partner_report_save(
             {
                 "reported_on": _("The report comes after the first meeting (%(date)s).")
                 % {"date": _day(meeting_1.held_on)}
+            }
+        )
+    if reported_on and meeting_2 is not None and reported_on > meeting_2.held_on:
+        raise ValidationError(
+            {
+                "reported_on": _(
+                    "The report is about the time between the meetings: date it no later than "
+                    "the second meeting (%(date)s)."
+                )
+                % {"date": _day(meeting_2.held_on)}
             }
         )
     report = PartnerReport.objects.filter(partner=partner).first() or PartnerReport(

@@ -66,6 +66,7 @@ def timeline(request, pk):
             "sessions": sessions,
             "state": state,
             "can_act": can_act,
+            "can_report": selectors.can_record_partner_report(request.user, partnership),
             "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds] if can_act else [],
             "partner_reports": selectors.partner_reports_of(partnership),
             "materials": selectors.materials_of(partnership),
@@ -158,10 +159,10 @@ def session_withdraw(request, pk, session_pk):
     )
 
 
-@role_required(Role.STAFF, Role.ANIMATOR)
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def partner_report_edit(request, pk, partner_pk):
-    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    partnership = selectors.partnership_get_for_partner_reports(request.user, pk)
     partner = selectors.partner_get_active(partnership, partner_pk)
     instance = getattr(partner, "support_report", None)  # None before the first report
     form = PartnerReportForm(request.POST or None, instance=instance)

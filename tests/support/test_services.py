@@ -448,15 +448,46 @@ def test_partner_report_save_dated_before_meeting_1_refused(world, cycle):
             partner=partner, by=world.animator_a, reported_on=days_ago(11), how_spread="x"
         )
     assert "reported_on" in exc_info.value.error_dict
+    assert "po pierwszym spotkaniu" in _messages(exc_info)
 
 
-def test_partner_report_save_by_leader_refused(world, cycle):
+def test_partner_report_save_by_the_leader_recorded(world, cycle):
+    """§2.1.5: the leader gathers what the partners passed on, so the leader records it too."""
+    cycle(world.partnership_a)
+    partner = PartnerFactory(partnership=world.partnership_a)
+    report = services.partner_report_save(
+        partner=partner, by=world.leader_a, reported_on=days_ago(1), how_spread="Na radzie."
+    )
+    assert (report.recorded_by, report.partnership) == (world.leader_a, world.partnership_a)
+
+
+@pytest.mark.parametrize("persona", ["leader_b", "animator_b", "committee"])
+def test_partner_report_save_by_outsiders_refused(world, cycle, persona):
     cycle(world.partnership_a)
     partner = PartnerFactory(partnership=world.partnership_a)
     with pytest.raises(PermissionDenied):
         services.partner_report_save(
-            partner=partner, by=world.leader_a, reported_on=days_ago(1), how_spread="x"
+            partner=partner, by=world.persona(persona), reported_on=days_ago(1), how_spread="x"
         )
+    assert not PartnerReport.objects.exists()
+
+
+def test_partner_report_save_dated_after_meeting_2_refused(world, cycle, log):
+    """§2.1.5: the reports are what happened between the two meetings."""
+    cycle(world.partnership_a)  # meeting 1 ten days ago
+    log(world.partnership_a, kind="meeting_2", held_on=days_ago(5), duration_minutes=180)
+    partner = world.partnership_a.partners.first()
+    with pytest.raises(ValidationError) as exc_info:
+        services.partner_report_save(
+            partner=partner, by=world.leader_a, reported_on=days_ago(4), how_spread="x"
+        )
+    assert "reported_on" in exc_info.value.error_dict
+    assert "nie później niż w dniu drugiego spotkania" in _messages(exc_info)
+    assert not PartnerReport.objects.exists()
+    report = services.partner_report_save(
+        partner=partner, by=world.leader_a, reported_on=days_ago(5), how_spread="Na zebraniu."
+    )
+    assert report.reported_on == days_ago(5)
 
 
 def test_materials_dispatch_record_by_animator_refused(world):

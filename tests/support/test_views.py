@@ -48,10 +48,11 @@ ACCESS = {
     | {"materials_add": 403, "materials_list": 403},
     "animator_b": {"list": 200, "timeline": 404, "log": 404, "edit": 404, "withdraw": 404}
     | {"report": 404, "materials_add": 403, "materials_list": 403},
+    # §2.1.5: the leader records the partners' reports as well
     "leader_a": {"list": 403, "timeline": 200, "log": 403, "edit": 403, "withdraw": 403}
-    | {"report": 403, "materials_add": 403, "materials_list": 403},
+    | {"report": 200, "materials_add": 403, "materials_list": 403},
     "leader_b": {"list": 403, "timeline": 404, "log": 403, "edit": 403, "withdraw": 403}
-    | {"report": 403, "materials_add": 403, "materials_list": 403},
+    | {"report": 404, "materials_add": 403, "materials_list": 403},
     "committee": dict.fromkeys(
         ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 403
     )
@@ -321,6 +322,33 @@ def test_partner_report_page_saves_report(client, world, cycle):
     )
     assert response.status_code == 302
     assert PartnerReport.objects.get().how_spread == "Na zebraniu zarządu."
+
+
+def test_partner_report_page_by_the_leader_saves_and_the_timeline_offers_it(client, world, cycle):
+    cycle(world.partnership_a)
+    client.force_login(world.leader_a)
+    timeline = client.get(_urls(world)["timeline"]).content.decode()
+    assert _urls(world)["report"] in timeline
+    response = client.post(
+        _urls(world)["report"],
+        {"reported_on": days_ago(1).isoformat(), "how_spread": "Na sesji rady gminy."},
+    )
+    assert response.status_code == 302
+    report = PartnerReport.objects.get()
+    assert (report.how_spread, report.recorded_by) == ("Na sesji rady gminy.", world.leader_a)
+
+
+def test_partner_report_page_dated_after_meeting_2_shows_polish_message(client, world, cycle, log):
+    cycle(world.partnership_a)
+    log(world.partnership_a, kind="meeting_2", held_on=days_ago(5), duration_minutes=180)
+    client.force_login(world.leader_a)
+    response = client.post(
+        _urls(world)["report"],
+        {"reported_on": days_ago(1).isoformat(), "how_spread": "Za późno."},
+    )
+    assert response.status_code == 400
+    assert "nie później niż w dniu drugiego spotkania" in response.content.decode()
+    assert not PartnerReport.objects.exists()
 
 
 def test_materials_add_page_by_staff_saves(client, world):
