@@ -635,6 +635,7 @@ def _history_models():
         Meeting1Record,
         Meeting2Record,
         PartnerReport,
+        PotentialPartner,
     )
 
     return [
@@ -649,6 +650,7 @@ def _history_models():
         PlannedMeeting,
         PartnerReport,
         MaterialsDispatch,
+        PotentialPartner,
         Registration,
         Participant,
     ]

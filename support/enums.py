@@ -97,3 +97,22 @@ class BehindReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("no contact for 30 days")
     MEETING_2_MISSING = "meeting_2_missing", _("second meeting missing after its planned date")
     NO_PLAN = "no_plan", _("No agreed plan 14 days after the second meeting")
+
+
+class PotentialPartnerStatus(models.TextChoices):
+    """Where the partnership stands with an institution it is approaching (§1.2: the library
+    identifies and invites potential partners from the three sectors)."""
+
+    APPROACHED = "approached", _("approached")
+    INTERESTED = "interested", _("interested")
+    DECLINED = "declined", _("declined")
+    JOINED = "joined", _("joined the partnership")
+
+
+# A potential partner becomes ``joined`` only by joining (``potential_partner_join``), which
+# makes it a partner; the forms offer the other statuses.
+OPEN_POTENTIAL_STATUSES = (
+    PotentialPartnerStatus.APPROACHED,
+    PotentialPartnerStatus.INTERESTED,
+    PotentialPartnerStatus.DECLINED,
+)

@@ -42,6 +42,7 @@ from support.enums import (
     SINGLE_KINDS,
     BehindReason,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
     SupportStep,
 )
@@ -55,6 +56,7 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 
@@ -85,12 +87,25 @@ def can_act_on(user, partnership: Partnership) -> bool:
     )
 
 
+def _is_leader_of(user, partnership: Partnership) -> bool:
+    return partnership.leader_id is not None and partnership.leader_id == user.pk
+
+
 def can_record_partner_report(user, partnership: Partnership) -> bool:
     """§2.1.5: what the partners pass on between the meetings is recorded by staff, the
     partnership's animator or its leader, who gathers it from the partners."""
-    return can_act_on(user, partnership) or (
-        partnership.leader_id is not None and partnership.leader_id == user.pk
-    )
+    return can_act_on(user, partnership) or _is_leader_of(user, partnership)
+
+
+def can_work_on_potential_partners(user, partnership: Partnership) -> bool:
+    """§1.2: the library (its leader) approaches potential partners; §2.1.1: the animator
+    helps it make the contacts; staff may correct."""
+    return can_act_on(user, partnership) or _is_leader_of(user, partnership)
+
+
+def can_note_animator_help(user, partnership: Partnership) -> bool:
+    """Only the animator (or staff) writes down the animator's own help (§2.1.1)."""
+    return can_act_on(user, partnership)
 
 
 def can_change_session(user, session: SupportSession, now=None) -> bool:
@@ -121,6 +136,15 @@ def partnership_get_for_partner_reports(user, pk) -> Partnership:
     its partners' reports."""
     partnership = partnership_get_for_user(user, pk)
     if not can_record_partner_report(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def partnership_get_for_potential_partners(user, pk) -> Partnership:
+    """404 when the user cannot see the partnership, 403 when they see it but do not work on
+    its potential partners."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_work_on_potential_partners(user, partnership):
         raise PermissionDenied
     return partnership
 
@@ -783,3 +807,64 @@ def meetings_summary(partnership: Partnership) -> dict:
         "partner_reports": partner_reports_of(partnership),
         "generated_at": timezone.now(),
     }
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+
+def potential_partners_of(partnership: Partnership) -> QuerySet[PotentialPartner]:
+    """The institutions the partnership is approaching, by sector, those still open first."""
+    return (
+        partnership.potential_partners.select_related("created_by", "partner__institution")
+        .annotate(
+            closed=Case(
+                When(
+                    status__in=(PotentialPartnerStatus.DECLINED, PotentialPartnerStatus.JOINED),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "-contacted_on", "name", "pk")
+    )
+
+
+def potential_partner_get(partnership: Partnership, pk) -> PotentialPartner:
+    try:
+        candidate = partnership.potential_partners.select_related("partner").get(pk=pk)
+    except (PotentialPartner.DoesNotExist, ValueError):
+        raise Http404 from None
+    candidate.partnership = partnership
+    return candidate
+
+
+@dataclass
+class SectorPipeline:
+    """One sector of §1.2: whether an active partner covers it, and the institutions being
+    approached in it."""
+
+    sector: Sector
+    covered: bool
+    candidates: list = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(
+            c.status in (PotentialPartnerStatus.APPROACHED, PotentialPartnerStatus.INTERESTED)
+            for c in self.candidates
+        )
+
+
+def potential_partner_pipeline(partnership: Partnership) -> list[SectorPipeline]:
+    """The three sectors, each with its coverage and its potential partners. Two queries."""
+    covered = set(
+        partnership.partners.filter(left_on__isnull=True).values_list(
+            "institution__sector", flat=True
+        )
+    )
+    rows = {sector: SectorPipeline(sector=sector, covered=sector in covered) for sector in Sector}
+    for candidate in potential_partners_of(partnership):
+        candidate.partnership = partnership
+        rows[candidate.sector].candidates.append(candidate)
+    return list(rows.values())

@@ -12,15 +12,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partnerships.models import Partner, Partnership, User
+from partnerships.models import Institution, Partner, Partnership, User
+from partnerships.services import partner_add
 from portal.queue import enqueue
 from portal.roles import is_staff_member
 from portal.services import save_validated
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
+    OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
     SINGLE_KINDS,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
 )
 from support.models import (
@@ -34,12 +37,15 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 from support.selectors import (
     can_change_session,
     can_edit_plan,
+    can_note_animator_help,
     can_record_partner_report,
+    can_work_on_potential_partners,
     counts_toward_budget,
     format_minutes,
     minutes_used,
@@ -620,3 +626,127 @@ def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion
         save_validated(version)
     save_validated(plan)
     return version
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+# The leader, the animator and staff keep the institutions a partnership is approaching. Each
+# change keeps its history with the actor; a potential partner that joins becomes a partner
+# through ``partnerships.services.partner_add`` and stays here, marked as joined.
+
+POTENTIAL_PARTNER_FIELDS = (
+    "name",
+    "sector",
+    "kind",
+    "contact_person",
+    "contacted_by",
+    "contacted_on",
+    "status",
+    "outcome",
+    "animator_help",
+)
+
+
+def _fill_potential_partner(
+    candidate: PotentialPartner, actor: User, fields: dict
+) -> PotentialPartner:
+    partnership = candidate.partnership
+    unknown = set(fields) - set(POTENTIAL_PARTNER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    help_changed = "animator_help" in fields and (fields["animator_help"] or "").strip() != (
+        candidate.animator_help or ""
+    )
+    if help_changed and not can_note_animator_help(actor, partnership):
+        raise PermissionDenied
+    status = fields.get("status", candidate.status)
+    if status not in OPEN_POTENTIAL_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An institution joins the partnership through “Joins as a partner”, with "
+                    "its contribution and benefit."
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_add(*, partnership: Partnership, actor: User, **fields) -> PotentialPartner:
+    """Record an institution the partnership is approaching (§1.2). The leader, the animator
+    or staff; only the animator or staff note the animator's help (§2.1.1)."""
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner(partnership=partnership, created_by=actor)
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_update(*, candidate: PotentialPartner, actor: User, **fields):
+    """Change the contact's details or its status (approached, interested, declined). Locks
+    the row; one that has joined is a partner now and is no longer changed here."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(
+            _("This institution has joined the partnership; change it on the partner's page.")
+        )
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_join(
+    *,
+    candidate: PotentialPartner,
+    actor: User,
+    contribution: str,
+    benefit: str,
+    commune: str = "",
+    joined_on: datetime.date | None = None,
+) -> Partner:
+    """The institution joins: it becomes a partner with its contribution and benefit (§1.2)
+    and the potential partner is marked as joined. Locks the row, so a double click makes one
+    partner. The institution is in the lead library's voivodeship, and its commune unless
+    another is given."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(_("This institution has already joined the partnership."))
+    errors = {
+        name: _("Say what the partner brings and what it gains (§1.2).")
+        for name, value in (("contribution", contribution), ("benefit", benefit))
+        if not (value or "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    library = partnership.lead_library
+    institution = Institution(
+        name=candidate.name,
+        sector=candidate.sector,
+        kind=candidate.kind,
+        commune=(commune or "").strip() or library.commune,
+        voivodeship=library.voivodeship,
+    )
+    partner = partner_add(
+        partnership=partnership,
+        institution=institution,
+        contribution=contribution.strip(),
+        benefit=benefit.strip(),
+        joined_on=joined_on,
+    )
+    candidate.status = PotentialPartnerStatus.JOINED
+    candidate.partner = partner
+    save_validated(candidate)
+    return partner

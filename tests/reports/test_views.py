@@ -164,6 +164,28 @@ def test_history_shows_field_changes_with_actor_newest_first(client, world):
     assert {"partnership", "partner", "person", "support session"} <= labels
 
 
+def test_history_shows_potential_partners(client, world):
+    from support import services as support_services
+
+    candidate = support_services.potential_partner_add(
+        partnership=world.partnership_a,
+        actor=world.leader_a,
+        name="Piekarnia Kłos",
+        sector="business",
+        kind="company",
+        contacted_by="Maria Nowak",
+        contacted_on=days_ago(1),
+    )
+    support_services.potential_partner_update(
+        candidate=candidate, actor=world.leader_a, status="interested"
+    )
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:partnership_history", args=[world.partnership_a.pk]))
+    entry = response.context["entries"][0]
+    assert str(entry.model_label) == "potencjalny partner"
+    assert [(old, new) for _label, old, new in entry.changes] == [("approached", "interested")]
+
+
 def test_history_paginates(client, world, settings):
     settings.PAGINATE_BY = 2
     for n in range(3):

@@ -20,6 +20,7 @@ MODELS = [
     "diagnosisrecord",
     "meeting1record",
     "meeting2record",
+    "potentialpartner",
 ]
 
 

@@ -91,3 +91,22 @@ def test_session_log_concurrent_first_logs_create_one_budget_and_one_diagnosis(w
     assert results == ["accepted"] + ["refused"] * 9
     assert HourBudget.objects.filter(partnership=world.partnership_a).count() == 1
     assert SupportSession.objects.filter(kind="diagnosis").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_potential_partner_concurrent_joins_make_one_partner(world):
+    """A double click (or the leader and the animator at once) on "joins as a partner"."""
+    from tests.factories import PotentialPartnerFactory
+
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a, name="Piekarnia Kłos")
+
+    results = _race(
+        8,
+        lambda: services.potential_partner_join(
+            candidate=candidate, actor=world.leader_a, contribution="W.", benefit="K."
+        ),
+    )
+
+    assert results == ["accepted"] + ["refused"] * 7
+    assert world.partnership_a.partners.filter(institution__name="Piekarnia Kłos").count() == 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 from portal.calendar import items_for_user
 from support import selectors, services
 from support.selectors import format_minutes
-from tests.factories import SupportSessionFactory
+from tests.factories import PotentialPartnerFactory, SupportSessionFactory
 from tests.support.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,24 @@ def test_calendar_feed_includes_planned_meeting(client, world, cycle):
     cycle(world.partnership_a)
     response = client.get(reverse("calendar_feed", args=[world.animator_a.calendar_token]))
     assert "Partnerstwo A" in response.content.decode()
+
+
+def test_potential_partner_pipeline_by_sector_with_coverage(world, django_assert_num_queries):
+    """§1.2: the three sectors, each with whether a partner covers it and who is approached."""
+    business = PotentialPartnerFactory(partnership=world.partnership_a, name="Piekarnia")
+    declined = PotentialPartnerFactory(
+        partnership=world.partnership_a,
+        name="Fundacja",
+        sector="social",
+        kind="ngo",
+        status="declined",
+    )
+    PotentialPartnerFactory(partnership=world.partnership_b, name="Cudza firma")
+    with django_assert_num_queries(2):  # the active partners' sectors, the candidates
+        pipeline = selectors.potential_partner_pipeline(world.partnership_a)
+    rows = {row.sector: row for row in pipeline}
+    assert [row.sector for row in pipeline] == ["public", "social", "business"]
+    assert (rows["public"].covered, rows["public"].candidates) == (True, [])
+    assert (rows["social"].covered, rows["social"].candidates) == (True, [declined])
+    assert (rows["business"].covered, rows["business"].candidates) == (False, [business])
+    assert (rows["business"].open_count, rows["social"].open_count) == (1, 0)

@@ -14,9 +14,10 @@ from support.models import (
     Meeting2Record,
     PartnerReport,
     PlannedMeeting,
+    PotentialPartner,
     SupportSession,
 )
-from tests.factories import PartnerFactory, SupportSessionFactory
+from tests.factories import PartnerFactory, PotentialPartnerFactory, SupportSessionFactory
 from tests.support.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -511,3 +512,145 @@ def test_materials_dispatch_record_future_date_refused(world):
             channel="post",
         )
     assert not world.partnership_a.materials_dispatches.exists()
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+
+def _candidate(world, by=None, **fields):
+    data = {
+        "name": "Piekarnia Kłos",
+        "sector": "business",
+        "kind": "company",
+        "contacted_by": "Maria Nowak",
+        "contacted_on": days_ago(3),
+        **fields,
+    }
+    return services.potential_partner_add(
+        partnership=world.partnership_a, actor=by or world.leader_a, **data
+    )
+
+
+def test_potential_partner_add_by_the_leader_records_the_contact(world):
+    """§1.2: the library identifies and invites potential partners from the three sectors."""
+    candidate = _candidate(world, contact_person=" Jan Kłos, właściciel ")
+    assert (candidate.status, candidate.created_by) == ("approached", world.leader_a)
+    assert (candidate.contact_person, candidate.contacted_on) == (
+        "Jan Kłos, właściciel",
+        days_ago(3),
+    )
+    assert candidate.history.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["leader_b", "animator_b", "committee"])
+def test_potential_partner_add_by_outsiders_refused(world, persona):
+    with pytest.raises(PermissionDenied):
+        _candidate(world, by=world.persona(persona))
+    assert not PotentialPartner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"contacted_on": timezone.localdate() + datetime.timedelta(days=1)}, "contacted_on"),
+        ({"status": "joined"}, "status"),
+        ({"contacted_by": ""}, "contacted_by"),
+        ({"sector": "private"}, "sector"),
+    ],
+    ids=["future-date", "joined-without-joining", "no-contact-person", "unknown-sector"],
+)
+def test_potential_partner_add_bad_input_refused(world, fields, field):
+    with pytest.raises(ValidationError) as exc_info:
+        _candidate(world, **fields)
+    assert field in exc_info.value.error_dict
+    assert not PotentialPartner.objects.exists()
+
+
+def test_potential_partner_animator_help_noted_by_the_animator_only(world):
+    """§2.1.1: the animator supports the partnership in making contacts with local
+    institutions, and notes that help; the leader does not write it for them."""
+    with pytest.raises(PermissionDenied):
+        _candidate(world, animator_help="Umówiłem spotkanie.")
+    candidate = _candidate(world, by=world.animator_a, animator_help="Umówiłem spotkanie.")
+    updated = services.potential_partner_update(
+        candidate=candidate,
+        actor=world.leader_a,
+        status="interested",
+        outcome="Chcą przekazać nagrody.",
+        animator_help="Umówiłem spotkanie.",  # unchanged: the leader may send it back
+    )
+    assert (updated.status, updated.animator_help) == ("interested", "Umówiłem spotkanie.")
+    with pytest.raises(PermissionDenied):
+        services.potential_partner_update(
+            candidate=candidate, actor=world.leader_a, animator_help="Zmienione."
+        )
+
+
+def test_potential_partner_join_makes_a_partner_with_contribution_and_benefit(world):
+    candidate = _candidate(world, status="interested")
+    partner = services.potential_partner_join(
+        candidate=candidate,
+        actor=world.leader_a,
+        contribution="Poczęstunek na spotkania.",
+        benefit="Promocja w społeczności.",
+    )
+    library = world.partnership_a.lead_library
+    assert partner.partnership == world.partnership_a
+    assert (partner.institution.name, partner.institution.sector) == ("Piekarnia Kłos", "business")
+    assert (partner.institution.commune, partner.institution.voivodeship) == (
+        library.commune,
+        library.voivodeship,
+    )
+    assert (partner.contribution, partner.benefit) == (
+        "Poczęstunek na spotkania.",
+        "Promocja w społeczności.",
+    )
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.partner) == ("joined", partner)
+    assert world.partnership_a.partners.filter(
+        left_on__isnull=True, institution__sector="business"
+    ).exists()
+
+
+def test_potential_partner_join_twice_makes_one_partner(world):
+    candidate = _candidate(world)
+    services.potential_partner_join(
+        candidate=candidate, actor=world.animator_a, contribution="W.", benefit="K."
+    )
+    with pytest.raises(ValidationError):
+        services.potential_partner_join(
+            candidate=candidate, actor=world.animator_a, contribution="W.", benefit="K."
+        )
+    assert world.partnership_a.partners.filter(institution__name="Piekarnia Kłos").count() == 1
+
+
+def test_potential_partner_join_without_contribution_refused(world):
+    candidate = _candidate(world)
+    partners = world.partnership_a.partners.count()
+    with pytest.raises(ValidationError) as exc_info:
+        services.potential_partner_join(
+            candidate=candidate, actor=world.leader_a, contribution=" ", benefit="K."
+        )
+    assert "contribution" in exc_info.value.error_dict
+    assert world.partnership_a.partners.count() == partners
+    candidate.refresh_from_db()
+    assert candidate.status == "approached"
+
+
+def test_potential_partner_update_after_joining_refused(world):
+    candidate = _candidate(world)
+    services.potential_partner_join(
+        candidate=candidate, actor=world.leader_a, contribution="W.", benefit="K."
+    )
+    with pytest.raises(ValidationError):
+        services.potential_partner_update(
+            candidate=candidate, actor=world.leader_a, status="declined"
+        )
+    candidate.refresh_from_db()
+    assert candidate.status == "joined"
+
+
+def test_potential_partner_joined_without_partner_refused_by_the_database(world):
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PotentialPartner.objects.filter(pk=candidate.pk).update(status="joined")

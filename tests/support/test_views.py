@@ -5,11 +5,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from support.models import PartnerReport, PlannedMeeting, SupportSession
+from support.models import PartnerReport, PlannedMeeting, PotentialPartner, SupportSession
 from tests.factories import (
     MaterialsDispatchFactory,
     PartnershipFactory,
     PlannedMeetingFactory,
+    PotentialPartnerFactory,
     SupportSessionFactory,
 )
 from tests.support.conftest import days_ago
@@ -487,3 +488,96 @@ def test_whole_support_cycle_through_the_pages(client, world):
     assert state.diagnosis_minutes == 90
     assert PlannedMeeting.objects.get().held_session.kind == "meeting_2"
     assert PartnerReport.objects.get().partner == partner
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+
+def _potential_post(**overrides):
+    return {
+        "name": "Piekarnia Kłos",
+        "sector": "business",
+        "kind": "company",
+        "contact_person": "Jan Kłos",
+        "contacted_by": "Maria Nowak",
+        "contacted_on": days_ago(2).isoformat(),
+        "status": "interested",
+        "outcome": "Chcą pomóc przy festynie.",
+        **overrides,
+    }
+
+
+def test_leader_records_a_potential_partner_and_sees_it_by_sector(client, world):
+    client.force_login(world.leader_a)
+    partnership_page = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    list_url = reverse("support:potential_partner_list", args=[world.partnership_a.pk])
+    assert list_url in partnership_page.content.decode()
+    add_url = reverse("support:potential_partner_add", args=[world.partnership_a.pk])
+    form_page = client.get(add_url).content.decode()
+    assert 'name="animator_help"' not in form_page  # the animator's own note (§2.1.1)
+    assert 'value="joined"' not in form_page  # joining is its own step
+    response = client.post(add_url, _potential_post())
+    assert response.status_code == 302
+    candidate = PotentialPartner.objects.get()
+    assert (candidate.created_by, candidate.status) == (world.leader_a, "interested")
+    body = client.get(list_url).content.decode()
+    assert "Sektor gospodarczy" in body and "brak jeszcze partnera z tego sektora" in body
+    assert "Piekarnia Kłos" in body and "Chcą pomóc przy festynie." in body
+
+
+def test_animator_notes_help_on_a_potential_partner(client, world):
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a, name="Piekarnia Kłos")
+    client.force_login(world.animator_a)
+    url = reverse("support:potential_partner_edit", args=[world.partnership_a.pk, candidate.pk])
+    response = client.post(
+        url, _potential_post(animator_help="Zadzwoniłem do właściciela i umówiłem spotkanie.")
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.animator_help == "Zadzwoniłem do właściciela i umówiłem spotkanie."
+
+
+def test_potential_partner_page_bad_input_shows_polish_message(client, world):
+    client.force_login(world.leader_a)
+    url = reverse("support:potential_partner_add", args=[world.partnership_a.pk])
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = client.post(url, _potential_post(contacted_on=future))
+    assert response.status_code == 400
+    assert "nie może być z przyszłości" in response.content.decode()
+    response = client.post(url, _potential_post(status="joined"))
+    assert response.status_code == 400
+    assert not PotentialPartner.objects.exists()
+
+
+def test_potential_partner_joins_through_the_page(client, world):
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a, name="Piekarnia Kłos")
+    client.force_login(world.leader_a)
+    url = reverse("support:potential_partner_join", args=[world.partnership_a.pk, candidate.pk])
+    response = client.post(url, {"contribution": "", "benefit": "Promocja."})
+    assert response.status_code == 400
+    assert not world.partnership_a.partners.filter(institution__name="Piekarnia Kłos").exists()
+    response = client.post(url, {"contribution": "Poczęstunek.", "benefit": "Promocja."})
+    assert response.status_code == 302
+    partner = world.partnership_a.partners.get(institution__name="Piekarnia Kłos")
+    assert (partner.contribution, partner.benefit) == ("Poczęstunek.", "Promocja.")
+    candidate.refresh_from_db()
+    assert candidate.partner == partner
+    page = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert "Piekarnia Kłos" in page.content.decode()
+    # a second visit to the joining page does not make a second partner
+    again = client.post(url, {"contribution": "Poczęstunek.", "benefit": "Promocja."})
+    assert again.status_code == 302
+    assert world.partnership_a.partners.filter(institution__name="Piekarnia Kłos").count() == 1
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_potential_partner_list_queries_constant(client, world, django_assert_num_queries, n):
+    for i in range(n):
+        PotentialPartnerFactory(partnership=world.partnership_a, name=f"Firma {i}")
+    client.force_login(world.leader_a)
+    url = reverse("support:potential_partner_list", args=[world.partnership_a.pk])
+    # session, user, the partnership, the user's groups (role check and menu), the active
+    # partners' sectors, the potential partners
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert sum(len(row.candidates) for row in response.context["pipeline"]) == n
