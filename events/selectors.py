@@ -4,14 +4,32 @@ and only their own partnerships' registrations."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationStatus
+from events.enums import (
+    ACTIVE_STATUSES,
+    EXPECTED_PEOPLE,
+    SEAT_HOLDING_STATUSES,
+    RegistrationStatus,
+)
 from events.models import Event, Participant, Registration
 from partnerships.enums import InstitutionKind
 from partnerships.models import Partnership
@@ -169,6 +187,33 @@ def registrations_of_partnership(partnership: Partnership) -> QuerySet[Registrat
         .prefetch_related(_active_participants())
         .order_by("-event__starts_on", "-created_at", "pk")
     )
+
+
+def expected_people(kind_field: str = "event__kind") -> Case:
+    """``EXPECTED_PEOPLE`` in SQL: three for a study visit (§2.2.3), two for the seminar
+    (§2.3.3), read from the event kind at ``kind_field``."""
+    return Case(
+        *(When(**{kind_field: kind}, then=Value(n)) for kind, n in EXPECTED_PEOPLE.items()),
+        output_field=IntegerField(),
+    )
+
+
+def delegation_gaps(event: Event) -> dict:
+    """The registrations holding seats with fewer people than the programme expects, each
+    with ``expected_people``, ``empty_places`` and the leader's ``fewer_reason``, and the
+    total of ``empty_places``: what staff booking rooms need to know. One query."""
+    registrations = list(
+        Registration.objects.filter(event=event, status__in=SEAT_HOLDING_STATUSES)
+        .annotate(expected_people=expected_people())
+        .filter(seats__lt=F("expected_people"))
+        .annotate(empty_places=F("expected_people") - F("seats"))
+        .select_related("partnership")
+        .order_by("partnership__name", "pk")
+    )
+    return {
+        "registrations": registrations,
+        "empty_places": sum(r.empty_places for r in registrations),
+    }
 
 
 def participants_of(event: Event) -> QuerySet[Participant]:

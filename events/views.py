@@ -55,6 +55,7 @@ def event_detail(request, pk):
             event, statuses=(RegistrationStatus.REGISTERED,)
         )
         context["waiting"] = selectors.waiting_list(event)
+        context["gaps"] = selectors.delegation_gaps(event)
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)
@@ -127,12 +128,14 @@ def _people_form(request, *, event, partnership, registration=None):
         initial = {
             "people": [p.person_id for p in registration.active_participants],
             "chosen_internally": False,
+            "fewer_reason": registration.fewer_reason,
         }
     return RegistrationForm(
         request.POST or None,
         initial=initial,
         people=people,
         event=event,
+        partnership=partnership,
         allow_waiting_list=registration is None,
     )
 
@@ -158,6 +161,8 @@ def registration_create(request, pk, partnership_pk):
                 people=list(form.cleaned_data["people"]),
                 chosen_internally=form.cleaned_data["chosen_internally"],
                 join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
+                fewer_confirmed=form.cleaned_data["fewer_confirmed"],
+                fewer_reason=form.cleaned_data["fewer_reason"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -231,6 +236,8 @@ def registration_edit(request, pk):
                 registration=registration,
                 people=list(form.cleaned_data["people"]),
                 chosen_internally=form.cleaned_data["chosen_internally"],
+                fewer_confirmed=form.cleaned_data["fewer_confirmed"],
+                fewer_reason=form.cleaned_data["fewer_reason"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -333,7 +340,11 @@ def partnership_registration_list(request, pk):
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     page = paginate(request, selectors.participants_of(event), per_page=200)
-    return render(request, "events/participant_list.html", {"event": event, "page": page})
+    return render(
+        request,
+        "events/participant_list.html",
+        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+    )
 
 
 @staff_required

@@ -15,6 +15,7 @@ from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector
 from portal import hooks
 from reports import selectors as report_selectors
 from support.enums import Channel, SessionKind
+from support.selectors import counts_toward_budget
 
 CHUNK_SIZE = 2000
 
@@ -112,6 +113,7 @@ def session_header() -> list:
         _("Channel"),
         _("Date of the contact"),
         _("Duration in minutes"),
+        _("In the hour budget"),
         _("Withdrawn"),
         _("Reason for withdrawal"),
         _("Notes"),
@@ -150,6 +152,7 @@ def session_rows(filters) -> Iterator[tuple]:
             channels.get(channel, channel),
             held_on,
             minutes,
+            _yes_no(counts_toward_budget(kind)),  # the diagnosis is outside it (§2.1.4)
             withdrawn_at,
             withdrawn_reason,
             notes,

@@ -43,6 +43,7 @@ def sheets(data: dict) -> list:
         (_("Second meeting held"), totals["meeting_2"]),
         (_("Support hours used"), hours(totals["used"])),
         (_("Support hours budgeted"), hours(totals["budget"])),
+        (_("Diagnosis hours (before support, outside the budget)"), hours(totals["diagnosis"])),
         (_("Attended a study visit"), part["visit"]),
         (_("Attended the seminar"), part["seminar"]),
         (_("Active in every form of support"), part["all_forms"]),
@@ -57,9 +58,21 @@ def sheets(data: dict) -> list:
         ),
         Sheet(
             _("Hours by animator"),
-            [_("Animator"), _("Partnerships"), _("Hours used"), _("Hours budgeted")],
             [
-                (row["name"], row["partnerships"], hours(row["used"]), hours(row["budget"]))
+                _("Animator"),
+                _("Partnerships"),
+                _("Hours used"),
+                _("Diagnosis hours"),
+                _("Hours budgeted"),
+            ],
+            [
+                (
+                    row["name"],
+                    row["partnerships"],
+                    hours(row["used"]),
+                    hours(row["diagnosis"]),
+                    hours(row["budget"]),
+                )
                 for row in data["hours_by_animator"]
             ],
         ),

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from events.services import registration_submit
 from partnerships.services import user_invite
 from portal.enums import Role
+from tests.events.conftest import FEWER
 from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
 PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]
@@ -53,6 +54,7 @@ def _objects(world):
         partnership=world.partnership_a,
         people=[person],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     return {
@@ -190,6 +192,11 @@ CASES = {
     "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # support/: potential partners (§1.2, §2.1.1), for the leader, the animator and staff
+    "support:potential_partner_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "support:potential_partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "support:potential_partner_edit": (lambda w, o: _potential_kwargs(w), VIEW_A),
+    "support:potential_partner_join": (lambda w, o: _potential_kwargs(w), VIEW_A),
     # clips/
     "clips:call_list": (lambda w, o: {}, LOGGED_IN),
     "clips:call_create": (lambda w, o: {}, STAFF_ONLY),
@@ -247,6 +254,13 @@ def _plan_kwargs(world, *, action=False, version=False):
     if version:
         kwargs["number"] = PlanVersionFactory(plan=plan, number=1).number
     return kwargs
+
+
+def _potential_kwargs(world):
+    from tests.factories import PotentialPartnerFactory
+
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a)
+    return {"pk": world.partnership_a.pk, "candidate_pk": candidate.pk}
 
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.

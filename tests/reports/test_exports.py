@@ -67,8 +67,11 @@ def test_sessions_csv_reads_back_with_polish_letters(client, world):
     body = {row[2]: row for row in rows[1:]}
     assert body["Partnerstwo A"][6] == "diagnosis"
     assert body["Partnerstwo A"][9] == "90"
-    assert body["Partnerstwo A"][12] == "Zażółć"
-    assert body["Partnerstwo B"][12] == "'=HYPERLINK(1)"  # never run as a formula
+    assert rows[0][10] == "In the hour budget"
+    # §2.1.4: the diagnosis is outside the 16 hours; other contacts are in it
+    assert (body["Partnerstwo A"][10], body["Partnerstwo B"][10]) == ("no", "yes")
+    assert body["Partnerstwo A"][13] == "Zażółć"
+    assert body["Partnerstwo B"][13] == "'=HYPERLINK(1)"  # never run as a formula
 
 
 def test_sessions_data_csv_has_commas_and_iso_times(client, world):
@@ -85,7 +88,8 @@ def test_sessions_data_csv_has_commas_and_iso_times(client, world):
     assert not raw.startswith(b"\xef\xbb\xbf")
     [header, row] = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
     assert header[0] == "Session ID"
-    assert (row[10], row[12]) == ("2026-07-01T10:44:00+02:00", "a, b")
+    assert header[10:12] == ["In the hour budget", "Withdrawn"]
+    assert (row[10], row[11], row[13]) == ("yes", "2026-07-01T10:44:00+02:00", "a, b")
 
 
 def test_sessions_xlsx_reads_back_and_follows_filters(client, world):
@@ -177,7 +181,12 @@ def test_funder_report_xlsx_and_pdf(client, world):
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Partnerships"] == 2
     assert summary["Diagnosis done"] == 1
-    assert summary["Support hours used"] == 2
+    # §2.1.4: the diagnosis is outside the support hours, reported apart
+    assert summary["Support hours used"] == 0
+    assert summary["Diagnosis hours (before support, outside the budget)"] == 2
+    by_animator = list(workbook["Hours by animator"].iter_rows(values_only=True))
+    assert by_animator[0][3] == "Diagnosis hours"
+    assert sorted(row[2:4] for row in by_animator[1:]) == [(0, 0), (0, 2)]
     pdf = client.get(reverse("reports:funder_report_pdf", args=[1]), **EN)
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

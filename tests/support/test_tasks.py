@@ -162,6 +162,20 @@ def test_hour_budget_reminders_at_75_and_100_percent_to_animator_and_staff(world
     assert reminders.run("support.hour_budget").sent == 0
 
 
+def test_hour_budget_reminder_leaves_the_diagnosis_out(world, time_machine):
+    """§2.1.4: 120 min of diagnosis and 600 of support are 62 % of the 16 hours, not 75 %."""
+    at(time_machine, D(2026, 12, 1))
+    SupportSessionFactory(
+        partnership=world.partnership_a, kind=SessionKind.DIAGNOSIS, duration_minutes=120
+    )
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
+    assert reminders.run("support.hour_budget").sent == 0
+
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=120)  # 720 = 75 %
+    assert reminders.run("support.hour_budget").sent == 2
+    assert "12 godz." in mail.outbox[0].body and "4 godz." in mail.outbox[0].body
+
+
 def test_logging_a_contact_that_reaches_75_percent_sends_at_once(
     world, time_machine, django_capture_on_commit_callbacks
 ):
