@@ -7,10 +7,9 @@ one page object, the pages in a loop: axe runs in about 0.2 s per page."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
+from tests.e2e.conftest import open_as
 from tests.factories import SupportSessionFactory
 from tests.partnerships.test_access import CASES, LOGIN, PERSONAS, _objects
 from tests.support.test_views import ACCESS as SUPPORT_ACCESS
@@ -53,19 +52,6 @@ def pages_for(world, persona):
     for refused in (403, 404):
         chosen += [(url, status) for url, status in rows if status == refused][:1]
     return chosen
-
-
-def open_as(browser, live_server, user, **context_options):
-    """A browser page logged in as ``user`` (None: anonymous) through a session cookie."""
-    context = browser.new_context(base_url=live_server.url, locale="pl-PL", **context_options)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def axe_report(url, results):
