@@ -60,6 +60,11 @@ class PartnershipFilterForm(forms.Form):
             )
         else:
             del self.fields["animator"]
+        # Rendered field by field in the filter bar, so Bootstrap's classes come from here.
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        self.fields["q"].widget.input_type = "search"
 
 
 class PartnershipForm(PortalModelForm):

@@ -1,4 +1,5 @@
-"""WCAG 2.1 AA on every page for every persona, measured by axe-core in Chromium.
+"""WCAG 2.1 AA on every page for every persona, measured by axe-core in Chromium, and no page
+wider than a 360 px phone.
 
 The pages are those of the access table (``tests/partnerships/test_access.py``, plus the support
 pages of ``tests/support/test_views.py``): each persona visits every page it may open, plus one
@@ -21,6 +22,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # axe's best practices add what WCAG asks for but axe files elsewhere: headings in order, one
 # h1, every piece of content inside a landmark, no empty table header.
 AXE_TAGS = [*WCAG_21_AA, "best-practice"]
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 360, "height": 800}  # the narrowest phone in common use
 # Downloads and feeds: not pages (their accessibility is that of the document, see the PDFs).
 NOT_PAGES = {
     "events:event_ics",
@@ -63,10 +66,10 @@ def axe_report(url, results):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_meets_wcag_21_aa_for(browser, live_server, world, persona):
+def test_every_page_meets_wcag_21_aa_and_fits_a_phone_for(browser, live_server, world, persona):
     axe = Axe()
-    page = open_as(browser, live_server, world.persona(persona))
-    problems = []
+    page = open_as(browser, live_server, world.persona(persona), viewport=DESKTOP)
+    problems, too_wide = [], []
     visited = 0
     for url, status in pages_for(world, persona):
         response = page.goto(url)
@@ -74,7 +77,13 @@ def test_every_page_meets_wcag_21_aa_for(browser, live_server, world, persona):
         assert response.headers["content-type"].startswith("text/html"), url
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         problems += axe_report(url, results)
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url}: {width} px")
+        page.set_viewport_size(DESKTOP)
         visited += 1
     page.context.close()
     assert visited >= 3
     assert not problems, "\n".join(problems)
+    assert not too_wide, f"Wider than {PHONE['width']} px: {too_wide}"
