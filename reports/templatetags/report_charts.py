@@ -13,11 +13,3 @@ def pct(value, total) -> int:
     if total <= 0:
         return 0
     return max(0, min(100, round(100 * value / total)))
-
-
-@register.filter
-def hours(minutes) -> str:
-    """Minutes as hours with one decimal: ``90`` → "1.5"."""
-    minutes = int(minutes or 0)
-    whole, rest = divmod(minutes, 60)
-    return f"{whole}" if not rest else f"{minutes / 60:.1f}"

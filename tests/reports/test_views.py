@@ -329,3 +329,14 @@ def test_history_query_count_does_not_grow(client, world, django_assert_num_quer
     changed = [e for e in response.context["entries"] if e.changes]
     assert len(changed) == n
     assert {(str(label), old) for label, old, _new in changed[0].changes} == {("notes", "przed")}
+
+
+def test_dashboard_and_funder_report_write_hours_as_polish_durations(client, world):
+    SupportSessionFactory(partnership=world.partnership_a, kind="remote", duration_minutes=75)
+    client.force_login(world.staff)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Wykorzystano 1 godz. 15 min z 32 godz. budżetu." in dashboard
+    assert "1 godz. 15 min / 16 godz." in dashboard  # the partnership's and its animator's rows
+    funder = client.get(reverse("reports:funder_report"), {"round": "1"}).content.decode()
+    assert "1 godz. 15 min / 32 godz." in funder
+    assert not re.search(r"\d\.\d+ ?h\b|\d\.\d+ / \d", dashboard + funder)  # no "1.2 h", "9.2 / 32"

@@ -190,7 +190,7 @@ def test_session_log_page_past_budget_says_time_left(client, world, log):
         },
     )
     assert response.status_code == 400
-    assert "Zostało tylko 30 min" in response.content.decode()
+    assert "to tylko 30 min" in response.content.decode()
     assert SupportSession.objects.count() == 1
 
 
