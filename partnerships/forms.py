@@ -137,6 +137,7 @@ class InvitationForm(PortalForm):
         label=_("Partnership to lead"),
         queryset=Partnership.objects.order_by("name"),
         required=False,
+        empty_label=_("— none —"),
         help_text=_("Only for a library leader: the partnership they will lead."),
     )
 
@@ -226,6 +227,7 @@ class ApplicationDecisionForm(PortalForm):
         label=_("Animator"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("— assign later —"),
         help_text=_("Can also be assigned later in the admin."),
     )
     note = forms.CharField(

@@ -2,6 +2,25 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def label_empty_choices(form) -> None:
+    """Drop-downs say "— wybierz —" rather than Django's "---------"; a form names another
+    empty choice for a field in ``empty_choice_labels`` (``{"round": _("both rounds")}``)."""
+    labels = getattr(form, "empty_choice_labels", {})
+    for name, field in form.fields.items():
+        label = labels.get(name, _("— choose —"))
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASHES:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == BLANK_CHOICE_DASH[0]:
+                field.choices = [("", label), *choices[1:]]
 
 
 class PortalForm(forms.Form):
@@ -11,6 +30,7 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        label_empty_choices(self)
 
 
 class PortalModelForm(forms.ModelForm):
@@ -18,6 +38,7 @@ class PortalModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        label_empty_choices(self)
 
 
 class DateInput(forms.DateInput):

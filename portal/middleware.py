@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 LOGIN_AT = "_portal_login_at"
@@ -73,3 +75,17 @@ class SecondFactorMiddleware:
             if name not in self.ALLOWED and not request.path_info.startswith(settings.STATIC_URL):
                 return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class PolishFirstLocaleMiddleware(LocaleMiddleware):
+    """The interface is Polish unless the user chose another language with the switch in the
+    footer (Django's ``set_language`` keeps the choice in the language cookie). The browser's
+    Accept-Language is not consulted: an English-speaking browser on a Polish public service
+    gets Polish, as its users expect."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES) or not translation.check_for_language(code):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
