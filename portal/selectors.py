@@ -14,3 +14,11 @@ def reminders_for_user(user) -> tuple[list, list]:
 
 def reminder_kinds_off(user) -> set[str]:
     return set(user.reminder_opt_outs.values_list("kind", flat=True))
+
+
+def public_information():
+    """The facts the public information pages show: staff's row, or the defaults until they
+    write one (an unsaved instance, never created by a read)."""
+    from portal.models import PublicInformation
+
+    return PublicInformation.objects.first() or PublicInformation()

@@ -229,6 +229,10 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    # portal/: the pages every public service must have, linked from every page's footer.
+    "accessibility_statement": (lambda w, o: {}, PUBLIC),
+    "privacy_notice": (lambda w, o: {}, PUBLIC),
+    "contact": (lambda w, o: {}, PUBLIC),
     "clips:announcement_feed": (lambda w, o: {}, PUBLIC),
 }
 
