@@ -16,6 +16,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CallForm(PortalModelForm):
+    empty_choice_labels = {"round": _("— both rounds —")}
     committee = MemberChoiceField(
         label=_("Committee"),
         queryset=None,

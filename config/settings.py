@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.PolishFirstLocaleMiddleware",
     # Before anything reads the body: refuses methods, sizes and NUL bytes the portal never
     # takes, and marks responses private, no-store.
     "portal.middleware.RequestBoundsMiddleware",
@@ -124,6 +124,8 @@ EVENT_OFFER_HOURS = env_int("PORTAL_EVENT_OFFER_HOURS", 48)
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch's choice is remembered for a year (PolishFirstLocaleMiddleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

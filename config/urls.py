@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.forms import LoginForm
+from portal import views as portal_views
 
 admin.site.site_header = _("Partnership support portal: administration")
 admin.site.site_title = _("Partnership portal")
@@ -51,6 +52,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", portal_views.favicon),
     path("konto/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -58,5 +60,6 @@ urlpatterns = [
     path("wydarzenia/", include("events.urls")),
     path("klip/", include("clips.urls")),
     path("raporty/", include("reports.urls")),
+    path("", include("portal.urls")),
     path("", include("partnerships.urls")),
 ]

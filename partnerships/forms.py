@@ -61,6 +61,11 @@ class PartnershipFilterForm(forms.Form):
             )
         else:
             del self.fields["animator"]
+        # Rendered field by field in the filter bar, so Bootstrap's classes come from here.
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        self.fields["q"].widget.input_type = "search"
 
 
 class PartnershipForm(PortalModelForm):
@@ -150,6 +155,7 @@ class InvitationForm(PortalForm):
         label=_("Partnership to lead"),
         queryset=Partnership.objects.order_by("name"),
         required=False,
+        empty_label=_("— none —"),
         help_text=_("Only for a library leader: the partnership they will lead."),
     )
 
@@ -238,6 +244,7 @@ class ApplicationDecisionForm(PortalForm):
         label=_("Animator"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("— assign later —"),
         help_text=_("Can also be assigned later in the admin."),
     )
     note = forms.CharField(

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin import options
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from portal.forms import validate_programme_date
-from portal.models import ReminderSent
+from portal.models import PublicInformation, ReminderSent
+from portal.services import public_information_save
 
 # Every admin date and datetime field within the programme's years, as in the portal's own
 # forms (portal.forms). Each ModelAdmin copies these defaults when it is registered; the
@@ -35,3 +38,45 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicInformation)
+class PublicInformationAdmin(SimpleHistoryAdmin):
+    """One row: the facts of the accessibility statement, the personal data clause and the
+    contact page. Staff change them here, no deployment needed."""
+
+    fieldsets = [
+        (
+            _("Organisation and contact"),
+            {"fields": ["organisation", "address", "email", "phone", "office_hours"]},
+        ),
+        (
+            _("Accessibility statement"),
+            {
+                "fields": [
+                    "compliance",
+                    "inaccessible_content",
+                    "exemptions",
+                    "assessment",
+                    ("published_on", "updated_on"),
+                    ("statement_prepared_on", "statement_reviewed_on"),
+                    "accessibility_contact",
+                    ("accessibility_email", "accessibility_phone"),
+                    "architecture",
+                ]
+            },
+        ),
+        (
+            _("Personal data"),
+            {"fields": ["data_protection_officer", "purposes", "recipients", "retention"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not PublicInformation.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        public_information_save(info=obj, actor=request.user)

@@ -12,6 +12,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -46,6 +47,24 @@ def bound_dates(fields) -> None:
             field.widget.attrs.setdefault("max", f"{LAST_DAY.isoformat()}T23:59")
 
 
+DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def label_empty_choices(form) -> None:
+    """Drop-downs say "— wybierz —" rather than Django's "---------"; a form names another
+    empty choice for a field in ``empty_choice_labels`` (``{"round": _("both rounds")}``)."""
+    labels = getattr(form, "empty_choice_labels", {})
+    for name, field in form.fields.items():
+        label = labels.get(name, _("— choose —"))
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASHES:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == BLANK_CHOICE_DASH[0]:
+                field.choices = [("", label), *choices[1:]]
+
+
 class PortalForm(forms.Form):
     """Forms render through crispy-forms; the template adds the <form> tag and buttons."""
 
@@ -54,6 +73,7 @@ class PortalForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         bound_dates(self.fields)
+        label_empty_choices(self)
 
 
 class PortalModelForm(forms.ModelForm):
@@ -62,6 +82,7 @@ class PortalModelForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         bound_dates(self.fields)
+        label_empty_choices(self)
 
 
 class DateInput(forms.DateInput):

@@ -7,9 +7,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.otp import REQUIRED
@@ -174,3 +176,17 @@ class RequestBoundsMiddleware:
             logger.warning("Input out of range on %s: %s", request.path, exception)
             return _refuse(400, _("A number or a date is out of range. Nothing was changed."))
         return None
+
+
+class PolishFirstLocaleMiddleware(LocaleMiddleware):
+    """The interface is Polish unless the user chose another language with the switch in the
+    footer (Django's ``set_language`` keeps the choice in the language cookie). The browser's
+    Accept-Language is not consulted: an English-speaking browser on a Polish public service
+    gets Polish, as its users expect."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES) or not translation.check_for_language(code):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,9 +1,13 @@
-"""The platform's own tables: the reminders' sent log and opt-outs."""
+"""The platform's own tables: the reminders' sent log and opt-outs, and the facts behind the
+public information pages."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.enums import Compliance
 
 
 class ReminderSent(models.Model):
@@ -69,3 +73,121 @@ class ReminderOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind}"
+
+
+class PublicInformation(models.Model):
+    """What the pages every public service must have say about the organisation running the
+    portal: the accessibility statement (the 2019 act on digital accessibility, in the
+    official structure), the information clause on personal data (GDPR art. 13) and the
+    contact page. One row, written by staff in the admin; until they write it, the defaults
+    below (what the portal knows of itself). The fixed legal wording is in the templates."""
+
+    organisation = models.CharField(
+        _("organisation"), max_length=200, default="Centrum Wspierania Aktywności Lokalnej CAL"
+    )
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    # The accessibility statement.
+    accessibility_contact = models.CharField(
+        _("accessibility contact person"), max_length=200, blank=True
+    )
+    accessibility_email = models.EmailField(_("accessibility contact e-mail"), blank=True)
+    accessibility_phone = models.CharField(
+        _("accessibility contact phone"), max_length=50, blank=True
+    )
+    published_on = models.DateField(_("portal published on"), null=True, blank=True)
+    updated_on = models.DateField(_("last significant update"), null=True, blank=True)
+    statement_prepared_on = models.DateField(_("statement prepared on"), null=True, blank=True)
+    statement_reviewed_on = models.DateField(_("statement last reviewed on"), null=True, blank=True)
+    compliance = models.CharField(
+        _("compliance"), max_length=10, choices=Compliance.choices, default=Compliance.PARTIAL
+    )
+    inaccessible_content = models.TextField(
+        _("inaccessible content"),
+        blank=True,
+        default=_(
+            "Files attached by the support centre (materials for the partnerships) may not be "
+            "accessible if they were not prepared as accessible documents.\n"
+            "The administration panel used by the support centre's staff has not been assessed."
+        ),
+        help_text=_("One item per line."),
+    )
+    exemptions = models.TextField(_("exemptions"), blank=True, help_text=_("One item per line."))
+    assessment = models.TextField(
+        _("how accessibility was assessed"),
+        default=_(
+            "The statement is based on a self-assessment by the support centre. Every version "
+            "of the portal is checked automatically with axe-core against the WCAG 2.1 level A "
+            "and AA rules on every page open to each kind of user, used with the keyboard alone "
+            "and shown on a screen 360 pixels wide."
+        ),
+    )
+    architecture = models.TextField(
+        _("accessibility of the premises"),
+        blank=True,
+        help_text=_(
+            "Entrances, lifts, toilets, parking, sign language: the support centre's offices."
+        ),
+    )
+    # The information clause on personal data.
+    data_protection_officer = models.CharField(
+        _("data protection officer (e-mail)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty when no officer is appointed: write to the organisation."),
+    )
+    purposes = models.TextField(
+        _("what data, why, on what basis"),
+        default=_(
+            "People who represent a partnership (name, e-mail, phone, institution, position): "
+            "to register them for study visits and the seminar and to contact them about "
+            "them, on the basis of their consent (GDPR art. 6(1)(a)).\n"
+            "Users of the portal (name, e-mail, role): to give them access and to run the "
+            "support programme, in the controller's legitimate interest of running the "
+            "programme (GDPR art. 6(1)(f)).\n"
+            "Libraries applying to the programme (the contact person's name and e-mail): to "
+            "consider the application at the applicant's request (GDPR art. 6(1)(b)).\n"
+            "Logins and failed login attempts (the address they came from): to protect the "
+            "portal and its data, in the controller's legitimate interest (GDPR art. 6(1)(f))."
+        ),
+        help_text=_("One item per line."),
+    )
+    recipients = models.TextField(
+        _("who receives the data"),
+        default=_(
+            "The support centre's staff; the partnership's animator and leader; the hosts of "
+            "the study visits a person is registered for; the committee that selects the "
+            "clips (names of partnerships, not of people); the providers who host the portal "
+            "and deliver its e-mail, on the controller's behalf."
+        ),
+    )
+    retention = models.TextField(
+        _("how long the data are kept"),
+        default=_(
+            "For the duration of the support programme and afterwards for as long as the "
+            "programme's settlement and archiving require. Anyone may ask for their data to be "
+            "anonymised earlier, which keeps only the counts in the reports."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public information")
+        verbose_name_plural = _("public information")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def inaccessible_items(self) -> list[str]:
+        return [
+            line.strip() for line in str(self.inaccessible_content).splitlines() if line.strip()
+        ]
+
+    def exemption_items(self) -> list[str]:
+        return [line.strip() for line in self.exemptions.splitlines() if line.strip()]
+
+    def purpose_items(self) -> list[str]:
+        return [line.strip() for line in str(self.purposes).splitlines() if line.strip()]

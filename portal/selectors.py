@@ -1,6 +1,7 @@
 """Reads of the platform's own data."""
 
 from portal import reminders
+from portal.models import PublicInformation
 from portal.roles import user_roles
 
 
@@ -14,3 +15,10 @@ def reminders_for_user(user) -> tuple[list, list]:
 
 def reminder_kinds_off(user) -> set[str]:
     return set(user.reminder_opt_outs.values_list("kind", flat=True))
+
+
+def public_information():
+    """The facts the public information pages show: staff's row, or the defaults until they
+    write one (an unsaved instance, never created by a read)."""
+
+    return PublicInformation.objects.first() or PublicInformation()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
-from portal.models import ReminderOptOut
+from portal.models import PublicInformation, ReminderOptOut
 from portal.selectors import reminders_for_user
 
 # Shown when a row changed between reading it and writing it (a lost race, a stale form).
@@ -75,3 +75,16 @@ def reminder_preferences_set(*, user, enabled: set[str]) -> set[str]:
         [ReminderOptOut(user=user, kind=kind) for kind in sorted(off)], ignore_conflicts=True
     )
     return off
+
+
+@transaction.atomic
+def public_information_save(*, info, actor):
+    """Save the facts of the public information pages (one row: the first save creates it).
+    The history of changes records ``actor`` through the request (simple-history)."""
+
+    existing = PublicInformation.objects.select_for_update().first()
+    if existing is not None and existing.pk != info.pk:
+        raise ValidationError(_("The public information exists already; change that one."))
+    info.full_clean()
+    info.save()
+    return info

@@ -96,7 +96,7 @@ class BehindReason(models.TextChoices):
     NO_DIAGNOSIS = "no_diagnosis", _("no diagnosis 14 days after the animator was assigned")
     NO_CONTACT = "no_contact", _("no contact for 30 days")
     MEETING_2_MISSING = "meeting_2_missing", _("second meeting missing after its planned date")
-    NO_PLAN = "no_plan", _("No agreed plan 14 days after the second meeting")
+    NO_PLAN = "no_plan", _("no agreed plan 14 days after the second meeting")
 
 
 class PotentialPartnerStatus(models.TextChoices):

@@ -47,3 +47,11 @@ def world(db):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def english(client, settings):
+    """The test client has chosen English with the language switch: the portal is Polish
+    first and does not follow the browser's Accept-Language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -239,20 +239,27 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    # portal/: the pages every public service must have, linked from every page's footer.
+    "accessibility_statement": (lambda w, o: {}, PUBLIC),
+    "privacy_notice": (lambda w, o: {}, PUBLIC),
+    "contact": (lambda w, o: {}, PUBLIC),
     "clips:announcement_feed": (lambda w, o: {}, PUBLIC),
 }
 
 
 def _plan_kwargs(world, *, action=False, version=False):
-    """Partnership A's plan, with an action or an agreed version when the URL names one."""
+    """Partnership A's plan, with an action or an agreed version when the URL names one. Made
+    once per world, so that one world serves every plan URL (tests/e2e/test_accessibility.py)."""
     from tests.factories import DevelopmentPlanFactory, PlanActionFactory, PlanVersionFactory
 
     plan = DevelopmentPlanFactory(partnership=world.partnership_a)
     kwargs = {"pk": world.partnership_a.pk}
     if action:
-        kwargs["action_pk"] = PlanActionFactory(plan=plan).pk
+        kwargs["action_pk"] = (plan.actions.first() or PlanActionFactory(plan=plan)).pk
     if version:
-        kwargs["number"] = PlanVersionFactory(plan=plan, number=1).number
+        kwargs["number"] = (
+            plan.versions.filter(number=1).first() or PlanVersionFactory(plan=plan, number=1)
+        ).number
     return kwargs
 
 

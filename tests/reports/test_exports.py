@@ -4,6 +4,7 @@ import io
 from itertools import zip_longest
 
 import pytest
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +24,11 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _download(client, name, fmt, **params):
-    response = client.get(reverse("reports:export", args=[name, fmt]), params, **EN)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("reports:export", args=[name, fmt]), params)
     assert response.status_code == 200
     return response
 
@@ -74,13 +75,13 @@ def test_sessions_csv_reads_back_with_polish_letters(client, world):
     assert body["Partnerstwo B"][13] == "'=HYPERLINK(1)"  # never run as a formula
 
 
-def test_sessions_data_csv_has_commas_and_iso_times(client, world):
+def test_sessions_data_csv_has_commas_and_iso_times(client, world, english):
     session = SupportSessionFactory(partnership=world.partnership_a, notes="a, b")
     session.withdrawn_at = datetime.datetime(2026, 7, 1, 8, 44, tzinfo=datetime.UTC)
     session.withdrawn_reason = "pomyłka"
     session.save()
     client.force_login(world.staff)
-    response = client.get(reverse("reports:export_data", args=["sessions"]), **EN)
+    response = client.get(reverse("reports:export_data", args=["sessions"]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Disposition"].endswith('-dane.csv"')
@@ -169,13 +170,13 @@ def test_extra_export_is_offered(client, world, monkeypatch):
     assert rows == [["A", "B"], ["1", "x"]]
 
 
-def test_funder_report_xlsx_and_pdf(client, world):
+def test_funder_report_xlsx_and_pdf(client, world, english):
     from pypdf import PdfReader
 
     PartnershipFactory(round=Round.II, name="Partnerstwo drugiej rundy")
     SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=120)
     client.force_login(world.staff)
-    response = client.get(reverse("reports:funder_report_xlsx", args=[1]), **EN)
+    response = client.get(reverse("reports:funder_report_xlsx", args=[1]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert workbook.sheetnames == ["Summary", "Status", "Hours by animator", "Events"]
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
@@ -187,15 +188,15 @@ def test_funder_report_xlsx_and_pdf(client, world):
     by_animator = list(workbook["Hours by animator"].iter_rows(values_only=True))
     assert by_animator[0][3] == "Diagnosis hours"
     assert sorted(row[2:4] for row in by_animator[1:]) == [(0, 0), (0, 2)]
-    pdf = client.get(reverse("reports:funder_report_pdf", args=[1]), **EN)
+    pdf = client.get(reverse("reports:funder_report_pdf", args=[1]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "round I" in text and "Support hours used" in text
 
 
-def test_export_with_unknown_filter_is_refused_with_a_message(client, world):
+def test_export_with_unknown_filter_is_refused_with_a_message(client, world, english):
     client.force_login(world.staff)
-    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"}, **EN)
+    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"})
     assert response.status_code == 400
     assert response.content.decode() == (
         "These filters were not understood: Round. Nothing was exported."

@@ -391,7 +391,7 @@ def test_session_update_past_budget_refused(world, log):
             held_on=remote.held_on,
             duration_minutes=90,
         )
-    assert "Zostało tylko 1 godz." in _messages(exc_info)
+    assert "pozostały czas z budżetu partnerstwa (16 godz.) to tylko 1 godz." in _messages(exc_info)
     remote.refresh_from_db()
     assert remote.duration_minutes == 30
 

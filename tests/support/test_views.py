@@ -139,7 +139,7 @@ def test_session_log_page_shows_budget_progress_bar(client, world, log):
     body = client.get(url).content.decode()
     assert 'class="progress-bar pct-25' in body
     assert 'aria-valuenow="25"' in body
-    assert "Zostało 12 godz." in body
+    assert "Do wykorzystania: 12 godz." in body
     # §2.1.4: the diagnosis is shown with its length, apart from the 16 hours
     assert "Diagnoza (przed wsparciem, poza budżetem godzin): 1 godz. 30 min" in body
 
@@ -203,7 +203,7 @@ def test_session_log_page_past_budget_says_time_left(client, world, log):
         },
     )
     assert response.status_code == 400
-    assert "Zostało tylko 30 min" in response.content.decode()
+    assert "to tylko 30 min" in response.content.decode()
     assert SupportSession.objects.count() == 2
 
 
