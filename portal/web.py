@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -30,3 +31,19 @@ def querystring_without_page(request) -> str:
 def form_status(*forms) -> int:
     """400 when a submitted form comes back with errors (bad input is a 4xx), else 200."""
     return 400 if any(form.is_bound and form.errors for form in forms) else 200
+
+
+def safe_next_url(request, default: str) -> str:
+    """The ``next`` address sent with the form (or in the query) when it is a path on this
+    site, else ``default``. Only a local path is followed: never another host or scheme, nor a
+    protocol-relative ``//host``, so the parameter cannot send a user away (open redirect)."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return default

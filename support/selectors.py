@@ -360,6 +360,30 @@ def support_state(partnership: Partnership) -> SupportState:
     )
 
 
+def sessions_like(
+    partnership: Partnership,
+    *,
+    kind: str,
+    channel: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+) -> list[SupportSession]:
+    """Contacts already logged (not withdrawn) with the same kind, channel, date and length:
+    most likely the same contact logged twice. The log pages warn about them and save only when
+    the animator confirms (two phone calls of 30 minutes on one day do happen)."""
+    return list(
+        partnership.support_sessions.filter(
+            withdrawn_at__isnull=True,
+            kind=kind,
+            channel=channel,
+            held_on=held_on,
+            duration_minutes=duration_minutes,
+        )
+        .select_related("animator")
+        .order_by("created_at", "pk")
+    )
+
+
 # --- the timeline ---------------------------------------------------------------------------
 
 

@@ -67,3 +67,24 @@ def log_in(page, email, password):
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Hasło").fill(password)
     page.get_by_role("button", name="Zaloguj się").click()
+
+
+class PageLoads:
+    """Full page loads of the main frame, as a user counts them: each document that finishes
+    loading is one (a form sent and the page it redirects to are one load)."""
+
+    def __init__(self, page):
+        self.urls = []
+        page.on("load", lambda loaded: self.urls.append(loaded.url))
+
+    def since_login(self) -> list[str]:
+        """The pages loaded after the login form was sent (the landing page counts)."""
+        last_login = max(
+            (i for i, url in enumerate(self.urls) if "/konto/logowanie/" in url), default=-1
+        )
+        return self.urls[last_login + 1 :]
+
+
+@pytest.fixture
+def page_loads(page):
+    return PageLoads(page)

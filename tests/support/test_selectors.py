@@ -66,3 +66,23 @@ def test_calendar_feed_includes_planned_meeting(client, world, cycle):
     cycle(world.partnership_a)
     response = client.get(reverse("calendar_feed", args=[world.animator_a.calendar_token]))
     assert "Partnerstwo A" in response.content.decode()
+
+
+def test_sessions_like_matches_kind_channel_date_and_length_only(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    same = log(world.partnership_a, channel="phone", duration_minutes=45, held_on=days_ago(1))
+    log(world.partnership_a, channel="email", duration_minutes=45, held_on=days_ago(1))
+    log(world.partnership_a, channel="phone", duration_minutes=30, held_on=days_ago(1))
+    withdrawn = log(world.partnership_a, channel="phone", duration_minutes=45, held_on=days_ago(1))
+    services.session_withdraw(session=withdrawn, by=world.animator_a, reason="Dwa razy.")
+    log(world.partnership_b, kind="diagnosis", held_on=days_ago(5))
+    log(world.partnership_b, channel="phone", duration_minutes=45, held_on=days_ago(1))
+
+    found = selectors.sessions_like(
+        world.partnership_a,
+        kind="remote",
+        channel="phone",
+        held_on=days_ago(1),
+        duration_minutes=45,
+    )
+    assert [s.pk for s in found] == [same.pk]
