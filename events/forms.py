@@ -1,6 +1,10 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from events import services
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
@@ -50,7 +54,22 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{person.full_name} ({person.institution.name})"
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may be chosen, with what the rules of the event ask about them."""
+
+    person: object
+    from_library: bool  # works in a library of the partnership (§2.2.3)
+    is_leader: bool  # the library leader (§2.3.3)
+
+
 class RegistrationForm(PortalForm):
+    """The leader's choice of representatives. Every rule of the choice is checked here at
+    once, so the page lists all that is wrong in one go; the rules themselves are the
+    service's (``events.services``: who is a library representative, who is the leader, how
+    many may go), which checks them again with the event locked, with the seats and the
+    registration window."""
+
     people = PeopleChoiceField(
         label=_("Representatives"),
         queryset=None,
@@ -67,20 +86,37 @@ class RegistrationForm(PortalForm):
     )
     chosen_internally = forms.BooleanField(
         label=_("The partners chose these representatives together, inside the partnership."),
-        required=False,
+        required=True,
+        error_messages={
+            "required": _(
+                "Confirm that the partners chose their representatives together (§2.2.3, §2.3.3)."
+            )
+        },
     )
     join_waiting_list = forms.BooleanField(
         label=_("If there are not enough free seats, put us on the waiting list."),
         required=False,
     )
 
-    def __init__(self, *args, people, event, allow_waiting_list=True, **kwargs):
+    def __init__(self, *args, people, event, partnership, allow_waiting_list=True, **kwargs):
         super().__init__(*args, **kwargs)
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
         from partnerships.models import Person
 
+        self.event = event
+        self.max_people = event.max_people
+        libraries = services._library_institution_ids(partnership)
+        self.candidates = [
+            Candidate(
+                person=p,
+                from_library=p.institution_id in libraries,
+                is_leader=services.is_library_leader(p, partnership),
+            )
+            for p in people
+        ]
         self.fields["people"].queryset = Person.objects.filter(archived_at__isnull=True)
+        self.fields["people"].widget.attrs["class"] = "form-check-input"
         self.fields["people"].choices = [
             (p.pk, f"{p.full_name} ({p.institution.name})") for p in people
         ]
@@ -94,6 +130,52 @@ class RegistrationForm(PortalForm):
         )
         if not allow_waiting_list:
             del self.fields["join_waiting_list"]
+
+    def people_rows(self) -> list:
+        """Each check box with its candidate, for the template's badges."""
+        return list(zip(self["people"].subwidgets, self.candidates, strict=True))
+
+    def chosen_count(self) -> int:
+        value = self["people"].value() or []
+        return len(value)
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("people")
+        if chosen is None:
+            return data
+        limit = self.max_people
+        if len(chosen) > limit:
+            self.add_error(
+                "people",
+                ngettext(
+                    "At most %(limit)d person per partnership can take part in this event.",
+                    "At most %(limit)d people per partnership can take part in this event.",
+                    limit,
+                )
+                % {"limit": limit},
+            )
+        by_pk = {c.person.pk: c for c in self.candidates}
+        picked = [by_pk[p.pk] for p in chosen if p.pk in by_pk]
+        if len(picked) != len(chosen):
+            return data  # someone else's person: the service explains it
+        if self.event.is_study_visit and not any(c.from_library for c in picked):
+            self.add_error(
+                "people",
+                _(
+                    "At least one representative of a library of the partnership takes "
+                    "part in a study visit (§2.2.3)."
+                ),
+            )
+        elif not self.event.is_study_visit and not any(c.is_leader for c in picked):
+            self.add_error(
+                "people",
+                _(
+                    "The library leader is one of the two representatives at the seminar "
+                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                ),
+            )
+        return data
 
 
 class AttendanceForm(PortalForm):

@@ -739,3 +739,28 @@ def meetings_summary(partnership: Partnership) -> dict:
         "partner_reports": partner_reports_of(partnership),
         "generated_at": timezone.now(),
     }
+
+
+# --- the leader's start page -----------------------------------------------------------------
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader in support (``portal.hooks``): the
+    development plan the animator has agreed and the leader has not yet (§2.1.4). One query."""
+    from portal.hooks import Todo
+
+    waiting = DevelopmentPlan.objects.filter(
+        partnership=partnership,
+        status=PlanStatus.DRAFT,
+        agreed_by_animator_at__isnull=False,
+        agreed_by_leader_at__isnull=True,
+    ).exists()
+    if not waiting or plan_side(user, partnership) != "leader":
+        return []
+    return [
+        Todo(
+            text=_("The animator has agreed the development plan; it waits for your agreement."),
+            url=reverse("support:plan_detail", args=[partnership.pk]),
+            action=_("Read and agree"),
+        )
+    ]

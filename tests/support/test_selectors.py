@@ -86,3 +86,16 @@ def test_sessions_like_matches_kind_channel_date_and_length_only(world, log):
         duration_minutes=45,
     )
     assert [s.pk for s in found] == [same.pk]
+
+
+def test_leader_todos_name_the_plan_the_animator_agreed(world):
+    from tests.factories import DevelopmentPlanFactory
+
+    plan = DevelopmentPlanFactory(partnership=world.partnership_a)
+    assert selectors.leader_todos(world.leader_a, world.partnership_a) == []
+    plan.agreed_by_animator = world.animator_a
+    plan.agreed_by_animator_at = timezone.now()
+    plan.save()
+    (todo,) = selectors.leader_todos(world.leader_a, world.partnership_a)
+    assert todo.url == reverse("support:plan_detail", args=[world.partnership_a.pk])
+    assert selectors.leader_todos(world.animator_a, world.partnership_a) == []
