@@ -219,6 +219,21 @@ def participants_of_registration(registration: Registration) -> QuerySet[Partici
     )
 
 
+def attendance_of_partnership(partnership: Partnership) -> QuerySet[Participant]:
+    """The partnership's registered representatives at every event, with whether each
+    attended (``None`` until staff mark it), earliest event first: evidence for the clip
+    committee (§2.4.1). One query."""
+    return (
+        Participant.objects.filter(
+            registration__partnership=partnership,
+            registration__status=RegistrationStatus.REGISTERED,
+            removed_at__isnull=True,
+        )
+        .select_related("event", "person")
+        .order_by("event__starts_on", "event_id", "person__last_name", "person__first_name", "pk")
+    )
+
+
 def partnerships_attended(kind: str) -> QuerySet[Partnership]:
     """Partnerships with at least one person marked as attending an event of ``kind``: the
     input of clip eligibility (§2.4.1)."""
