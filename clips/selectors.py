@@ -32,6 +32,7 @@ from clips.models import (
     ClipCall,
     EligibilityOverride,
     NoticeCall,
+    Production,
     Score,
     Selection,
 )
@@ -526,17 +527,8 @@ def scenario_history(selection: Selection) -> list:
 
 
 def production_of(selection: Selection):
-    from clips.models import Production
 
     return Production.objects.filter(selection=selection).select_related("introduced_by").first()
-
-
-def selections_of_partnership(user, partnership: Partnership) -> QuerySet[Selection]:
-    return (
-        selections_for_user(user)
-        .filter(partnership=partnership, status=SelectionStatus.SELECTED)
-        .select_related("call")
-    )
 
 
 # --- the public announcement -------------------------------------------------------------------

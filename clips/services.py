@@ -313,15 +313,6 @@ def selection_withdraw(*, selection: Selection, actor: User, reason: str) -> Sel
     return selection
 
 
-@transaction.atomic
-def selection_update_summary(*, selection: Selection, actor: User, public_summary: str):
-    _require_staff(actor)
-    selection = Selection.objects.select_for_update().get(pk=selection.pk)
-    selection.public_summary = (public_summary or "").strip()
-    save_validated(selection)
-    return selection
-
-
 # --- notice (§2.4.6) -----------------------------------------------------------------------------
 
 
@@ -358,7 +349,7 @@ def selection_notify_leader(*, selection: Selection, actor: User) -> Selection:
         Selection,
         selection.pk,
         stamp="leader_emailed_at",
-        by="leader_emailed_by",
+        actor_field="leader_emailed_by",
         actor=actor,
         already=_("The leader has already been e-mailed."),
         send=emails.send_selection_notice,
@@ -483,7 +474,7 @@ def production_introduce(*, selection: Selection, actor: User) -> Production:
         Production,
         production.pk,
         stamp="introduced_at",
-        by="introduced_by",
+        actor_field="introduced_by",
         actor=actor,
         already=_("The leader and the videographer have already been introduced."),
         send=emails.send_production_introduction,

@@ -23,21 +23,18 @@ from partnerships.selectors import missing_sectors
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
-from portal.web import add_service_errors, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    post_action,
+    querystring_without_page,
+)
 
 # Committee members are animators, staff and people with the committee role (§2.4.5); which
 # calls each sits on is decided by the call's committee, in the selectors.
 committee_roles = role_required(Role.STAFF, Role.ANIMATOR, Role.COMMITTEE)
 selection_roles = role_required(Role.STAFF, Role.LEADER, Role.ANIMATOR)
-
-
-def _status(request, form_or_error) -> int:
-    """A form shown again after a refused POST answers 400."""
-    if request.method != "POST":
-        return 200
-    if hasattr(form_or_error, "errors"):
-        return 400 if form_or_error.errors else 200
-    return 400 if form_or_error else 200
 
 
 # --- calls ---------------------------------------------------------------------------------------
@@ -72,7 +69,7 @@ def call_create(request):
         request,
         "clips/call_form.html",
         {"form": form, "title": _("New clip call")},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -93,7 +90,7 @@ def call_edit(request, pk):
         request,
         "clips/call_form.html",
         {"form": form, "call": call, "title": _("Edit the call")},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -124,7 +121,7 @@ def _confirm_step(request, pk, service, template, success):
         else:
             messages.success(request, success)
             return redirect("clips:call_detail", pk=call.pk)
-    return render(request, template, {"call": call, "error": error}, status=_status(request, error))
+    return render(request, template, {"call": call, "error": error}, status=form_status(error))
 
 
 @staff_required
@@ -177,7 +174,7 @@ def scenario_template_edit(request, pk):
         request,
         "clips/scenario_template_form.html",
         {"form": form, "call": call},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -235,7 +232,7 @@ def override_edit(request, pk, partnership_pk):
             "form": form,
             "history": selectors.override_history(call, partnership),
         },
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -306,7 +303,7 @@ def score_edit(request, pk, partnership_pk):
             "guide": SCORE_GUIDE,
             **selectors.candidate_evidence(partnership),
         },
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -356,7 +353,7 @@ def selection_create(request, pk, partnership_pk):
         request,
         "clips/selection_confirm.html",
         {"call": call, "partnership": partnership, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -404,7 +401,7 @@ def selection_withdraw(request, pk):
         request,
         "clips/selection_withdraw.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -428,19 +425,19 @@ def notice_call_add(request, pk):
         request,
         "clips/notice_call_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
 def _post_action(request, pk, service, success):
     selection = _selection_for_staff(request, pk)
-    try:
-        service(selection=selection, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("clips:selection_detail", pk=selection.pk)
+    return post_action(
+        request,
+        service,
+        success,
+        redirect("clips:selection_detail", pk=selection.pk),
+        selection=selection,
+    )
 
 
 @staff_required
@@ -475,7 +472,7 @@ def scenario_edit(request, pk):
         request,
         "clips/scenario_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -517,7 +514,7 @@ def production_edit(request, pk):
         request,
         "clips/production_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 

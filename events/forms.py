@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import services
+from events import selectors, services
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
+from partnerships.models import Person
 from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
@@ -102,11 +103,10 @@ class RegistrationForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
-        from partnerships.models import Person
 
         self.event = event
         self.max_people = event.max_people
-        libraries = services._library_institution_ids(partnership)
+        libraries = selectors.library_institution_ids(partnership)
         self.candidates = [
             Candidate(
                 person=p,

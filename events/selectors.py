@@ -2,6 +2,8 @@
 leader sees the events whose registration is open and those their partnership registered for,
 and only their own partnerships' registrations."""
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -13,9 +15,11 @@ from django.utils.translation import pgettext
 
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import PROGRAMME_STATUSES
-from partnerships.models import Partnership
+from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
+from partnerships.models import Partner, Partnership
 from portal.calendar import CalendarItem
+from portal.hooks import Todo
+from portal.mail import absolute_url
 from portal.roles import is_staff_member
 
 
@@ -24,6 +28,18 @@ def _led_partnerships(user) -> QuerySet[Partnership]:
         Partnership.objects.filter(leader=user)
         if user.is_authenticated
         else Partnership.objects.none()
+    )
+
+
+def library_institution_ids(partnership: Partnership) -> set[int]:
+    """The institutions of the partnership's active library partners: a person who works in
+    one is a library representative (§2.2.3). One query."""
+    return set(
+        Partner.objects.filter(
+            partnership=partnership,
+            left_on__isnull=True,
+            institution__kind=InstitutionKind.LIBRARY,
+        ).values_list("institution_id", flat=True)
     )
 
 
@@ -251,7 +267,6 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
 
 
 def event_calendar_item(event: Event) -> CalendarItem:
-    import datetime
 
     return CalendarItem(
         uid=f"event-{event.pk}",
@@ -266,7 +281,6 @@ def event_calendar_item(event: Event) -> CalendarItem:
 
 
 def _absolute(path: str) -> str:
-    from portal.mail import absolute_url
 
     return absolute_url(path)
 
@@ -295,8 +309,6 @@ def leader_todos(user, partnership: Partnership) -> list:
     """What is open for the partnership's leader (``portal.hooks``): events whose registration
     is open and the partnership has not registered for, with the deadline, and seats offered
     to it, with the offer's end. Two queries."""
-    from portal.hooks import Todo
-
     now = timezone.now()
     registered = Registration.objects.filter(
         event=OuterRef("pk"), partnership=partnership, status__in=ACTIVE_STATUSES

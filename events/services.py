@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -23,8 +23,10 @@ from django.utils.translation import ngettext
 from events import emails
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
-from partnerships.models import Partner, Partnership, Person, User
+from events.selectors import library_institution_ids
+from partnerships.enums import PROGRAMME_STATUSES
+from partnerships.models import Partnership, Person, User
+from partnerships.selectors import can_edit_partnership
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -148,13 +150,19 @@ def is_library_leader(person: Person, partnership: Partnership) -> bool:
 
 
 def _library_institution_ids(partnership: Partnership) -> set[int]:
-    return set(
-        Partner.objects.filter(
-            partnership=partnership,
-            left_on__isnull=True,
-            institution__kind=InstitutionKind.LIBRARY,
-        ).values_list("institution_id", flat=True)
-    )
+    # Defined once in the selectors, which the registration form reads too.
+    return library_institution_ids(partnership)
+
+
+def _check_may_register(actor: User, partnership: Partnership) -> None:
+    """The partnership's leader and staff register its people (§2.2.3, §2.3.3)."""
+    if not can_edit_partnership(actor, partnership):
+        raise PermissionDenied
+
+
+def _check_staff(actor: User) -> None:
+    if not is_staff_member(actor):
+        raise PermissionDenied
 
 
 def _check_window(event: Event, actor: User, *, now=None) -> None:
@@ -305,6 +313,7 @@ def registration_submit(
     """Register a partnership's representatives. They take seats when enough are free;
     otherwise, if ``join_waiting_list``, the registration queues, else
     nothing is saved. Locks the event; sends the confirmations after commit."""
+    _check_may_register(actor, partnership)
     event = _lock_event(event)
     _check_window(event, actor)
     if partnership.status not in PROGRAMME_STATUSES:
@@ -370,6 +379,7 @@ def registration_change(
 ) -> Registration:
     """Replace the representatives. More people need free seats (or, while waiting, just the
     limits); fewer free seats for the waiting list. Only newly added people are e-mailed."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("This registration has been withdrawn and cannot be changed."))
@@ -401,6 +411,7 @@ def registration_change(
 @transaction.atomic
 def registration_withdraw(*, registration: Registration, actor: User) -> Registration:
     """Withdraw a registration (kept for the history); its seats go to the waiting list."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("This registration has already been withdrawn."))
@@ -419,6 +430,7 @@ def registration_withdraw(*, registration: Registration, actor: User) -> Registr
 @transaction.atomic
 def registration_accept_offer(*, registration: Registration, actor: User) -> Registration:
     """Take the offered seats before the offer expires; everyone registered is e-mailed."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if registration.status != RegistrationStatus.OFFERED:
         raise ValidationError(_("No seats are offered to this registration."))
@@ -501,6 +513,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
     """Put the partnership's leader and the study visit's host in touch (§2.2.5): both get an
     e-mail with the other's contacts. Happens once: the row is claimed atomically, so a double
     click or two staff members never send it twice."""
+    _check_staff(actor)
     event = registration.event
     if event.kind != EventKind.STUDY_VISIT:
         raise ValidationError(_("Only the leader and the host of a study visit are introduced."))
@@ -515,7 +528,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
         Registration,
         registration.pk,
         stamp="introduced_at",
-        by="introduced_by",
+        actor_field="introduced_by",
         actor=actor,
         already=_("The leader and the host have already been introduced."),
         send=emails.send_introduction,
@@ -529,6 +542,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
 def attendance_mark(*, event: Event, actor: User, marks: dict[int, tuple[bool, bool]]) -> int:
     """Record, per participant id, whether they attended and received the materials
     (§2.5.3–4). Only after the first day. Returns the number of rows changed."""
+    _check_staff(actor)
     event = _lock_event(event)
     if timezone.localdate() < event.starts_on:
         raise ValidationError(_("Attendance is marked once the event has started."))

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
@@ -23,14 +25,15 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import add_service_errors, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    post_action,
+    querystring_without_page,
+)
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
-
-
-def _form_status(request) -> int:
-    """A form shown again after a POST was refused: 400, so the refusal is a 4xx."""
-    return 400 if request.method == "POST" else 200
 
 
 @leader_or_staff
@@ -89,7 +92,7 @@ def event_create(request):
         request,
         "events/event_form.html",
         {"form": form, "title": _("New event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -110,7 +113,7 @@ def event_edit(request, pk):
         request,
         "events/event_form.html",
         {"form": form, "event": event, "title": _("Edit event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -266,7 +269,7 @@ def _registration_page(request, *, event, partnership, registration=None):
                 "full": _("All places are chosen: untick someone to choose another person."),
             },
         },
-        status=_form_status(request),
+        status=form_status(form, person_form),
     )
 
 
@@ -347,13 +350,13 @@ def registration_withdraw(request, pk):
 
 def _post_action(request, pk, service, success_message):
     registration = _registration_for_change(request, pk)
-    try:
-        service(registration=registration, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success_message)
-    return redirect("events:registration_detail", pk=registration.pk)
+    return post_action(
+        request,
+        service,
+        success_message,
+        redirect("events:registration_detail", pk=registration.pk),
+        registration=registration,
+    )
 
 
 @leader_or_staff
@@ -428,14 +431,12 @@ def attendance_edit(request, pk):
         request,
         "events/attendance_form.html",
         {"event": event, "form": form, "started": timezone.localdate() >= event.starts_on},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
 @staff_required
 def participant_xlsx(request, pk):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     event = selectors.event_get_for_user(request.user, pk)
     workbook = Workbook()

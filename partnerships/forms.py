@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +160,6 @@ class InvitationAcceptForm(PortalForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.contrib.auth import password_validation
 
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")

@@ -21,6 +21,7 @@ from partnerships.models import (
     Partnership,
     Person,
     User,
+    new_calendar_token,
 )
 from portal.enums import Role
 from portal.services import save_validated
@@ -371,7 +372,6 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
 
 def calendar_token_reset(*, user: User) -> User:
     """Give the user a new feed address; the old one stops working at once."""
-    from partnerships.models import new_calendar_token
 
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])

@@ -20,17 +20,25 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
   leader's start page (the partnership's page).
 """
 
-from __future__ import annotations
-
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from portal.reminders import Reminder
+
+@dataclass(frozen=True)
+class Reminder:
+    """A scheduled reminder as registered: the scan (``portal.reminders.reminder``) and the
+    name of the Celery task that runs it."""
+
+    kind: str
+    label: str
+    description: str
+    essential: bool
+    roles: tuple[str, ...]
+    scan: Callable[..., Iterable]  # (now, **filters) -> portal.reminders.Due items
+    task_name: str
 
 
 @dataclass(frozen=True)

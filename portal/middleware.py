@@ -4,7 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import resolve, reverse
+from django.urls.exceptions import Resolver404
 from django.utils.translation import gettext as _
+
+from portal.otp import REQUIRED
 
 LOGIN_AT = "_portal_login_at"
 SEEN_AT = "_portal_seen_at"
@@ -55,17 +60,12 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from portal.otp import REQUIRED
 
         if (
             request.user.is_authenticated
             and request.session.get(REQUIRED)
             and not request.user.is_verified()
         ):
-            from django.shortcuts import redirect
-            from django.urls import resolve, reverse
-            from django.urls.exceptions import Resolver404
-
             try:
                 name = resolve(request.path_info).url_name
             except Resolver404:

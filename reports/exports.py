@@ -4,10 +4,10 @@ nor fills the memory.
 CSV: a generator of lines (UTF-8 with a byte-order mark, so Excel reads Polish letters), fed
 by ``QuerySet.iterator(chunk_size=…)``; the response is a ``StreamingHttpResponse``.
 
-XLSX: ``reports.xlsx`` writes each row out as it comes (no cells kept in memory) into a
+XLSX: ``portal.xlsx`` writes each row out as it comes (no cells kept in memory) into a
 temporary file on disk; the finished file is sent with ``FileResponse`` in blocks and deleted
 when the response is closed. (openpyxl's write-only mode was five times too slow for 30,000
-sessions; see ``reports/xlsx.py``.)"""
+sessions; see ``portal/xlsx.py``.)"""
 
 import csv
 import datetime

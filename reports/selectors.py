@@ -24,17 +24,31 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from partnerships.enums import PartnershipStatus, Round
-from partnerships.models import Partner, Partnership, User
-from partnerships.selectors import with_sector_coverage
+from partnerships.models import Partner, Partnership, Person, User
+from partnerships.selectors import users_with_role, with_sector_coverage
 from portal import hooks
+from portal.enums import Role
 from reports.enums import Participation
+from reports.models import Anonymisation
+from reports.services import ANONYMISED_REASON
 from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
-from support.models import HourBudget, PlannedMeeting, SupportSession
+from support.models import (
+    DiagnosisRecord,
+    HourBudget,
+    MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
+    PartnerReport,
+    PlannedMeeting,
+    SupportSession,
+)
 from support.selectors import last_contact_on, with_support_summary
 
 
@@ -367,8 +381,6 @@ def dashboard(filters: Filters) -> dict:
 
 
 def animators_for_filter() -> QuerySet[User]:
-    from partnerships.selectors import users_with_role
-    from portal.enums import Role
 
     return users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
 
@@ -460,8 +472,6 @@ def participant_export_rows(filters: Filters) -> QuerySet[Participant]:
 
 def person_list(*, search: str = "") -> QuerySet:
     """Every person (archived too), with whether they were anonymised; staff only."""
-    from partnerships.models import Person
-    from reports.models import Anonymisation
 
     qs = Person.objects.select_related("partnership", "institution").annotate(
         anonymised_at=Subquery(
@@ -479,9 +489,6 @@ def person_list(*, search: str = "") -> QuerySet:
 
 
 def person_get(pk):
-    from django.http import Http404
-
-    from partnerships.models import Person
 
     try:
         return person_list().get(pk=pk)
@@ -529,7 +536,6 @@ def person_data(person) -> dict:
     """Everything the portal holds about one person: the record and its history, the events
     they were registered for and their attendance; when they have an account, the account, the
     support sessions they logged and the changes they made. Plain values, ready for JSON."""
-    from partnerships.models import Person
 
     data = {
         "generated_at": timezone.now().isoformat(),
@@ -609,16 +615,6 @@ def _changes_by_user(user):
 
 
 def _history_models():
-    from events.models import Registration
-    from partnerships.models import Person
-    from support.models import (
-        DiagnosisRecord,
-        HourBudget,
-        MaterialsDispatch,
-        Meeting1Record,
-        Meeting2Record,
-        PartnerReport,
-    )
 
     return [
         Partnership,
@@ -678,9 +674,6 @@ class HistoryEntry:
 
     @property
     def reason(self) -> str:
-        from django.utils.translation import gettext
-
-        from reports.services import ANONYMISED_REASON
 
         reason = self.record.history_change_reason or ""
         if reason == ANONYMISED_REASON:

@@ -9,6 +9,7 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -49,7 +50,6 @@ def _filter_form(request) -> DashboardFilterForm:
 
 
 def _filter_querystring(form) -> str:
-    from django.http import QueryDict
 
     params = QueryDict(mutable=True)
     filters = form.filters()

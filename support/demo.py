@@ -31,14 +31,14 @@ def _load_cycle(partnership, users) -> None:
 
     services.materials_dispatch_record(
         partnership=partnership,
-        by=staff,
+        actor=staff,
         what="Pakiet „Partnerstwo od A do Z”: poradnik, karty pracy i przykłady planów rozwoju.",
         sent_on=day(-25),
         channel=MaterialsChannel.POST,
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.DIAGNOSIS,
         channel=Channel.PHONE,
         held_on=day(-18),
@@ -55,7 +55,7 @@ def _load_cycle(partnership, users) -> None:
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.MEETING_1,
         channel=Channel.IN_PERSON,
         held_on=day(-10),
@@ -73,7 +73,7 @@ def _load_cycle(partnership, users) -> None:
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.REMOTE,
         channel=Channel.EMAIL,
         held_on=day(-5),
@@ -86,7 +86,7 @@ def _load_cycle(partnership, users) -> None:
     if library_partner is not None:
         services.partner_report_save(
             partner=library_partner,
-            by=animator,
+            actor=animator,
             reported_on=day(-3),
             how_spread="Informacja na zebraniu zespołu biblioteki i na stronie internetowej.",
         )
@@ -99,10 +99,10 @@ def _load_plan(partnership, users) -> None:
     if leader is None or animator is None:
         return
     today = timezone.localdate()
-    plan = services.plan_start(partnership=partnership, by=animator)
+    plan = services.plan_start(partnership=partnership, actor=animator)
     plan = services.plan_sections_save(
         plan=plan,
-        by=leader,
+        actor=leader,
         version=plan.version,
         goals=(plan.goals + "\n\n" if plan.goals else "")
         + "Do końca roku szkolnego w bibliotece działa klub młodzieżowy, prowadzony wspólnie "
@@ -142,7 +142,7 @@ def _load_plan(partnership, users) -> None:
             continue
         services.plan_action_add(
             plan=plan,
-            by=animator,
+            actor=animator,
             what=what,
             partner=partner,
             starts_on=today + datetime.timedelta(days=start),
@@ -152,4 +152,4 @@ def _load_plan(partnership, users) -> None:
     for user in (leader, animator):
         plan = DevelopmentPlan.objects.get(pk=plan.pk)
         plan.partnership = partnership
-        services.plan_agree(plan=plan, by=user, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=user, revision=plan.revision)

@@ -86,7 +86,7 @@ class PlanStatus(models.TextChoices):
     AGREED = "agreed", _("agreed")
 
 
-# The plan's text sections, in the order of the document (DESIGN.md "Development plan").
+# The plan's text sections, in the order of the document (docs/design.md "Development plan").
 PLAN_SECTIONS = ("concept", "needs", "goals", "promotion", "evaluation")
 
 

@@ -23,6 +23,7 @@ from support.models import (
     SupportSession,
 )
 from support.selectors import format_minutes
+from support.services import hour_budget_validate
 
 
 class TimeInput(forms.TimeInput):
@@ -256,14 +257,12 @@ class HourBudgetAdminForm(forms.ModelForm):
             self.initial["reason"] = ""
 
     def clean(self):
-        from support.services import hour_budget_validate
 
         data = super().clean()
         partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
         if partnership is not None and not self.errors:
-            # The admin saves inside one transaction: holding the row lock from here to the
-            # save keeps a concurrent log from slipping under a lowered budget.
-            list(HourBudget.objects.select_for_update().filter(partnership=partnership))
+            # Checked here to show the message next to the field; the admin saves through
+            # ``hour_budget_set``, which checks again under the budget row's lock.
             try:
                 hour_budget_validate(
                     partnership=partnership,

@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
+from portal.calendar import CalendarItem
+from portal.hooks import Todo
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
@@ -471,7 +473,6 @@ def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
 
 def planned_meeting_calendar_item(meeting: PlannedMeeting):
     """One planned meeting as a calendar item (the feed and the reminder's .ics)."""
-    from portal.calendar import CalendarItem
 
     if meeting.starts_at:
         start = timezone.make_aware(
@@ -747,8 +748,6 @@ def meetings_summary(partnership: Partnership) -> dict:
 def leader_todos(user, partnership: Partnership) -> list:
     """What is open for the partnership's leader in support (``portal.hooks``): the
     development plan the animator has agreed and the leader has not yet (§2.1.4). One query."""
-    from portal.hooks import Todo
-
     waiting = DevelopmentPlan.objects.filter(
         partnership=partnership,
         status=PlanStatus.DRAFT,

@@ -17,7 +17,7 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import form_status, paginate, safe_next_url
+from portal.web import add_service_errors, form_status, paginate, safe_next_url
 from support import selectors, services
 from support.enums import (
     EVERYDAY_KINDS,
@@ -38,17 +38,6 @@ from support.forms import (
     record_form_for,
 )
 from support.selectors import format_minutes
-
-
-def _add_errors(forms, exc: ValidationError) -> None:
-    """Put a service's errors next to the field that one of the forms shows, else on top of
-    the first form."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        target = next((f for f in forms if name in f.fields), None)
-        (target or forms[0]).add_error(name if target else None, errors)
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -143,12 +132,12 @@ def _session_form_page(request, *, partnership, kind=None, session=None):
             try:
                 if session is None:
                     services.session_log(
-                        partnership=partnership, by=request.user, kind=logged_kind, **fields
+                        partnership=partnership, actor=request.user, kind=logged_kind, **fields
                     )
                 else:
-                    services.session_update(session=session, by=request.user, **fields)
+                    services.session_update(session=session, actor=request.user, **fields)
             except ValidationError as exc:
-                _add_errors(forms, exc)
+                add_service_errors(forms, exc)
             except IntegrityError:
                 form.add_error(None, CHANGED_MEANWHILE)
             else:
@@ -225,10 +214,10 @@ def session_withdraw(request, pk, session_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.session_withdraw(
-                session=session, by=request.user, reason=form.cleaned_data["reason"]
+                session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The contact has been withdrawn; its time is free again."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -249,9 +238,9 @@ def partner_report_edit(request, pk, partner_pk):
     form = PartnerReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_report_save(partner=partner, by=request.user, **form.cleaned_data)
+            services.partner_report_save(partner=partner, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The partner's report has been saved."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -271,10 +260,10 @@ def materials_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.materials_dispatch_record(
-                partnership=partnership, by=request.user, **form.cleaned_data
+                partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The materials sent have been recorded."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -338,7 +327,7 @@ def plan_detail(request, pk):
 @require_POST
 def plan_start(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
-    services.plan_start(partnership=partnership, by=request.user)
+    services.plan_start(partnership=partnership, actor=request.user)
     return redirect("support:plan_edit", pk=partnership.pk)
 
 
@@ -356,7 +345,7 @@ def plan_edit(request, pk):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.plan_sections_save(
-                plan=plan, by=request.user, version=form.cleaned_data["version"], **data
+                plan=plan, actor=request.user, version=form.cleaned_data["version"], **data
             )
         except services.PlanConflict as exc:
             # Read their text before the new form's cleaning copies the user's onto the object.
@@ -376,7 +365,7 @@ def plan_edit(request, pk):
             ]
             status = 409
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The plan has been saved."))
@@ -401,11 +390,11 @@ def _plan_action_page(request, partnership, plan, action=None):
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
-                services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
+                services.plan_action_add(plan=plan, actor=request.user, **form.cleaned_data)
             else:
-                services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
+                services.plan_action_update(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The action has been saved."))
@@ -443,7 +432,7 @@ def plan_action_remove(request, pk, action_pk):
     plan = selectors.plan_get(partnership)
     action = selectors.plan_action_get(plan, action_pk)
     if request.method == "POST":
-        services.plan_action_remove(action=action, by=request.user)
+        services.plan_action_remove(action=action, actor=request.user)
         messages.success(request, _("The action has been removed from the plan."))
         return redirect("support:plan_detail", pk=partnership.pk)
     return render(
@@ -463,7 +452,7 @@ def plan_agree(request, pk):
     except ValueError:
         revision = -1
     try:
-        version = services.plan_agree(plan=plan, by=request.user, revision=revision)
+        version = services.plan_agree(plan=plan, actor=request.user, revision=revision)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -610,3 +610,43 @@ def test_calendar_items_for_leader_and_participant(world, cast, visit, seminar):
     assert [i.uid for i in calendar_items_for_user(participant_user)] == [f"event-{visit.pk}"]
     assert calendar_items_for_user(world.leader_b) == []
     assert len(calendar_items_for_user(world.staff)) == 2
+
+
+# --- who may act (the services check it, not only the views) -----------------------------
+
+
+@pytest.mark.parametrize("persona", ["animator_a", "leader_b", "committee"])
+def test_registration_submit_by_someone_not_leading_the_partnership_is_refused(
+    world, cast, visit, persona
+):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        submit(visit, world.partnership_a, [cast.librarian_a], getattr(world, persona))
+    assert not Registration.objects.filter(event=visit).exists()
+
+
+def test_registration_withdraw_by_another_partnerships_leader_is_refused(world, cast, visit):
+    from django.core.exceptions import PermissionDenied
+
+    registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    with pytest.raises(PermissionDenied):
+        services.registration_withdraw(registration=registration, actor=world.leader_b)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.REGISTERED
+
+
+def test_attendance_mark_by_a_leader_is_refused(world, cast, visit):
+    from django.core.exceptions import PermissionDenied
+
+    registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    participant = registration.participants.get()
+    with (
+        time_machine.travel(visit.starts_on + datetime.timedelta(days=1)),
+        pytest.raises(PermissionDenied),
+    ):
+        services.attendance_mark(
+            event=visit, actor=world.leader_a, marks={participant.pk: (True, True)}
+        )
+    participant.refresh_from_db()
+    assert participant.attended is None

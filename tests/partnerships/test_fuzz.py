@@ -1,5 +1,5 @@
 """Forms fuzzed with Hypothesis: whatever a browser can send, the answer is never a 500 and no
-rule of DESIGN.md breaks (nothing half-saved, no person without consent, no partner twice)."""
+rule of docs/design.md breaks (nothing half-saved, no person without consent, no partner twice)."""
 
 import pytest
 from django.urls import reverse

@@ -43,7 +43,7 @@ def _race(threads: int, call) -> list[str]:
 def _log(world, kind, **kwargs):
     return lambda: services.session_log(
         partnership=world.partnership_a,
-        by=world.animator_a,
+        actor=world.animator_a,
         kind=kind,
         channel="phone",
         held_on=days_ago(1),

@@ -26,7 +26,7 @@ def test_format_minutes_english(minutes, text, settings):
 def test_with_support_summary_ignores_withdrawn_sessions(world, log):
     log(world.partnership_a, kind="diagnosis", held_on=days_ago(4), duration_minutes=90)
     remote = log(world.partnership_a, duration_minutes=120)
-    services.session_withdraw(session=remote, by=world.animator_a, reason="Pomyłka.")
+    services.session_withdraw(session=remote, actor=world.animator_a, reason="Pomyłka.")
     (row,) = selectors.support_partnership_list(world.animator_a)
     assert (row.used_minutes, row.left_minutes, row.step) == (90, 870, "diagnosed")
 
@@ -74,7 +74,7 @@ def test_sessions_like_matches_kind_channel_date_and_length_only(world, log):
     log(world.partnership_a, channel="email", duration_minutes=45, held_on=days_ago(1))
     log(world.partnership_a, channel="phone", duration_minutes=30, held_on=days_ago(1))
     withdrawn = log(world.partnership_a, channel="phone", duration_minutes=45, held_on=days_ago(1))
-    services.session_withdraw(session=withdrawn, by=world.animator_a, reason="Dwa razy.")
+    services.session_withdraw(session=withdrawn, actor=world.animator_a, reason="Dwa razy.")
     log(world.partnership_b, kind="diagnosis", held_on=days_ago(5))
     log(world.partnership_b, channel="phone", duration_minutes=45, held_on=days_ago(1))
 

@@ -55,7 +55,7 @@ def test_session_log_exactly_fills_budget_accepted(world, log):
 def test_session_withdraw_frees_budget(world, log):
     log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=60)
     remote = log(world.partnership_a, duration_minutes=900)
-    services.session_withdraw(session=remote, by=world.animator_a, reason="Zapisane dwa razy.")
+    services.session_withdraw(session=remote, actor=world.animator_a, reason="Zapisane dwa razy.")
     log(world.partnership_a, duration_minutes=900)
     remote.refresh_from_db()
     assert remote.withdrawn_at is not None
@@ -65,7 +65,7 @@ def test_session_withdraw_frees_budget(world, log):
 
 def test_hour_budget_set_by_staff_keeps_reason_in_history(world, log):
     services.hour_budget_set(
-        partnership=world.partnership_a, by=world.staff, minutes=1200, reason="Aneks do umowy."
+        partnership=world.partnership_a, actor=world.staff, minutes=1200, reason="Aneks do umowy."
     )
     log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=1080)
     budget = HourBudget.objects.get(partnership=world.partnership_a)
@@ -78,7 +78,7 @@ def test_hour_budget_set_by_staff_keeps_reason_in_history(world, log):
 def test_hour_budget_set_by_animator_refused(world):
     with pytest.raises(PermissionDenied):
         services.hour_budget_set(
-            partnership=world.partnership_a, by=world.animator_a, minutes=1200, reason="x"
+            partnership=world.partnership_a, actor=world.animator_a, minutes=1200, reason="x"
         )
     assert not HourBudget.objects.exists()
 
@@ -86,7 +86,7 @@ def test_hour_budget_set_by_animator_refused(world):
 def test_hour_budget_set_without_reason_refused(world):
     with pytest.raises(ValidationError) as exc_info:
         services.hour_budget_set(
-            partnership=world.partnership_a, by=world.staff, minutes=1200, reason="  "
+            partnership=world.partnership_a, actor=world.staff, minutes=1200, reason="  "
         )
     assert "reason" in exc_info.value.error_dict
     assert not HourBudget.objects.filter(minutes=1200).exists()
@@ -96,7 +96,7 @@ def test_hour_budget_set_below_used_refused(world, log):
     log(world.partnership_a, kind="diagnosis", held_on=days_ago(5), duration_minutes=600)
     with pytest.raises(ValidationError) as exc_info:
         services.hour_budget_set(
-            partnership=world.partnership_a, by=world.staff, minutes=480, reason="Cięcia."
+            partnership=world.partnership_a, actor=world.staff, minutes=480, reason="Cięcia."
         )
     assert "10" in _messages(exc_info)
     assert HourBudget.objects.get(partnership=world.partnership_a).minutes == 960
@@ -131,7 +131,7 @@ def test_session_log_remote_in_person_refused(world, log):
 
 def test_session_log_other_animators_partnership_refused(world, log):
     with pytest.raises(PermissionDenied):
-        log(world.partnership_b, by=world.animator_a, kind="diagnosis")
+        log(world.partnership_b, actor=world.animator_a, kind="diagnosis")
     assert not SupportSession.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_session_log_dated_before_diagnosis_refused(world, log):
 
 def test_session_log_meeting_1_again_after_withdrawal_accepted(world, cycle, log):
     _diagnosis, meeting_1 = cycle(world.partnership_a)
-    services.session_withdraw(session=meeting_1, by=world.animator_a, reason="Pomyłka.")
+    services.session_withdraw(session=meeting_1, actor=world.animator_a, reason="Pomyłka.")
     log(world.partnership_a, kind="meeting_1", held_on=days_ago(8))
     assert SupportSession.objects.filter(kind="meeting_1").count() == 2
     assert SupportSession.objects.filter(kind="meeting_1", withdrawn_at__isnull=True).count() == 1
@@ -205,7 +205,7 @@ def test_session_withdraw_meeting_1_with_meeting_2_refused(world, cycle, log):
     _diagnosis, meeting_1 = cycle(world.partnership_a)
     log(world.partnership_a, kind="meeting_2", held_on=days_ago(2))
     with pytest.raises(ValidationError):
-        services.session_withdraw(session=meeting_1, by=world.animator_a, reason="Pomyłka.")
+        services.session_withdraw(session=meeting_1, actor=world.animator_a, reason="Pomyłka.")
     meeting_1.refresh_from_db()
     assert meeting_1.withdrawn_at is None
 
@@ -213,7 +213,7 @@ def test_session_withdraw_meeting_1_with_meeting_2_refused(world, cycle, log):
 def test_session_withdraw_without_reason_refused(world, log):
     diagnosis = log(world.partnership_a, kind="diagnosis")
     with pytest.raises(ValidationError):
-        services.session_withdraw(session=diagnosis, by=world.animator_a, reason=" ")
+        services.session_withdraw(session=diagnosis, actor=world.animator_a, reason=" ")
     diagnosis.refresh_from_db()
     assert diagnosis.withdrawn_at is None
 
@@ -289,14 +289,14 @@ def test_session_log_meeting_2_bad_topic_refused(world, cycle, log):
 
 def test_session_withdraw_meeting_1_cancels_planned_meeting(world, cycle):
     _diagnosis, meeting_1 = cycle(world.partnership_a)
-    services.session_withdraw(session=meeting_1, by=world.animator_a, reason="Pomyłka.")
+    services.session_withdraw(session=meeting_1, actor=world.animator_a, reason="Pomyłka.")
     assert PlannedMeeting.objects.get().cancelled_at is not None
 
 
 def test_session_withdraw_meeting_2_reopens_planned_meeting(world, cycle, log):
     cycle(world.partnership_a)
     meeting_2 = log(world.partnership_a, kind="meeting_2", held_on=days_ago(1))
-    services.session_withdraw(session=meeting_2, by=world.animator_a, reason="Pomyłka.")
+    services.session_withdraw(session=meeting_2, actor=world.animator_a, reason="Pomyłka.")
     assert PlannedMeeting.objects.get().held_session is None
 
 
@@ -307,7 +307,7 @@ def test_session_update_by_animator_changes_fields_and_record(world, log):
     session = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
     services.session_update(
         session=session,
-        by=world.animator_a,
+        actor=world.animator_a,
         channel="video",
         held_on=days_ago(4),
         duration_minutes=45,
@@ -330,7 +330,7 @@ def test_session_update_after_30_days_by_animator_refused(world, log):
         with pytest.raises(PermissionDenied):
             services.session_update(
                 session=session,
-                by=world.animator_a,
+                actor=world.animator_a,
                 channel="phone",
                 held_on=days_ago(3),
                 duration_minutes=30,
@@ -338,7 +338,7 @@ def test_session_update_after_30_days_by_animator_refused(world, log):
             )
         services.session_update(
             session=session,
-            by=world.staff,
+            actor=world.staff,
             channel="phone",
             held_on=days_ago(3),
             duration_minutes=30,
@@ -354,7 +354,7 @@ def test_session_update_past_budget_refused(world, log):
     with pytest.raises(ValidationError) as exc_info:
         services.session_update(
             session=remote,
-            by=world.animator_a,
+            actor=world.animator_a,
             channel="phone",
             held_on=remote.held_on,
             duration_minutes=90,
@@ -369,7 +369,7 @@ def test_session_update_meeting_1_moves_planned_meeting(world, cycle):
     new_date = timezone.localdate() + datetime.timedelta(days=30)
     services.session_update(
         session=meeting_1,
-        by=world.animator_a,
+        actor=world.animator_a,
         channel="in_person",
         held_on=meeting_1.held_on,
         duration_minutes=180,
@@ -392,7 +392,7 @@ def test_partner_report_save_before_meeting_1_refused(world, log):
     partner = world.partnership_a.partners.first()
     with pytest.raises(ValidationError):
         services.partner_report_save(
-            partner=partner, by=world.animator_a, reported_on=days_ago(0), how_spread="x"
+            partner=partner, actor=world.animator_a, reported_on=days_ago(0), how_spread="x"
         )
     assert not PartnerReport.objects.exists()
 
@@ -402,7 +402,7 @@ def test_partner_report_save_twice_updates_one_report(world, cycle):
     partner = world.partnership_a.partners.first()
     for text in ("Pierwsza wersja.", "Druga wersja."):
         services.partner_report_save(
-            partner=partner, by=world.animator_a, reported_on=days_ago(2), how_spread=text
+            partner=partner, actor=world.animator_a, reported_on=days_ago(2), how_spread=text
         )
     report = PartnerReport.objects.get()
     assert report.how_spread == "Druga wersja."
@@ -414,7 +414,7 @@ def test_partner_report_save_dated_before_meeting_1_refused(world, cycle):
     partner = world.partnership_a.partners.first()
     with pytest.raises(ValidationError) as exc_info:
         services.partner_report_save(
-            partner=partner, by=world.animator_a, reported_on=days_ago(11), how_spread="x"
+            partner=partner, actor=world.animator_a, reported_on=days_ago(11), how_spread="x"
         )
     assert "reported_on" in exc_info.value.error_dict
 
@@ -424,7 +424,7 @@ def test_partner_report_save_by_leader_refused(world, cycle):
     partner = PartnerFactory(partnership=world.partnership_a)
     with pytest.raises(PermissionDenied):
         services.partner_report_save(
-            partner=partner, by=world.leader_a, reported_on=days_ago(1), how_spread="x"
+            partner=partner, actor=world.leader_a, reported_on=days_ago(1), how_spread="x"
         )
 
 
@@ -432,7 +432,7 @@ def test_materials_dispatch_record_by_animator_refused(world):
     with pytest.raises(PermissionDenied):
         services.materials_dispatch_record(
             partnership=world.partnership_a,
-            by=world.animator_a,
+            actor=world.animator_a,
             what="x",
             sent_on=days_ago(1),
             channel="post",
@@ -443,7 +443,7 @@ def test_materials_dispatch_record_future_date_refused(world):
     with pytest.raises(ValidationError):
         services.materials_dispatch_record(
             partnership=world.partnership_a,
-            by=world.staff,
+            actor=world.staff,
             what="Poradnik.",
             sent_on=timezone.localdate() + datetime.timedelta(days=2),
             channel="post",

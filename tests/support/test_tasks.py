@@ -162,7 +162,7 @@ def test_logging_a_contact_that_reaches_75_percent_sends_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.session_log(
             partnership=world.partnership_a,
-            by=world.animator_a,
+            actor=world.animator_a,
             kind=SessionKind.REMOTE,
             channel=Channel.PHONE,
             held_on=D(2026, 12, 1),
@@ -210,7 +210,7 @@ def test_hour_budget_reminder_after_staff_lower_the_budget(world, time_machine):
     at(time_machine, D(2026, 12, 1))
     assert reminders.run("support.hour_budget").sent == 0  # 62 %, no recent contact
     services.hour_budget_set(
-        partnership=world.partnership_a, by=world.staff, minutes=12 * 60, reason="Mniej godzin."
+        partnership=world.partnership_a, actor=world.staff, minutes=12 * 60, reason="Mniej godzin."
     )
     assert reminders.run("support.hour_budget").sent == 2  # 600 of 720 min = 83 %
     assert "Wykorzystano 75%" in mail.outbox[0].subject

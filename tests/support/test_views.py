@@ -425,7 +425,7 @@ def test_session_edit_page_after_30_days_403_for_animator(client, world, log):
 
 
 def test_session_edit_page_someone_elses_session_403(client, world, log):
-    session = log(world.partnership_a, by=world.staff, kind="diagnosis", held_on=days_ago(3))
+    session = log(world.partnership_a, actor=world.staff, kind="diagnosis", held_on=days_ago(3))
     client.force_login(world.animator_a)
     response = client.post(_urls(world, session.pk)["edit"], _diagnosis_post())
     assert response.status_code == 403
