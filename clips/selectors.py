@@ -553,3 +553,12 @@ def announced_selections() -> QuerySet[Selection]:
         )
         .order_by("-call__announced_at", "-call__pk", "partnership__name", "pk")
     )
+
+
+def announcement_changed():
+    """When the public announcement last changed: a call announced or one of its selections
+    withdrawn (``None`` before the first announcement). One query."""
+    dates = ClipCall.objects.filter(status=CallStatus.ANNOUNCED).aggregate(
+        announced=Max("announced_at"), withdrawn=Max("selections__withdrawn_at")
+    )
+    return max(filter(None, dates.values()), default=None)

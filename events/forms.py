@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import selectors, services
+from events import selectors
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
 from partnerships.models import Person
+from partnerships.selectors import is_leader_person
 from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
@@ -94,24 +95,47 @@ class RegistrationForm(PortalForm):
             )
         },
     )
+    fewer_confirmed = forms.BooleanField(
+        label=_("Fewer people than the programme expects will take part: I confirm it."),
+        required=False,
+    )
+    fewer_reason = forms.CharField(
+        label=_("Why fewer representatives"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you register fewer people than expected; staff see the reason."),
+    )
     join_waiting_list = forms.BooleanField(
         label=_("If there are not enough free seats, put us on the waiting list."),
         required=False,
     )
 
-    def __init__(self, *args, people, event, partnership, allow_waiting_list=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        people,
+        event,
+        partnership,
+        allow_waiting_list=True,
+        check_rules=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Off when the service refuses anyway for another reason (the registration window is
+        # closed for a leader): then its message alone is shown.
+        self.check_rules = check_rules
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
 
         self.event = event
-        self.max_people = event.max_people
+        self.max_people = event.expected_people
         libraries = selectors.library_institution_ids(partnership)
         self.candidates = [
             Candidate(
                 person=p,
                 from_library=p.institution_id in libraries,
-                is_leader=services.is_library_leader(p, partnership),
+                is_leader=is_leader_person(p, partnership),
             )
             for p in people
         ]
@@ -122,11 +146,14 @@ class RegistrationForm(PortalForm):
         ]
         self.fields["people"].help_text = (
             _(
-                "At most three people, at least one of them from a library of the partnership "
-                "(§2.2.3)."
+                "Three people, at least one of them from a library of the partnership "
+                "(§2.2.3). Fewer only with your confirmation and the reason below."
             )
             if event.is_study_visit
-            else _("At most two people, one of them the library leader (§2.3.3).")
+            else _(
+                "Two people, one of them the library leader (§2.3.3). Fewer only with your "
+                "confirmation and the reason below."
+            )
         )
         if not allow_waiting_list:
             del self.fields["join_waiting_list"]
@@ -142,7 +169,7 @@ class RegistrationForm(PortalForm):
     def clean(self):
         data = super().clean()
         chosen = data.get("people")
-        if chosen is None:
+        if chosen is None or not self.check_rules:
             return data
         limit = self.max_people
         if len(chosen) > limit:
@@ -172,10 +199,38 @@ class RegistrationForm(PortalForm):
                 "people",
                 _(
                     "The library leader is one of the two representatives at the seminar "
-                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                    "(§2.3.3). Choose the leader; if they are not marked as the leader on the "
+                    "list, tick it on their person record."
                 ),
             )
+        self._check_fewer(data, len(chosen))
         return data
+
+    def _check_fewer(self, data, count: int) -> None:
+        """Fewer people than expected only with the confirmation and a reason (§2.2.3,
+        §2.3.3), as ``events.services`` decides; said here with the other rules."""
+        if count == 0 or count >= self.max_people:
+            return
+        if not data.get("fewer_confirmed"):
+            if self.event.is_study_visit:
+                text = ngettext(
+                    "Three representatives of the partnership take part in a study visit "
+                    "(§2.2.3) and you chose %(count)d person. If only they will come, tick the "
+                    "confirmation and say why.",
+                    "Three representatives of the partnership take part in a study visit "
+                    "(§2.2.3) and you chose %(count)d people. If only they will come, tick the "
+                    "confirmation and say why.",
+                    count,
+                )
+            else:
+                text = _(
+                    "Two representatives of the partnership take part in the seminar, one of "
+                    "them the library leader (§2.3.3), and you chose one person. If only they "
+                    "will come, tick the confirmation and say why."
+                )
+            self.add_error("fewer_confirmed", text % {"count": count})
+        elif not (data.get("fewer_reason") or "").strip():
+            self.add_error("fewer_reason", _("Say why fewer representatives will take part."))
 
 
 class AttendanceForm(PortalForm):

@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,21 +8,19 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
 from partnerships import services as partnership_services
-from partnerships.enums import InstitutionKind
 from partnerships.forms import PersonForm
-from portal.calendar import to_ical
+from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
+from portal.spreadsheets import xlsx_response
 from portal.web import (
     add_service_errors,
     form_status,
@@ -68,6 +64,7 @@ def event_detail(request, pk):
             event, statuses=(RegistrationStatus.REGISTERED,)
         )
         context["waiting"] = selectors.waiting_list(event)
+        context["gaps"] = selectors.delegation_gaps(event)
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)
@@ -121,16 +118,20 @@ def event_edit(request, pk):
 def event_ics(request, pk):
     """The event as an .ics file, for anyone who may see the event."""
     event = selectors.event_get_for_user(request.user, pk)
-    body = to_ical([selectors.event_calendar_item(event)], name=event.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="wydarzenie-{event.pk}.ics"'
-    return response
+    return calendar_response(
+        request,
+        [selectors.event_calendar_item(event)],
+        name=event.title,
+        filename=f"wydarzenie-{event.pk}.ics",
+        attachment=True,
+    )
 
 
 # --- registrations -------------------------------------------------------------------------
 
 
-TICKS = ("people", "chosen_internally", "join_waiting_list")
+# What the registration form carries through "+ add a person" besides the people ticked.
+TICKS = ("chosen_internally", "fewer_confirmed", "join_waiting_list")
 
 
 def _ticks_from_query(request, people) -> dict:
@@ -143,8 +144,8 @@ def _ticks_from_query(request, people) -> dict:
             chosen.append(int(value))
     return {
         "people": chosen,
-        "chosen_internally": request.GET.get("chosen_internally") == "on",
-        "join_waiting_list": request.GET.get("join_waiting_list") == "on",
+        **{name: request.GET.get(name) == "on" for name in TICKS},
+        "fewer_reason": request.GET.get("fewer_reason", "")[:2000],
     }
 
 
@@ -156,11 +157,15 @@ def _people_form(request, *, event, partnership, registration=None, data=None):
         event=event,
         partnership=partnership,
         allow_waiting_list=registration is None,
+        check_rules=is_staff_member(request.user) or event.registration_is_open(),
     )
     if "people" in request.GET:
         form.initial = _ticks_from_query(request, people)
     elif registration is not None:
-        form.initial = {"people": [p.person_id for p in registration.active_participants]}
+        form.initial = {
+            "people": [p.person_id for p in registration.active_participants],
+            "fewer_reason": registration.fewer_reason,
+        }
     elif not event.is_study_visit:
         # The library leader goes to the seminar (§2.3.3): ticked from the start.
         form.initial = {"people": [c.person.pk for c in form.candidates if c.is_leader]}
@@ -185,7 +190,9 @@ def _add_person(request, *, partnership, person_form):
         return None
     query = [("people", v) for v in request.POST.getlist("people") if v.isdigit()]
     query.append(("people", str(person.pk)))
-    query += [(name, "on") for name in TICKS[1:] if request.POST.get(name)]
+    query += [(name, "on") for name in TICKS if request.POST.get(name)]
+    if request.POST.get("fewer_reason", "").strip():
+        query.append(("fewer_reason", request.POST["fewer_reason"].strip()[:2000]))
     messages.success(
         request,
         _("%(name)s has been added to the partnership's people and ticked.")
@@ -214,10 +221,15 @@ def _registration_page(request, *, event, partnership, registration=None):
         # Keep the ticks sent with the person while its form is corrected.
         form.initial = {
             "people": [int(v) for v in request.POST.getlist("people") if v.isdigit()],
-            **{name: bool(request.POST.get(name)) for name in TICKS[1:]},
+            **{name: bool(request.POST.get(name)) for name in TICKS},
+            "fewer_reason": request.POST.get("fewer_reason", ""),
         }
     elif request.method == "POST" and form.is_valid():
         try:
+            fewer = {
+                "fewer_confirmed": form.cleaned_data["fewer_confirmed"],
+                "fewer_reason": form.cleaned_data["fewer_reason"],
+            }
             if creating:
                 registration = services.registration_submit(
                     event=event,
@@ -226,6 +238,7 @@ def _registration_page(request, *, event, partnership, registration=None):
                     chosen_internally=form.cleaned_data["chosen_internally"],
                     join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
                     actor=request.user,
+                    **fewer,
                 )
             else:
                 services.registration_change(
@@ -233,6 +246,7 @@ def _registration_page(request, *, event, partnership, registration=None):
                     people=list(form.cleaned_data["people"]),
                     chosen_internally=form.cleaned_data["chosen_internally"],
                     actor=request.user,
+                    **fewer,
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -408,7 +422,11 @@ def partnership_registration_list(request, pk):
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     page = paginate(request, selectors.participants_of(event), per_page=200)
-    return render(request, "events/participant_list.html", {"event": event, "page": page})
+    return render(
+        request,
+        "events/participant_list.html",
+        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+    )
 
 
 @staff_required
@@ -437,51 +455,8 @@ def attendance_edit(request, pk):
 
 @staff_required
 def participant_xlsx(request, pk):
-
     event = selectors.event_get_for_user(request.user, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    header = [
-        _("Partnership"),
-        _("First name"),
-        _("Last name"),
-        _("Institution"),
-        _("Library"),
-        _("E-mail"),
-        _("Phone"),
-        _("Attended"),
-        _("Materials handed out"),
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = _("yes"), _("no")
-    for participant in selectors.participants_of(event):
-        person = participant.person
-        sheet.append(
-            [
-                participant.registration.partnership.name,
-                person.first_name,
-                person.last_name,
-                person.institution.name,
-                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
-                person.email,
-                person.phone,
-                "" if participant.attended is None else (yes if participant.attended else no),
-                yes if participant.materials_received else no,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (32, 16, 20, 36, 10, 30, 16, 12, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="uczestnicy-{event.pk}.xlsx"'
-    return response
+    return xlsx_response([selectors.participant_sheet(event)], filename=f"uczestnicy-{pk}.xlsx")
 
 
 @staff_required

@@ -114,6 +114,8 @@ class PersonForm(PortalModelForm):
         model = Person
         fields = ["first_name", "last_name", "institution", "position", "email", "phone"]
 
+    is_leader = forms.BooleanField(required=False)
+
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.filter(
@@ -122,6 +124,21 @@ class PersonForm(PortalModelForm):
         ).order_by("name")
         if self.instance.pk:
             del self.fields["consent"]
+        leader = partnership.leader
+        if leader is None:
+            del self.fields["is_leader"]
+        else:
+            # §2.3.3: the seminar rule recognises the leader by this link, not by the e-mail.
+            field = self.fields["is_leader"]
+            field.label = _(
+                "This is the partnership's library leader: link the person to the leader's "
+                "account (%(email)s)."
+            ) % {"email": leader.email}
+            field.help_text = _(
+                "The e-mail above may differ from the login. Only one person is the leader: "
+                "ticking it here removes the mark from anyone else."
+            )
+            field.initial = self.instance.pk is not None and self.instance.user_id == leader.pk
 
 
 class InvitationForm(PortalForm):

@@ -152,6 +152,13 @@ def people_of(partnership: Partnership) -> QuerySet[Person]:
     return partnership.people.filter(archived_at__isnull=True).select_related("institution")
 
 
+def is_leader_person(person: Person, partnership: Partnership) -> bool:
+    """§2.3.3 "w tym lider biblioteczny": the library leader is the person of the partnership
+    linked to its leader's account (the e-mail on the record may differ from the login).
+    ``partnerships.services`` keeps the link: one person per partnership holds it."""
+    return partnership.leader_id is not None and person.user_id == partnership.leader_id
+
+
 def person_get(partnership: Partnership, pk) -> Person:
     try:
         return people_of(partnership).get(pk=pk)

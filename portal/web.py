@@ -1,10 +1,13 @@
 """Small helpers that views of every app share."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -53,6 +56,19 @@ def post_action(request, service, success_message, redirect_to, **objects):
     else:
         messages.success(request, success_message)
     return redirect_to
+
+
+def conditional_get(request, response):
+    """Give a finished (not streamed) response a strong ``ETag``, a hash of its body, and
+    answer 304 when the client's copy matches it or its ``Last-Modified``: feed readers and
+    calendar apps poll, and most polls find nothing new."""
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    return not_modified or response
 
 
 def safe_next_url(request, default: str) -> str:

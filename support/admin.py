@@ -18,6 +18,7 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 
@@ -222,3 +223,19 @@ class PlanVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["plan__partnership", "agreed_by_leader", "agreed_by_animator"]
     search_fields = ["plan__partnership__name"]
     date_hierarchy = "agreed_at"
+
+
+@admin.register(PotentialPartner)
+class PotentialPartnerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Read only: the leader and the animator keep them on the partnership's pages."""
+
+    list_display = ["name", "partnership", "sector", "status", "contacted_on", "contacted_by"]
+    list_filter = ["sector", "status"]
+    list_select_related = ["partnership"]
+    search_fields = ["name", "partnership__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

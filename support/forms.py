@@ -6,6 +6,7 @@ from portal.forms import DateInput, PortalForm, PortalModelForm
 from portal.web import add_service_errors
 from support.enums import (
     DURATION_PRESETS,
+    OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
     Channel,
     SessionKind,
@@ -20,6 +21,7 @@ from support.models import (
     Meeting2Record,
     PartnerReport,
     PlanAction,
+    PotentialPartner,
     SupportSession,
 )
 from support.selectors import format_minutes
@@ -321,3 +323,61 @@ class PlanActionForm(PortalModelForm):
         self.fields["partner"].error_messages["invalid_choice"] = _(
             "Choose an active partner of this partnership."
         )
+
+
+class PotentialPartnerForm(PortalModelForm):
+    """An institution being approached (§1.2). The animator's help (§2.1.1) is shown only to
+    those who may write it: the animator and staff."""
+
+    class Meta:
+        model = PotentialPartner
+        fields = [
+            "name",
+            "sector",
+            "kind",
+            "contact_person",
+            "contacted_by",
+            "contacted_on",
+            "status",
+            "outcome",
+            "animator_help",
+        ]
+        widgets = {
+            "contacted_on": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "animator_help": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, can_note_help: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in self.fields["status"].choices
+            if value in OPEN_POTENTIAL_STATUSES
+        ]
+        if not can_note_help:
+            del self.fields["animator_help"]
+        if not self.instance.pk:
+            self.initial.setdefault("contacted_on", timezone.localdate())
+
+
+class PotentialPartnerJoinForm(PortalForm):
+    """What the institution brings and gains as a partner (§1.2)."""
+
+    contribution = forms.CharField(
+        label=_("Contribution"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner brings."),
+    )
+    benefit = forms.CharField(
+        label=_("Benefit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner gains from working together."),
+    )
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty when it is the lead library's commune."),
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput(), required=False)

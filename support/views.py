@@ -33,6 +33,8 @@ from support.forms import (
     PartnerReportForm,
     PlanActionForm,
     PlanSectionsForm,
+    PotentialPartnerForm,
+    PotentialPartnerJoinForm,
     SessionForm,
     WithdrawForm,
     record_form_for,
@@ -65,6 +67,7 @@ def timeline(request, pk):
             "sessions": sessions,
             "state": state,
             "can_act": can_act,
+            "can_report": selectors.can_record_partner_report(request.user, partnership),
             # The diagnosis and the meetings have their own pages (each with its record);
             # every other contact goes through "+ contact".
             "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds if k in SINGLE_KINDS]
@@ -81,7 +84,7 @@ def _budget_script(state, session=None) -> dict:
     """What the log page's script needs to show the time left while a length is chosen: the
     minutes left (this contact's own when editing) and the phrases in the user's language."""
     return {
-        "left": state.left_minutes + (session.duration_minutes if session else 0),
+        "left": state.left_minutes + (session.duration_minutes if session is not None else 0),
         "hm": _("%(hours)d h %(minutes)d min"),
         "h": _("%(hours)d h"),
         "m": _("%(minutes)d min"),
@@ -172,6 +175,8 @@ def _session_form_page(request, *, partnership, kind=None, session=None):
             "record_kinds": record_kinds,
             "similar": similar,
             "next_url": next_url,
+            # The diagnosis is outside the 16 hours (§2.1.4): no time left to show for it.
+            "in_budget": kind is None or selectors.counts_toward_budget(kind),
             "budget_script": _budget_script(state, session),
         },
         status=form_status(*forms),
@@ -229,10 +234,10 @@ def session_withdraw(request, pk, session_pk):
     )
 
 
-@role_required(Role.STAFF, Role.ANIMATOR)
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def partner_report_edit(request, pk, partner_pk):
-    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    partnership = selectors.partnership_get_for_partner_reports(request.user, pk)
     partner = selectors.partner_get_active(partnership, partner_pk)
     instance = getattr(partner, "support_report", None)  # None before the first report
     form = PartnerReportForm(request.POST or None, instance=instance)
@@ -520,3 +525,99 @@ def meetings_summary_pdf(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
     body = render_pdf("pdf/meetings_summary.html", selectors.meetings_summary(partnership))
     return _pdf_response(body, f"podsumowanie-spotkan-{partnership.pk}.pdf")
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+potential_partner_roles = role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+
+
+@potential_partner_roles
+def potential_partner_list(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return render(
+        request,
+        "support/potential_partner_list.html",
+        {
+            "partnership": partnership,
+            "pipeline": selectors.potential_partner_pipeline(partnership),
+        },
+    )
+
+
+def _potential_partner_form_page(request, *, partnership, candidate=None):
+    can_note_help = selectors.can_note_animator_help(request.user, partnership)
+    form = PotentialPartnerForm(
+        request.POST or None, instance=candidate, can_note_help=can_note_help
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if candidate is None:
+                services.potential_partner_add(
+                    partnership=partnership, actor=request.user, **form.cleaned_data
+                )
+            else:
+                services.potential_partner_update(
+                    candidate=candidate, actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The potential partner has been saved."))
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_form.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_add(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return _potential_partner_form_page(request, partnership=partnership)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_edit(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    return _potential_partner_form_page(request, partnership=partnership, candidate=candidate)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_join(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has already joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    form = PotentialPartnerJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.potential_partner_join(
+                candidate=candidate, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except IntegrityError:
+            form.add_error(None, CHANGED_MEANWHILE)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a partner of the partnership.") % {"name": candidate.name},
+            )
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_join.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )

@@ -69,7 +69,9 @@ def test_animator_logs_diagnosis_meeting_and_remote_contact_and_sees_hours_left(
     )
     _log(page, "+ kontakt", channel="rozmowa wideo (Skype)", minutes=45, fields={})
 
-    assert page.get_by_text("Zostało 11 godz. 15 min", exact=False).first.is_visible()
+    # the diagnosis is outside the 16 hours (§2.1.4): 3 h 45 min of support are used
+    assert page.get_by_text("Zostało 12 godz. 15 min", exact=False).first.is_visible()
+    assert page.get_by_text("poza budżetem godzin): 1 godz.", exact=False).first.is_visible()
     screenshot("animator-timeline")
     kinds = set(
         SupportSession.objects.filter(partnership=partnership).values_list("kind", flat=True)
@@ -100,16 +102,17 @@ def test_animator_logs_a_phone_contact_from_the_list_in_three_page_loads(
     _choose(page, "telefon")
     assert page.get_by_role("radio", name="wsparcie zdalne").is_checked()  # the usual kind
     _choose(page, "45 min")
-    # While choosing, the time left after this contact (15 h left before it).
+    # While choosing, the time left after this contact (all 16 h before it: the diagnosis is
+    # outside the budget, §2.1.4).
     assert page.locator("#contact-left-after").inner_text() == (
-        "Po tym kontakcie zostanie 14 godz. 15 min."
+        "Po tym kontakcie zostanie 15 godz. 15 min."
     )
     screenshot("animator-contact")
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_url("**/wsparcie/")
 
     message = page.get_by_role("alert").filter(has_text="Kontakt został zapisany")
-    assert "zostało 14 godz. 15 min wsparcia (z 16 godz.)" in message.inner_text()
+    assert "zostało 15 godz. 15 min wsparcia (z 16 godz.)" in message.inner_text()
     loads = page_loads.since_login()
     assert len(loads) <= 3, loads
     session = SupportSession.objects.get(partnership=partnership, kind="remote")

@@ -20,6 +20,7 @@ MODELS = [
     "diagnosisrecord",
     "meeting1record",
     "meeting2record",
+    "potentialpartner",
 ]
 
 
@@ -61,7 +62,8 @@ def test_admin_session_cannot_be_deleted(client, world):
 
 def test_admin_budget_change_needs_reason_and_keeps_it(client, world):
     budget = HourBudgetFactory(partnership=world.partnership_a)
-    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=600)
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=60)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
     client.force_login(world.staff)
     url = reverse("admin:support_hourbudget_change", args=[budget.pk])
 
