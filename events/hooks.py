@@ -2,7 +2,7 @@
 ``EventsConfig.ready``."""
 
 from events import demo, tasks
-from events.selectors import calendar_items_for_user
+from events.selectors import calendar_items_for_user, leader_todos
 from portal import hooks
 
 # Seat offers are short (hours); a quarter of an hour is precise enough.
@@ -15,3 +15,4 @@ def register() -> None:
         hooks.register_reminder(reminder)
     hooks.register_periodic_task(tasks.expire_seat_offers, EXPIRE_OFFERS_SECONDS)
     hooks.register_demo_loader(demo.load)
+    hooks.register_leader_todo_source(leader_todos)

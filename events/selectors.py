@@ -22,7 +22,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from events.enums import (
     ACTIVE_STATUSES,
@@ -31,9 +33,10 @@ from events.enums import (
     RegistrationStatus,
 )
 from events.models import Event, Participant, Registration
-from partnerships.enums import InstitutionKind
-from partnerships.models import Partnership
+from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
+from partnerships.models import Partner, Partnership
 from portal.calendar import CalendarItem, Revision, revisions, titled
+from portal.hooks import Todo
 from portal.mail import absolute_url
 from portal.roles import is_staff_member
 from portal.spreadsheets import Sheet
@@ -44,6 +47,18 @@ def _led_partnerships(user) -> QuerySet[Partnership]:
         Partnership.objects.filter(leader=user)
         if user.is_authenticated
         else Partnership.objects.none()
+    )
+
+
+def library_institution_ids(partnership: Partnership) -> set[int]:
+    """The institutions of the partnership's active library partners: a person who works in
+    one is a library representative (§2.2.3). One query."""
+    return set(
+        Partner.objects.filter(
+            partnership=partnership,
+            left_on__isnull=True,
+            institution__kind=InstitutionKind.LIBRARY,
+        ).values_list("institution_id", flat=True)
     )
 
 
@@ -80,10 +95,39 @@ def events_for_user(user, *, now=None) -> QuerySet[Event]:
 
 
 def event_list(*, user, kind: str = "") -> QuerySet[Event]:
+    """Events the user sees; for a leader each carries ``own_registrations``, the active
+    registrations of the partnerships they lead (one query for the page)."""
     qs = with_seats(events_for_user(user))
     if kind:
         qs = qs.filter(kind=kind)
+    if not is_staff_member(user):
+        qs = qs.prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.filter(
+                    partnership__leader=user, status__in=ACTIVE_STATUSES
+                ).order_by("pk"),
+                to_attr="own_registrations",
+            )
+        )
     return qs.order_by("-starts_on", "pk")
+
+
+def led_partnerships(user) -> list[Partnership]:
+    """The partnerships in the programme the user leads (staff register from a partnership's
+    page instead)."""
+    if is_staff_member(user):
+        return []
+    return list(
+        _led_partnerships(user).filter(status__in=PROGRAMME_STATUSES).order_by("name", "pk")
+    )
+
+
+def partnership_states(event: Event, partnerships: list[Partnership]) -> list[tuple]:
+    """For an event of ``event_list``: each partnership with its active registration or
+    None (not registered yet). No query."""
+    own = {r.partnership_id: r for r in getattr(event, "own_registrations", [])}
+    return [(p, own.get(p.pk)) for p in partnerships]
 
 
 def event_get_for_user(user, pk) -> Event:
@@ -271,6 +315,21 @@ def participants_of_registration(registration: Registration) -> QuerySet[Partici
     )
 
 
+def attendance_of_partnership(partnership: Partnership) -> QuerySet[Participant]:
+    """The partnership's registered representatives at every event, with whether each
+    attended (``None`` until staff mark it), earliest event first: evidence for the clip
+    committee (§2.4.1). One query."""
+    return (
+        Participant.objects.filter(
+            registration__partnership=partnership,
+            registration__status=RegistrationStatus.REGISTERED,
+            removed_at__isnull=True,
+        )
+        .select_related("event", "person")
+        .order_by("event__starts_on", "event_id", "person__last_name", "person__first_name", "pk")
+    )
+
+
 def partnerships_attended(kind: str) -> QuerySet[Partnership]:
     """Partnerships with at least one person marked as attending an event of ``kind``: the
     input of clip eligibility (§2.4.1)."""
@@ -331,3 +390,52 @@ def calendar_items_for_user(user) -> list[CalendarItem]:
     events = list(qs.order_by("starts_on", "pk"))
     found = revisions(Event, [event.pk for event in events], EVENT_DATES)
     return [event_calendar_item(event, found.get(event.pk)) for event in events]
+
+
+# --- the leader's start page -----------------------------------------------------------------
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader (``portal.hooks``): events whose registration
+    is open and the partnership has not registered for, with the deadline, and seats offered
+    to it, with the offer's end. Two queries."""
+    now = timezone.now()
+    registered = Registration.objects.filter(
+        event=OuterRef("pk"), partnership=partnership, status__in=ACTIVE_STATUSES
+    )
+    todos = [
+        Todo(
+            text=_("Registration for %(kind)s “%(title)s” (%(dates)s) is open.")
+            % {
+                "kind": event.get_kind_display(),
+                "title": event.title,
+                "dates": _dates(event),
+            },
+            url=reverse("events:registration_create", args=[event.pk, partnership.pk]),
+            action=pgettext("register for an event", "Register"),
+            due=event.registration_closes_at,
+        )
+        for event in Event.objects.filter(
+            registration_opens_at__lte=now, registration_closes_at__gt=now
+        )
+        .exclude(Exists(registered))
+        .order_by("registration_closes_at", "pk")
+    ]
+    offered = Registration.objects.filter(
+        partnership=partnership, status=RegistrationStatus.OFFERED, offer_expires_at__gt=now
+    ).select_related("event")
+    todos += [
+        Todo(
+            text=_("Seats at “%(title)s” are offered to your partnership.")
+            % {"title": registration.event.title},
+            url=reverse("events:registration_detail", args=[registration.pk]),
+            action=_("Accept the seats"),
+            due=registration.offer_expires_at,
+        )
+        for registration in offered.order_by("offer_expires_at", "pk")
+    ]
+    return todos
+
+
+def _dates(event: Event) -> str:
+    return f"{date_format(event.starts_on, 'j E')} – {date_format(event.ends_on, 'j E Y')}"

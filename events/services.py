@@ -23,8 +23,9 @@ from django.utils.translation import ngettext
 from events import emails
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
-from partnerships.models import Partner, Partnership, Person, User
+from events.selectors import library_institution_ids
+from partnerships.enums import PROGRAMME_STATUSES
+from partnerships.models import Partnership, Person, User
 from partnerships.selectors import can_edit_partnership, is_leader_person
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
@@ -137,13 +138,8 @@ def _seats_taken(event: Event, *, exclude: Registration | None = None) -> int:
 
 
 def _library_institution_ids(partnership: Partnership) -> set[int]:
-    return set(
-        Partner.objects.filter(
-            partnership=partnership,
-            left_on__isnull=True,
-            institution__kind=InstitutionKind.LIBRARY,
-        ).values_list("institution_id", flat=True)
-    )
+    # Defined once in the selectors, which the registration form reads too.
+    return library_institution_ids(partnership)
 
 
 def _check_may_register(actor: User, partnership: Partnership) -> None:

@@ -27,7 +27,7 @@ from partnerships.forms import (
     PersonForm,
     ReminderPreferencesForm,
 )
-from portal import calendar, otp
+from portal import calendar, hooks, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
@@ -96,6 +96,10 @@ def partnership_detail(request, pk):
             "people": selectors.people_of(partnership),
             "missing_sectors": selectors.missing_sectors(partnership),
             "can_edit": selectors.can_edit_partnership(request.user, partnership),
+            # The leader's start page: what is open for them in the other apps.
+            "todos": hooks.leader_todos(request.user, partnership)
+            if partnership.leader_id == request.user.pk
+            else [],
         },
     )
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -69,3 +69,19 @@ def conditional_get(request, response):
         request, etag=etag, last_modified=last_modified, response=response
     )
     return not_modified or response
+
+
+def safe_next_url(request, default: str) -> str:
+    """The ``next`` address sent with the form (or in the query) when it is a path on this
+    site, else ``default``. Only a local path is followed: never another host or scheme, nor a
+    protocol-relative ``//host``, so the parameter cannot send a user away (open redirect)."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return default

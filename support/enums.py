@@ -39,6 +39,13 @@ KIND_SLUGS = {
 }
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
 
+# Kinds logged without a record, from the one "+ contact" page: the animator's weekly work.
+# The diagnosis and the meetings keep their own pages, each with its record.
+EVERYDAY_KINDS = (SessionKind.REMOTE, SessionKind.SUMMARY_HELP, SessionKind.PLAN_HELP)
+
+# Lengths offered as one click on the log pages; any other quarter hour is typed in.
+DURATION_PRESETS = (15, 30, 45, 60, 90)
+
 
 class Channel(models.TextChoices):
     """How the animator and the partnership were in touch (§2.1.4, §2.5.2)."""

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import DateInput, PortalForm, PortalModelForm
 from portal.web import add_service_errors
 from support.enums import (
+    DURATION_PRESETS,
     OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
     Channel,
@@ -23,6 +24,7 @@ from support.models import (
     PotentialPartner,
     SupportSession,
 )
+from support.selectors import format_minutes
 from support.services import hour_budget_validate
 
 
@@ -33,28 +35,117 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+OTHER_DURATION = "other"
+
+# The channels on the log pages, in the order an animator uses them most, each in the words
+# of the timeline; "in person" also says it was a meeting.
+CHANNEL_CHOICE_LABELS = {
+    Channel.PHONE: Channel.PHONE.label,
+    Channel.EMAIL: Channel.EMAIL.label,
+    Channel.VIDEO: Channel.VIDEO.label,
+    Channel.LABIB: Channel.LABIB.label,
+    Channel.IN_PERSON: _("in person (a meeting)"),
+}
+
+
+class ChoiceButtons(forms.RadioSelect):
+    """Radio buttons drawn as large buttons (Bootstrap's ``btn-check``): still radios, so they
+    work by keyboard and without JavaScript."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "btn-check", "autocomplete": "off", **(attrs or {})}, choices)
+
+
 class SessionForm(PortalModelForm):
+    """One contact. The length is one click on a preset or typed in (quarter hours); the
+    channel is one click among a few buttons, none pre-chosen except for the meetings."""
+
+    duration_preset = forms.ChoiceField(label=_("Duration"), required=False, widget=ChoiceButtons())
+
     class Meta:
         model = SupportSession
-        fields = ["held_on", "channel", "duration_minutes", "notes"]
+        fields = ["channel", "held_on", "duration_minutes", "notes"]
+        labels = {"duration_minutes": _("Other duration, in minutes")}
         widgets = {
+            "channel": ChoiceButtons(),
             "held_on": DateInput(),
             "duration_minutes": forms.NumberInput(attrs={"step": 15, "min": 15}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The model's clean needs the kind (remote support is never in person).
-        self.instance.kind = kind
-        if kind == SessionKind.REMOTE:
-            self.fields["channel"].choices = [
-                c for c in self.fields["channel"].choices if c[0] != Channel.IN_PERSON
-            ]
-        if not self.instance.pk:
+        if kind is not None:
+            # The model's clean needs the kind (remote support is never in person).
+            self.instance.kind = kind
+        channels = [
+            (value, CHANNEL_CHOICE_LABELS[value])
+            for value in CHANNEL_CHOICE_LABELS
+            if not (kind == SessionKind.REMOTE and value == Channel.IN_PERSON)
+        ]
+        self.fields["channel"].choices = channels  # no "---------": one click chooses
+        self.fields["channel"].error_messages["required"] = _(
+            "Choose how you were in touch: by phone, e-mail, video call, labib.pl or in person."
+        )
+        self.fields["duration_preset"].choices = [
+            *((str(m), format_minutes(m)) for m in DURATION_PRESETS),
+            (OTHER_DURATION, _("other")),
+        ]
+        self.fields["duration_minutes"].required = False
+        self.fields["duration_minutes"].help_text = _(
+            "In quarter hours: 15, 30, 45, 60 … Type it when none of the lengths above fits."
+        )
+        if self.instance.pk:
+            duration = self.instance.duration_minutes
+            if duration in DURATION_PRESETS:
+                self.initial["duration_preset"] = str(duration)
+                self.initial["duration_minutes"] = None
+            else:
+                self.initial["duration_preset"] = OTHER_DURATION
+        else:
             self.initial.setdefault("held_on", timezone.localdate())
             if kind in (SessionKind.MEETING_1, SessionKind.MEETING_2):
                 self.initial.setdefault("channel", Channel.IN_PERSON)
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("duration_preset")
+        typed = data.get("duration_minutes")
+        typed_failed = "duration_minutes" in self.errors
+        if preset and preset != OTHER_DURATION:
+            chosen = int(preset)
+            if typed is not None and typed != chosen:
+                self.add_error(
+                    "duration_minutes",
+                    _("You chose %(chosen)s and typed %(typed)s minutes: keep one of them.")
+                    % {"chosen": format_minutes(chosen), "typed": typed},
+                )
+            data["duration_minutes"] = chosen
+        elif typed is None and not typed_failed:
+            self.add_error(
+                "duration_minutes",
+                _("Choose how long the contact took, or type the minutes."),
+            )
+        return data
+
+
+class ContactForm(SessionForm):
+    """The "+ contact" page: the kind is chosen here too, among the kinds without a record
+    that the order of support allows now (``EVERYDAY_KINDS``)."""
+
+    kind = forms.ChoiceField(label=_("What was it about?"), widget=ChoiceButtons())
+
+    class Meta(SessionForm.Meta):
+        fields = ["kind", *SessionForm.Meta.fields]
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, SessionKind(k).label) for k in kinds]
+        self.fields["kind"].error_messages["invalid_choice"] = _(
+            "This kind of contact cannot be logged now: support starts with the diagnosis."
+        )
+        if SessionKind.REMOTE in kinds:
+            self.initial.setdefault("kind", SessionKind.REMOTE)
 
 
 class DiagnosisRecordForm(PortalModelForm):

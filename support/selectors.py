@@ -32,6 +32,7 @@ from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipS
 from partnerships.models import Partner, Partnership
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
 from portal.calendar import CalendarItem, revisions
+from portal.hooks import Todo
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
@@ -450,6 +451,30 @@ def support_state(partnership: Partnership) -> SupportState:
         ),
         logged_kinds={row["kind"] for row in rows},
         planned_meeting=planned,
+    )
+
+
+def sessions_like(
+    partnership: Partnership,
+    *,
+    kind: str,
+    channel: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+) -> list[SupportSession]:
+    """Contacts already logged (not withdrawn) with the same kind, channel, date and length:
+    most likely the same contact logged twice. The log pages warn about them and save only when
+    the animator confirms (two phone calls of 30 minutes on one day do happen)."""
+    return list(
+        partnership.support_sessions.filter(
+            withdrawn_at__isnull=True,
+            kind=kind,
+            channel=channel,
+            held_on=held_on,
+            duration_minutes=duration_minutes,
+        )
+        .select_related("animator")
+        .order_by("created_at", "pk")
     )
 
 
@@ -878,3 +903,26 @@ def potential_partner_pipeline(partnership: Partnership) -> list[SectorPipeline]
         candidate.partnership = partnership
         rows[candidate.sector].candidates.append(candidate)
     return list(rows.values())
+
+
+# --- the leader's start page -----------------------------------------------------------------
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader in support (``portal.hooks``): the
+    development plan the animator has agreed and the leader has not yet (§2.1.4). One query."""
+    waiting = DevelopmentPlan.objects.filter(
+        partnership=partnership,
+        status=PlanStatus.DRAFT,
+        agreed_by_animator_at__isnull=False,
+        agreed_by_leader_at__isnull=True,
+    ).exists()
+    if not waiting or plan_side(user, partnership) != "leader":
+        return []
+    return [
+        Todo(
+            text=_("The animator has agreed the development plan; it waits for your agreement."),
+            url=reverse("support:plan_detail", args=[partnership.pk]),
+            action=_("Read and agree"),
+        )
+    ]

@@ -7,6 +7,7 @@ app_name = "support"
 urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("partnerstwa/<int:pk>/", views.timeline, name="timeline"),
+    path("partnerstwa/<int:pk>/kontakty/nowy/", views.contact_log, name="contact_log"),
     path("partnerstwa/<int:pk>/kontakty/nowy/<slug:kind>/", views.session_log, name="session_log"),
     path(
         "partnerstwa/<int:pk>/kontakty/<int:session_pk>/edycja/",

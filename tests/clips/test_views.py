@@ -362,3 +362,129 @@ def test_call_create_page(client, world):
     refused = client.post(reverse("clips:call_create"), {"title": "", "clips_count": 0})
     assert refused.status_code == 400
     assert ClipCall.objects.count() == 1
+
+
+# --- the scoring workspace -----------------------------------------------------------------------
+
+
+def _evidence(partnership, n=1):
+    """Records of both meetings, an agreed plan version with ``n`` actions, ``n`` partner
+    reports and the attendance the ``eligible`` fixture already gave."""
+    from support.models import Meeting1Record, Meeting2Record, PartnerReport, SupportSession
+    from tests.factories import (
+        DevelopmentPlanFactory,
+        InstitutionFactory,
+        PartnerFactory,
+        PlanVersionFactory,
+    )
+
+    sessions = {
+        s.kind: s
+        for s in SupportSession.objects.filter(
+            partnership=partnership, kind__in=["meeting_1", "meeting_2"]
+        )
+    }
+    Meeting1Record.objects.create(
+        session=sessions["meeting_1"],
+        experience_assessment="Festyn udał się.",
+        planned_actions="Kino plenerowe.",
+    )
+    Meeting2Record.objects.create(
+        session=sessions["meeting_2"], progress="Kino działa co tydzień.", training_topic="team"
+    )
+    plan = DevelopmentPlanFactory(partnership=partnership)
+    snapshot_actions = []
+    for i in range(n):
+        partner = PartnerFactory(partnership=partnership, institution=InstitutionFactory())
+        PartnerReport.objects.create(
+            partner=partner,
+            partnership=partnership,
+            reported_on=timezone.localdate(),
+            how_spread=f"Zebranie zarządu {i}.",
+            recorded_by=partnership.animator,
+        )
+        snapshot_actions.append(
+            {
+                "id": i,
+                "what": f"Działanie planu {i}",
+                "partner": partner.institution.name,
+                "partner_left": False,
+                "starts_on": "2026-05-01",
+                "ends_on": "2026-06-01",
+                "resources": "",
+            }
+        )
+    version = PlanVersionFactory(plan=plan, number=2)
+    version.snapshot = {**version.snapshot, "actions": snapshot_actions}
+    version.save()
+
+
+def test_score_page_shows_the_evidence_beside_the_form(client, world, call, eligible):
+    p = world.partnership_b
+    _evidence(p)
+    response = login(client, world.committee).get(reverse("clips:score_edit", args=[call.pk, p.pk]))
+    body = text(response)
+    for evidence in (
+        "Kino plenerowe.",  # meeting 1's record
+        "Kino działa co tydzień.",  # meeting 2's record
+        "Zebranie zarządu 0.",  # a partner's report between the meetings
+        "Działanie planu 0",  # the agreed plan's action
+        "Wersja 2, zaakceptowana",
+        "Koncepcja.",
+        "obecność potwierdzona",  # attendance at the study visit and the seminar
+        "Wykorzystano",  # the hours of support
+    ):
+        assert evidence in body, evidence
+    assert "Co oznaczają punkty" in body
+    assert "Ocenione: 0 z 3" in body
+
+
+def test_score_save_and_next_goes_to_the_next_unscored(client, world, call, eligible):
+    a, b, c = eligible
+    login(client, world.committee)
+    url = reverse("clips:score_edit", args=[call.pk, a.pk])
+    response = client.post(url, {"progress": 6, "creativity": 7, "save_next": "1"})
+    assert response.url == reverse("clips:score_edit", args=[call.pk, b.pk])
+    services.score_save(call=call, member=world.committee, partnership=c, progress=1, creativity=1)
+    response = client.post(
+        reverse("clips:score_edit", args=[call.pk, b.pk]),
+        {"progress": 5, "creativity": 5, "save_next": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("clips:score_list", args=[call.pk])
+    assert "Oceniono wszystkich kandydatów" in text(response)
+    assert Score.objects.filter(member=world.committee).count() == 3
+
+
+def test_score_save_without_next_stays_on_the_partnership(client, world, call, eligible):
+    url = reverse("clips:score_edit", args=[call.pk, world.partnership_b.pk])
+    response = login(client, world.committee).post(url, {"progress": 6, "creativity": 7})
+    assert response.url == url
+
+
+def test_score_list_offers_to_continue_where_left(client, world, call, eligible):
+    a, b, c = eligible
+    services.score_save(call=call, member=world.committee, partnership=a, progress=1, creativity=1)
+    response = login(client, world.committee).get(reverse("clips:score_list", args=[call.pk]))
+    body = text(response)
+    assert "Ocenione: 1 z 3" in body
+    assert reverse("clips:score_edit", args=[call.pk, b.pk]) in body
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_score_page_query_count_constant(
+    client, world, call, eligible, django_assert_num_queries, n
+):
+    p = world.partnership_b
+    _evidence(p, n)
+    login(client, world.committee)
+    url = reverse("clips:score_edit", args=[call.pk, p.pk])
+    client.get(url)  # warm the session
+    # session, user, roles, the call (with membership), the candidate, own score, whether
+    # others' scores may be shown, progress in the call; evidence: the plan version, the
+    # records, partners, their reports, minutes used, the budget, the planned meeting,
+    # attendance
+    with django_assert_num_queries(16):
+        response = client.get(url)
+    assert len(response.context["plan"]["actions"]) == n
+    assert len(response.context["partner_reports"]) == n + 1  # and the lead library

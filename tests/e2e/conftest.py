@@ -84,3 +84,24 @@ def open_as(browser, live_server, user, **context_options):
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+class PageLoads:
+    """Full page loads of the main frame, as a user counts them: each document that finishes
+    loading is one (a form sent and the page it redirects to are one load)."""
+
+    def __init__(self, page):
+        self.urls = []
+        page.on("load", lambda loaded: self.urls.append(loaded.url))
+
+    def since_login(self) -> list[str]:
+        """The pages loaded after the login form was sent (the landing page counts)."""
+        last_login = max(
+            (i for i, url in enumerate(self.urls) if "/konto/logowanie/" in url), default=-1
+        )
+        return self.urls[last_login + 1 :]
+
+
+@pytest.fixture
+def page_loads(page):
+    return PageLoads(page)

@@ -249,6 +249,138 @@ def test_registration_create_bad_input_shows_polish_message(
     assert not Registration.objects.exists()
 
 
+def test_registration_create_shows_every_rule_error_at_once(client, world, cast, visit):
+    """Four people, none from a library, and no confirmation: three rules, one page."""
+    ngo_a4 = PersonFactory(partnership=world.partnership_a, institution=cast.ngo_a1.institution)
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    people = [cast.ngo_a1.pk, cast.ngo_a2.pk, cast.ngo_a3.pk, ngo_a4.pk]
+    response = client.post(url, {"people": people})
+    assert response.status_code == 400
+    summary = page_text(response).split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Najwyżej 3 osoby z partnerstwa" in summary
+    assert "co najmniej jeden przedstawiciel biblioteki" in summary
+    assert "wybrali swoich przedstawicieli wspólnie" in summary
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_fewer_people_said_with_the_other_rules(client, world, cast, visit):
+    """Two people, none from a library, nothing confirmed: the library rule, the choice made
+    together and the fewer-than-three confirmation, all on one page."""
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    response = client.post(url, {"people": [cast.ngo_a1.pk, cast.ngo_a2.pk]})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"people", "chosen_internally", "fewer_confirmed"}
+    summary = page_text(response).split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "co najmniej jeden przedstawiciel biblioteki" in summary
+    assert "a wybrano 2 osoby" in summary
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_more_than_allowed_refused_without_javascript(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    people = [cast.librarian_a.pk, cast.ngo_a1.pk, cast.ngo_a2.pk, cast.ngo_a3.pk]
+    response = client.post(url, {"people": people, "chosen_internally": "on"})
+    assert response.status_code == 400
+    assert "Najwyżej 3 osoby z partnerstwa" in page_text(response)
+    # The page comes back with the four ticks, to untick one.
+    assert response.context["form"].chosen_count() == 4
+    assert not Registration.objects.exists()
+
+
+def test_registration_form_marks_the_confirmation_required_and_counts_ticks(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    text = page_text(client.get(url))
+    assert 'name="chosen_internally" class="checkboxinput form-check-input" required' in text
+    assert "0 z 3 wybranych." in text
+    assert 'src="/static/js/registration-form.js"' in text
+
+
+def test_registration_form_marks_library_people_and_the_leader(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    form = client.get(url).context["form"]
+    flags = {c.person.pk: (c.from_library, c.is_leader) for c in form.candidates}
+    assert flags[cast.leader_person_a.pk] == (True, True)
+    assert flags[cast.librarian_a.pk] == (True, False)
+    assert flags[cast.ngo_a1.pk] == (False, False)
+
+
+def test_registration_form_for_the_seminar_ticks_the_leader(client, world, cast, seminar):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
+    form = client.get(url).context["form"]
+    assert form["people"].value() == [cast.leader_person_a.pk]
+    assert form.chosen_count() == 1
+
+
+def test_registration_form_adds_a_person_and_keeps_the_ticks(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    response = client.post(
+        url,
+        {
+            "people": [cast.librarian_a.pk, cast.ngo_a1.pk],
+            "chosen_internally": "on",
+            "add_person": "1",
+            "person-first_name": "Halina",
+            "person-last_name": "Nowicka",
+            "person-institution": cast.ngo_a1.institution_id,
+            "person-email": "Halina@Example.org",
+            "person-consent": "on",
+        },
+    )
+    person = world.partnership_a.people.get(last_name="Nowicka")
+    assert response.status_code == 302
+    assert response.url.startswith(url + "?")
+    assert not Registration.objects.exists()  # nothing registered yet
+
+    page = client.get(response.url)
+    form = page.context["form"]
+    assert sorted(form["people"].value()) == sorted(
+        [cast.librarian_a.pk, cast.ngo_a1.pk, person.pk]
+    )
+    assert form["chosen_internally"].value() is True
+    assert "Dodano osobę Halina Nowicka do listy partnerstwa" in page_text(page)
+
+
+def test_registration_form_person_with_errors_keeps_the_ticks_and_adds_nobody(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    count = world.partnership_a.people.count()
+    response = client.post(
+        url,
+        {
+            "people": [cast.librarian_a.pk],
+            "add_person": "1",
+            "person-first_name": "Halina",
+            "person-email": "not-an-address",
+        },
+    )
+    assert response.status_code == 400
+    assert world.partnership_a.people.count() == count
+    assert response.context["form"]["people"].value() == [cast.librarian_a.pk]
+    assert '<details class="card mb-3" open>' in page_text(response)
+
+
+def test_registration_form_ticks_in_the_address_only_of_own_people(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    query = f"?people={cast.librarian_a.pk}&people={cast.ngo_b.pk}&people=x"
+    form = client.get(url + query).context["form"]
+    assert form["people"].value() == [cast.librarian_a.pk]
+
+
 def test_registration_create_seminar_without_leader_shows_message(client, world, cast, seminar):
     client.force_login(world.leader_a)
     url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
@@ -588,6 +720,80 @@ def test_navbar_and_partnership_page_link_to_events(client, world):
     assert reverse("events:partnership_registration_list", args=[world.partnership_a.pk]) in text
 
 
+# --- the leader's week: the event list and the start page ----------------------------------
+
+
+def test_event_list_says_per_event_whether_the_partnership_is_registered(
+    client, world, cast, visit
+):
+    registered = EventFactory(title="Wizyta w Gdyni")
+    register(registered, world.partnership_a, [cast.librarian_a], world.leader_a)
+    full = EventFactory(title="Wizyta w Sopocie", capacity=1)
+    register(full, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    register(full, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("events:event_list"))
+    states = {
+        event.title: [(p.pk, r.status if r else None) for p, r in event.partnership_states]
+        for event in response.context["page"]
+    }
+    pk = world.partnership_a.pk
+    assert states == {
+        visit.title: [(pk, None)],
+        "Wizyta w Gdyni": [(pk, "registered")],
+        "Wizyta w Sopocie": [(pk, "waiting")],
+    }
+    text = page_text(response)
+    create_url = reverse("events:registration_create", args=[visit.pk, pk])
+    assert f'href="{create_url}">Zgłoś</a>' in text
+    assert "na liście rezerwowej" in text
+
+
+def test_event_list_has_no_register_column_for_staff(client, world, visit):
+    client.force_login(world.staff)
+    response = client.get(reverse("events:event_list"))
+    assert response.context["led"] == []
+    assert "Twoje partnerstwo" not in page_text(response)
+
+
+def test_leader_start_page_lists_open_registrations_with_deadline(client, world, cast, visit):
+    registered = EventFactory(title="Wizyta w Gdyni")
+    register(registered, world.partnership_a, [cast.librarian_a], world.leader_a)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("home"), follow=True)
+    todos = response.context["todos"]
+    assert [todo.url for todo in todos] == [
+        reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    ]
+    assert todos[0].due == visit.registration_closes_at
+    text = page_text(response)
+    assert "Czeka na Ciebie" in text
+    assert f"Trwają zgłoszenia na: wizyta studyjna „{visit.title}”" in text
+
+
+def test_leader_start_page_lists_seats_offered(client, world, cast):
+    event = EventFactory(capacity=1)
+    first = register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    waiting = register(
+        event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True
+    )
+    services.registration_withdraw(registration=first, actor=world.leader_b)
+    client.force_login(world.leader_a)
+    todos = client.get(reverse("partnership_detail", args=[world.partnership_a.pk])).context[
+        "todos"
+    ]
+    assert [todo.url for todo in todos] == [
+        reverse("events:registration_detail", args=[waiting.pk])
+    ]
+
+
+def test_partnership_page_lists_nothing_open_for_its_animator(client, world, visit):
+    client.force_login(world.animator_a)
+    response = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert response.context["todos"] == []
+    assert "Czeka na Ciebie" not in page_text(response)
+
+
 # --- query counts: the same for 1 and 3 rows -------------------------------------------
 
 
@@ -623,9 +829,18 @@ def test_event_list_queries_constant_for_leader(
 ):
     events_with_registrations(n)
     client.force_login(world.leader_a)
-    with django_assert_num_queries(5):
+    # session, user, roles, count, events; the partnerships the leader leads and their
+    # registrations for the page's events (the "your partnership" column)
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:event_list"))
-    assert len(response.context["page"]) == n
+    page = response.context["page"]
+    assert len(page) == n
+    led = response.context["led"]
+    assert len(led) == n * n + 1  # and partnership A of the world
+    # Each partnership's state on each event: registered on its own event only.
+    for event in page:
+        registered = {p.pk for p, registration in event.partnership_states if registration}
+        assert len(registered) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])

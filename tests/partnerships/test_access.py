@@ -286,6 +286,7 @@ COVERED_ELSEWHERE = {
     "support:partnership_list",
     "support:timeline",
     "support:session_log",
+    "support:contact_log",
     "support:session_edit",
     "support:session_withdraw",
     "support:partner_report_edit",

@@ -97,3 +97,36 @@ def test_potential_partner_pipeline_by_sector_with_coverage(world, django_assert
     assert (rows["social"].covered, rows["social"].candidates) == (True, [declined])
     assert (rows["business"].covered, rows["business"].candidates) == (False, [business])
     assert (rows["business"].open_count, rows["social"].open_count) == (1, 0)
+
+
+def test_sessions_like_matches_kind_channel_date_and_length_only(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(5))
+    same = log(world.partnership_a, channel="phone", duration_minutes=45, held_on=days_ago(1))
+    log(world.partnership_a, channel="email", duration_minutes=45, held_on=days_ago(1))
+    log(world.partnership_a, channel="phone", duration_minutes=30, held_on=days_ago(1))
+    withdrawn = log(world.partnership_a, channel="phone", duration_minutes=45, held_on=days_ago(1))
+    services.session_withdraw(session=withdrawn, actor=world.animator_a, reason="Dwa razy.")
+    log(world.partnership_b, kind="diagnosis", held_on=days_ago(5))
+    log(world.partnership_b, channel="phone", duration_minutes=45, held_on=days_ago(1))
+
+    found = selectors.sessions_like(
+        world.partnership_a,
+        kind="remote",
+        channel="phone",
+        held_on=days_ago(1),
+        duration_minutes=45,
+    )
+    assert [s.pk for s in found] == [same.pk]
+
+
+def test_leader_todos_name_the_plan_the_animator_agreed(world):
+    from tests.factories import DevelopmentPlanFactory
+
+    plan = DevelopmentPlanFactory(partnership=world.partnership_a)
+    assert selectors.leader_todos(world.leader_a, world.partnership_a) == []
+    plan.agreed_by_animator = world.animator_a
+    plan.agreed_by_animator_at = timezone.now()
+    plan.save()
+    (todo,) = selectors.leader_todos(world.leader_a, world.partnership_a)
+    assert todo.url == reverse("support:plan_detail", args=[world.partnership_a.pk])
+    assert selectors.leader_todos(world.animator_a, world.partnership_a) == []

@@ -25,6 +25,7 @@ def _urls(world, session_pk=None):
         "list": reverse("support:partnership_list"),
         "timeline": reverse("support:timeline", args=[pk]),
         "log": reverse("support:session_log", args=[pk, "diagnoza"]),
+        "contact": reverse("support:contact_log", args=[pk]),
         "report": reverse("support:partner_report_edit", args=[pk, partner_pk]),
         "materials_add": reverse("support:materials_add", args=[pk]),
         "materials_list": reverse("support:materials_list"),
@@ -38,24 +39,26 @@ def _urls(world, session_pk=None):
 # Expected status per persona for pages of partnership A (animator_a's, led by leader_a).
 ACCESS = {
     "anonymous": dict.fromkeys(
-        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 302
+        ["list", "timeline", "log", "contact", "edit", "withdraw", "report", "materials_add"], 302
     )
     | {"materials_list": 302},
     "staff": dict.fromkeys(
-        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 200
+        ["list", "timeline", "log", "contact", "edit", "withdraw", "report", "materials_add"], 200
     )
     | {"materials_list": 200},
-    "animator_a": dict.fromkeys(["list", "timeline", "log", "edit", "withdraw", "report"], 200)
+    "animator_a": dict.fromkeys(
+        ["list", "timeline", "log", "contact", "edit", "withdraw", "report"], 200
+    )
     | {"materials_add": 403, "materials_list": 403},
-    "animator_b": {"list": 200, "timeline": 404, "log": 404, "edit": 404, "withdraw": 404}
-    | {"report": 404, "materials_add": 403, "materials_list": 403},
+    "animator_b": {"list": 200, "timeline": 404, "log": 404, "contact": 404, "edit": 404}
+    | {"withdraw": 404, "report": 404, "materials_add": 403, "materials_list": 403},
     # §2.1.5: the leader records the partners' reports as well
-    "leader_a": {"list": 403, "timeline": 200, "log": 403, "edit": 403, "withdraw": 403}
-    | {"report": 200, "materials_add": 403, "materials_list": 403},
-    "leader_b": {"list": 403, "timeline": 404, "log": 403, "edit": 403, "withdraw": 403}
-    | {"report": 404, "materials_add": 403, "materials_list": 403},
+    "leader_a": {"list": 403, "timeline": 200, "log": 403, "contact": 403, "edit": 403}
+    | {"withdraw": 403, "report": 200, "materials_add": 403, "materials_list": 403},
+    "leader_b": {"list": 403, "timeline": 404, "log": 403, "contact": 403, "edit": 403}
+    | {"withdraw": 403, "report": 404, "materials_add": 403, "materials_list": 403},
     "committee": dict.fromkeys(
-        ["list", "timeline", "log", "edit", "withdraw", "report", "materials_add"], 403
+        ["list", "timeline", "log", "contact", "edit", "withdraw", "report", "materials_add"], 403
     )
     | {"materials_list": 403},
 }
@@ -92,6 +95,16 @@ def test_timeline_offers_only_next_steps(client, world, log):
     assert reverse("support:session_log", args=[pk, "spotkanie-1"]) in body
     assert reverse("support:session_log", args=[pk, "spotkanie-2"]) not in body
     assert reverse("support:session_log", args=[pk, "diagnoza"]) not in body
+
+
+def test_timeline_offers_one_contact_button_beside_the_meetings(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(2))
+    client.force_login(world.animator_a)
+    body = client.get(_urls(world)["timeline"]).content.decode()
+    pk = world.partnership_a.pk
+    assert reverse("support:contact_log", args=[pk]) in body
+    # Remote support and the help are logged through "+ contact", not a button per kind.
+    assert reverse("support:session_log", args=[pk, "zdalne"]) not in body
 
 
 def test_partnership_detail_links_to_timeline(client, world):
@@ -250,6 +263,157 @@ def test_session_log_page_unknown_kind_404(client, world):
     assert client.get(url).status_code == 404
 
 
+# --- "+ contact": the animator's weekly contact ----------------------------------------------
+
+
+def _contact_post(**overrides):
+    data = {
+        "session-channel": "phone",
+        "session-kind": "remote",
+        "session-duration_preset": "45",
+        "session-held_on": days_ago(0).isoformat(),
+        "session-notes": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_contact_log_page_saves_and_goes_back_naming_the_hours_left(client, world, log):
+    # The diagnosis is outside the 16 hours (§2.1.4): only the 45 minutes count.
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=60)
+    client.force_login(world.animator_a)
+    response = client.post(
+        _urls(world)["contact"], _contact_post(next="/wsparcie/?page=1"), follow=True
+    )
+    assert response.redirect_chain == [("/wsparcie/?page=1", 302)]
+    session = SupportSession.objects.get(kind="remote")
+    assert (session.channel, session.duration_minutes, session.animator) == (
+        "phone",
+        45,
+        world.animator_a,
+    )
+    assert (
+        "Kontakt został zapisany. Partnerstwu „Partnerstwo A” zostało 15 godz. 15 min wsparcia "
+        "(z 16 godz.)." in response.content.decode()
+    )
+
+
+def test_contact_log_page_foreign_next_goes_to_the_timeline(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world)["contact"], _contact_post(next="https://evil.example/"))
+    assert response.url == _urls(world)["timeline"]
+
+
+def test_contact_log_page_keeps_next_in_the_form_and_the_cancel_link(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    body = client.get(_urls(world)["contact"] + "?next=/wsparcie/%3Fpage%3D2").content.decode()
+    assert '<input type="hidden" name="next" value="/wsparcie/?page=2">' in body
+    assert 'href="/wsparcie/?page=2">Anuluj</a>' in body
+
+
+def test_contact_log_page_same_contact_warns_and_saves_only_when_confirmed(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    log(world.partnership_a, kind="remote", channel="phone", duration_minutes=45)
+    client.force_login(world.animator_a)
+    url = _urls(world)["contact"]
+
+    response = client.post(url, _contact_post())
+    assert response.status_code == 200
+    assert "Ten kontakt może być już zapisany" in response.content.decode()
+    assert SupportSession.objects.filter(kind="remote").count() == 1
+
+    response = client.post(url, _contact_post(confirm_duplicate="1"))
+    assert response.status_code == 302
+    assert SupportSession.objects.filter(kind="remote").count() == 2
+
+
+def test_contact_log_page_another_length_is_no_duplicate(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    log(world.partnership_a, kind="remote", channel="phone", duration_minutes=45)
+    client.force_login(world.animator_a)
+    response = client.post(
+        _urls(world)["contact"], _contact_post(**{"session-duration_preset": "30"})
+    )
+    assert response.status_code == 302
+    assert SupportSession.objects.filter(kind="remote").count() == 2
+
+
+def test_contact_log_page_typed_length_counts_with_other(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    post = _contact_post(**{"session-duration_preset": "other", "session-duration_minutes": "105"})
+    assert client.post(_urls(world)["contact"], post).status_code == 302
+    assert SupportSession.objects.get(kind="remote").duration_minutes == 105
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"session-duration_preset": None}, "Wybierz, ile trwał kontakt"),
+        (
+            {"session-duration_preset": "45", "session-duration_minutes": "60"},
+            "Wybrano 45 min i wpisano 60 min",
+        ),
+        (
+            {"session-duration_preset": "other", "session-duration_minutes": "50"},
+            "kwadrans",
+        ),
+        ({"session-duration_preset": "7"}, "poprawną wartość"),
+        ({"session-channel": None}, "Wybierz formę kontaktu"),
+        ({"session-channel": "in_person"}, "nie osobiście"),
+        ({"session-kind": "meeting_1"}, "Tego rodzaju kontaktu nie można teraz zapisać"),
+    ],
+)
+def test_contact_log_page_bad_input_400_polish_message_nothing_saved(
+    client, world, log, overrides, message
+):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    response = client.post(_urls(world)["contact"], _contact_post(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SupportSession.objects.filter(kind="remote").exists()
+
+
+def test_contact_log_page_before_the_diagnosis_points_to_it(client, world):
+    client.force_login(world.animator_a)
+    url = _urls(world)["contact"]
+    body = client.get(url).content.decode()
+    assert "Wsparcie zaczyna się od diagnozy" in body
+    assert reverse("support:session_log", args=[world.partnership_a.pk, "diagnoza"]) in body
+    response = client.post(url, _contact_post())
+    assert response.status_code == 400
+    assert not SupportSession.objects.exists()
+
+
+def test_contact_log_page_help_with_the_plan_may_be_in_person(client, world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3))
+    client.force_login(world.animator_a)
+    post = _contact_post(**{"session-kind": "plan_help", "session-channel": "in_person"})
+    assert client.post(_urls(world)["contact"], post).status_code == 302
+    assert SupportSession.objects.get(kind="plan_help").channel == "in_person"
+
+
+def test_session_log_page_returns_to_next(client, world):
+    client.force_login(world.animator_a)
+    response = client.post(
+        _urls(world)["log"] + "?next=/wsparcie/",
+        _diagnosis_post(**{"session-duration_minutes": ""}, **{"session-duration_preset": "60"}),
+    )
+    assert response.url == "/wsparcie/"
+    assert SupportSession.objects.get().duration_minutes == 60
+
+
+def test_session_edit_page_shows_a_preset_length_chosen(client, world, log):
+    session = log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=90)
+    client.force_login(world.animator_a)
+    form = client.get(_urls(world, session.pk)["edit"]).context["form"]
+    assert form["duration_preset"].value() == "90"
+    assert form["duration_minutes"].value() is None
+
+
 # --- editing and withdrawing ----------------------------------------------------------------
 
 
@@ -386,6 +550,17 @@ def test_partnership_list_shows_hours_step_and_next_meeting(client, world, cycle
     body = response.content.decode()
     assert "3 godz. / 16 godz." in body
     assert "diagnoza: 1 godz." in body
+    # "+ contact" on the row, coming back to this list after saving.
+    contact_url = reverse("support:contact_log", args=[world.partnership_a.pk])
+    assert f'href="{contact_url}?next=/wsparcie/"' in body
+
+
+def test_partnership_list_offers_the_diagnosis_before_any_contact(client, world):
+    client.force_login(world.animator_a)
+    body = client.get(_urls(world)["list"]).content.decode()
+    diagnosis_url = reverse("support:session_log", args=[world.partnership_a.pk, "diagnoza"])
+    assert f'href="{diagnosis_url}?next=/wsparcie/"' in body
+    assert reverse("support:contact_log", args=[world.partnership_a.pk]) + "?" not in body
 
 
 # --- query counts: 1 and 3 items give the same count ----------------------------------------
@@ -582,3 +757,13 @@ def test_potential_partner_list_queries_constant(client, world, django_assert_nu
     with django_assert_num_queries(6):
         response = client.get(url)
     assert sum(len(row.candidates) for row in response.context["pipeline"]) == n
+
+
+def test_session_log_page_for_the_diagnosis_shows_no_time_left(client, world):
+    """The diagnosis does not count toward the budget: no "after this contact" count."""
+    client.force_login(world.animator_a)
+    response = client.get(_urls(world)["log"])
+    body = response.content.decode()
+    assert response.context["in_budget"] is False
+    assert 'id="contact-budget"' not in body
+    assert 'id="contact-left-after"' not in body
