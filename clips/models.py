@@ -77,6 +77,12 @@ class ClipCall(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many partnerships get a clip (three in the programme, §2.4.1)."),
     )
+    clips_count_reason = models.TextField(
+        _("why another number of clips"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Only when the call offers other than three clips (§2.4.1); it is kept."),
+    )
     committee = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="clip_calls",
@@ -102,6 +108,15 @@ class ClipCall(models.Model):
                 condition=Q(clips_count__gte=1),
                 name="clip_call_at_least_one_clip",
                 violation_error_message=_("A call offers at least one clip."),
+            ),
+            # §2.4.1: the offer goes to three partnerships; another number needs its reason.
+            models.CheckConstraint(
+                condition=Q(clips_count=DEFAULT_CLIPS) | ~Q(clips_count_reason=""),
+                name="clip_call_other_number_has_reason",
+                violation_error_message=_(
+                    "The programme offers three clips (§2.4.1): say why this call offers "
+                    "another number."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=CallStatus.ANNOUNCED) | Q(announced_at__isnull=False),

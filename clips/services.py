@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from clips import emails, selectors
 from clips.enums import (
+    DEFAULT_CLIPS,
     SCORE_MAX,
     SCORE_MIN,
     SHOOTING_WITHIN_DAYS,
@@ -51,7 +52,7 @@ Osoby występujące:
 Najważniejsze przesłanie (jedno zdanie):
 """
 
-CALL_FIELDS = ("title", "round", "clips_count", "scoring_deadline")
+CALL_FIELDS = ("title", "round", "clips_count", "clips_count_reason", "scoring_deadline")
 
 
 def _require_staff(actor: User) -> None:
@@ -66,12 +67,34 @@ def _day(value: datetime.date) -> str:
 # --- calls ---------------------------------------------------------------------------------------
 
 
+def clips_count_reason_validate(*, clips_count, reason: str) -> str:
+    """§2.4.1: the offer is for three partnerships. Another number is staff's decision, with
+    its reason kept on the call (and in its history); returns the reason to keep, cleared
+    back at three. The database holds the same rule (``clip_call_other_number_has_reason``)."""
+    reason = (reason or "").strip()
+    if clips_count == DEFAULT_CLIPS:
+        return ""
+    if clips_count is not None and not reason:
+        raise ValidationError(
+            {
+                "clips_count_reason": _(
+                    "The programme offers three clips (§2.4.1): say why this call offers "
+                    "another number."
+                )
+            }
+        )
+    return reason
+
+
 @transaction.atomic
 def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
     """Create a call in preparation, with its scenario template (the previous call's, or the
-    standard one)."""
+    standard one). Other than three clips needs ``clips_count_reason`` (§2.4.1)."""
     _require_staff(actor)
     call = ClipCall(**{name: fields[name] for name in CALL_FIELDS if name in fields})
+    call.clips_count_reason = clips_count_reason_validate(
+        clips_count=call.clips_count, reason=call.clips_count_reason
+    )
     save_validated(call)
     call.committee.set(committee)
     previous = ScenarioTemplate.objects.exclude(call=call).order_by("-call__pk").first()
@@ -83,7 +106,8 @@ def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
 
 @transaction.atomic
 def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> ClipCall:
-    """Change a call. The number of clips cannot drop below the partnerships selected."""
+    """Change a call. The number of clips cannot drop below the partnerships selected, and
+    other than three needs ``clips_count_reason`` (§2.4.1)."""
     _require_staff(actor)
     call = ClipCall.objects.select_for_update().get(pk=call.pk)
     for name in CALL_FIELDS:
@@ -100,6 +124,9 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
                 % {"count": selected}
             }
         )
+    call.clips_count_reason = clips_count_reason_validate(
+        clips_count=call.clips_count, reason=call.clips_count_reason
+    )
     save_validated(call)
     if committee is not None:
         call.committee.set(committee)

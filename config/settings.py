@@ -4,7 +4,8 @@
 import datetime
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_database, env_email, env_int, env_list, env_str
@@ -120,6 +121,21 @@ PASSWORD_RESET_TIMEOUT = env_int("PORTAL_PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 7)
 # How long a partnership from the waiting list has to accept the seats offered to it.
 EVENT_OFFER_HOURS = env_int("PORTAL_EVENT_OFFER_HOURS", 48)
+# The professional videographer the programme names for the clips (§2.4.4): prefilled on each
+# clip's production form, where staff can change it. The website's default is the one §2.4.4
+# gives.
+CLIP_VIDEOGRAPHER_NAME = env_str("PORTAL_CLIP_VIDEOGRAPHER_NAME", "").strip()
+CLIP_VIDEOGRAPHER_WEBSITE = env_str(
+    "PORTAL_CLIP_VIDEOGRAPHER_WEBSITE", "http://www.marekwitkowski.com/"
+).strip()
+if CLIP_VIDEOGRAPHER_WEBSITE:
+    try:
+        URLValidator(schemes=["http", "https"])(CLIP_VIDEOGRAPHER_WEBSITE)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"PORTAL_CLIP_VIDEOGRAPHER_WEBSITE={CLIP_VIDEOGRAPHER_WEBSITE!r} is not an "
+            "http(s) address."
+        ) from None
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

@@ -101,6 +101,26 @@ def send_registration_closing(*, event, partnership, user) -> None:
     )
 
 
+def send_places_unfilled(*, registration, user) -> None:
+    """To the leader: registration closes within a week and the partnership registered fewer
+    people than expected without saying why (§2.2.3, §2.3.3); the link opens the change
+    form, where they add people or confirm fewer with the reason."""
+    event = registration.event
+    send_templated_mail(
+        "reminder_places_unfilled",
+        to=[user.email],
+        context={
+            "user": user,
+            "event": event,
+            "registration": registration,
+            "partnership": registration.partnership,
+            "expected": event.expected_people,
+            "url": absolute_url(reverse("events:registration_edit", args=[registration.pk])),
+        },
+        attachments=[_event_ics(event)],
+    )
+
+
 def send_event_soon(*, participant) -> None:
     """To a registered person: the event is in three days, what is provided, what they pay."""
     event, person = participant.event, participant.person

@@ -260,6 +260,18 @@ def delegation_gaps(event: Event) -> dict:
     }
 
 
+def places_unfilled_without_reason() -> QuerySet[Registration]:
+    """§2.2.3 "trzech przedstawicieli", §2.3.3 "dwóch przedstawicieli": registrations still in
+    play (registered, waiting or offered) with fewer people than the programme expects and no
+    reason from the leader (a registration made before the rule, say). Fewer with a reason is
+    the leader's decision and is left alone. Each row carries ``expected_people``."""
+    return (
+        Registration.objects.filter(status__in=ACTIVE_STATUSES, fewer_reason="")
+        .annotate(expected_people=expected_people())
+        .filter(seats__lt=F("expected_people"))
+    )
+
+
 def participants_of(event: Event) -> QuerySet[Participant]:
     """Everyone holding a seat at the event (registered, not waiting), for staff lists."""
     return (

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from events import emails, services
 from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import SUPPORTED_STATUSES
+from events.selectors import places_unfilled_without_reason
+from partnerships.enums import PROGRAMME_STATUSES, SUPPORTED_STATUSES
 from partnerships.models import Partnership
 from portal.enums import Role
 from portal.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
@@ -90,6 +91,47 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
                 ),
                 summary=f"{event.title}: {partnership.name}",
             )
+
+
+@reminder(
+    kind="events.places_unfilled",
+    essential=True,
+    roles=(Role.LEADER,),
+    label=_(
+        "Registration for an event closes in 7 days and the partnership has registered fewer "
+        "people than expected"
+    ),
+    description=_(
+        "To the library leader, while the partnership has registered fewer than three people "
+        "(study visit) or two (seminar) without saying why."
+    ),
+)
+def places_unfilled(now, partnership_id: int | None = None) -> Iterable[Due]:
+    """§2.2.3, §2.3.3: the places the programme expects, filled or explained before the
+    deadline (no registration at all is ``registration_closing``)."""
+    registrations = places_unfilled_without_reason().filter(
+        event__registration_opens_at__lte=now,
+        event__registration_closes_at__gt=now,
+        event__registration_closes_at__lte=now + _days(REGISTRATION_NOTICE_DAYS),
+        partnership__status__in=PROGRAMME_STATUSES,
+        partnership__leader__isnull=False,
+    )
+    if partnership_id is not None:
+        registrations = registrations.filter(partnership_id=partnership_id)
+    for registration in registrations.select_related("event", "partnership__leader").order_by(
+        "event__registration_closes_at", "event_id", "pk"
+    ):
+        leader = registration.partnership.leader
+        if not (leader.is_active and leader.email):
+            continue
+        yield Due(
+            # The registration and its count: adding one person but still short reminds again.
+            occasion=f"r{registration.pk}-{registration.seats}",
+            email=leader.email,
+            user_id=leader.pk,
+            send=partial(emails.send_places_unfilled, registration=registration, user=leader),
+            summary=f"{registration.event.title}: {registration.partnership.name}",
+        )
 
 
 @reminder(

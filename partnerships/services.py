@@ -161,6 +161,68 @@ def person_update(*, person: Person, is_leader: bool | None = None, **fields) ->
     return person
 
 
+@transaction.atomic
+def leader_person_sync(
+    *, partnership: Partnership, consent_given_at: datetime.datetime | None = None, **details
+) -> Person | None:
+    """§2.3.3 "w tym lider biblioteczny": the leader is one of the partnership's people,
+    linked to the leader's account from the moment the account exists. Called when the
+    account appears or changes: an application qualified, an invitation to lead accepted, staff
+    changing the leader (invited on the invitations page, or in the admin).
+
+    Locks the partnership row (as ``_link_leader``), then: people linked to another account
+    lose the link (a change of leader moves it); a person already linked to the leader stays;
+    otherwise the active person with the leader's login e-mail is linked; otherwise, when the
+    leader's consent is known (``consent_given_at``: the application's, or accepting the
+    invitation to lead), a person is added at the lead library from ``details`` (first_name,
+    last_name, email, phone, position) or the account's names. Without consent, or without a
+    first and last name, nobody is added: the link waits for the invitation to be accepted or
+    for the leader adding themselves (linked by their login e-mail). Returns the linked person
+    or None."""
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("leader")
+        .get(pk=partnership.pk)
+    )
+    leader = partnership.leader
+    people = Person.objects.filter(partnership=partnership, archived_at__isnull=True)
+    # Row by row, so each change keeps its history.
+    for former in people.filter(user__isnull=False).exclude(user=leader).select_for_update():
+        former.user = None
+        former.save(update_fields=["user"])
+    if leader is None:
+        return None
+    linked = people.filter(user=leader).first()
+    if linked is not None:
+        return linked
+    person = people.filter(email__iexact=leader.email).select_for_update().first()
+    if person is not None:
+        person.user = leader
+        person.save(update_fields=["user"])
+        return person
+    if consent_given_at is None:
+        return None
+    person = Person(
+        partnership=partnership,
+        institution_id=partnership.lead_library_id,
+        user=leader,
+        first_name=(details.get("first_name") or leader.first_name).strip(),
+        last_name=(details.get("last_name") or leader.last_name).strip(),
+        email=(details.get("email") or leader.email).strip().lower(),
+        phone=details.get("phone", ""),
+        position=details.get("position", ""),
+        consent_given_at=consent_given_at,
+    )
+    if not (person.first_name and person.last_name):
+        return None
+    try:
+        _check_person_institution(person)
+    except ValidationError:
+        return None  # the lead library has left the partnership: nowhere to place the person
+    save_validated(person)
+    return person
+
+
 def person_archive(*, person: Person) -> Person:
     person.archived_at = timezone.now()
     person.save(update_fields=["archived_at"])
@@ -222,6 +284,9 @@ def user_invite(
             raise ValidationError({"partnership": _("Only a library leader leads a partnership.")})
         partnership.leader = user
         partnership.save(update_fields=["leader", "updated_at"])
+        # §2.3.3: the link moves to the new leader at once (their person, when they are
+        # already among the partnership's people; otherwise on accepting).
+        leader_person_sync(partnership=partnership)
 
     now = timezone.now()
     user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -252,6 +317,11 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.save(update_fields=["password", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    partnership = invitation.partnership
+    if partnership is not None and partnership.leader_id == user.pk:
+        # §2.3.3: accepting the invitation to lead, the leader agrees to be listed among the
+        # partnership's people (the page says so); their person is linked or added.
+        leader_person_sync(partnership=partnership, consent_given_at=invitation.accepted_at)
     return user
 
 
@@ -394,6 +464,16 @@ def application_qualify(
         user.groups.add(Group.objects.get(name=Role.LEADER))
         partnership.leader = user
         partnership.save(update_fields=["leader", "updated_at"])
+    # §2.3.3: the applicant, who agreed to the processing of the application's data, is the
+    # partnership's first person, linked to the leader's account from now on.
+    leader_person_sync(
+        partnership=partnership,
+        consent_given_at=application.submitted_at if application.consent else None,
+        first_name=first,
+        last_name=last,
+        email=application.contact_email,
+        phone=application.contact_phone,
+    )
 
     application.status = ApplicationStatus.QUALIFIED
     application.decided_at = timezone.now()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from support import services
-from support.forms import HourBudgetAdminForm
+from support.forms import HourBudgetAdminForm, MaterialsDispatchAdminForm
 from support.models import (
     DevelopmentPlan,
     DiagnosisRecord,
@@ -148,6 +148,7 @@ class PartnerReportAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(MaterialsDispatch)
 class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = MaterialsDispatchAdminForm
     list_display = ["sent_on", "partnership", "channel", "sent_by"]
     list_filter = ["channel"]
     list_select_related = ["partnership", "sent_by"]
@@ -160,7 +161,10 @@ class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return ["sent_by", "partnership", "attachment"] if obj else ["sent_by"]
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in ("what", "sent_on", "channel")}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in ("what", "sent_on", "channel", "after_support_confirmed")
+        }
         if change:
             services.materials_dispatch_update(dispatch=obj, actor=request.user, **fields)
         else:

@@ -25,7 +25,7 @@ from support.models import (
     SupportSession,
 )
 from support.selectors import format_minutes
-from support.services import hour_budget_validate
+from support.services import hour_budget_validate, materials_dispatch_validate
 
 
 class TimeInput(forms.TimeInput):
@@ -234,7 +234,14 @@ class PartnerReportForm(PortalModelForm):
             self.initial.setdefault("reported_on", timezone.localdate())
 
 
+AFTER_SUPPORT_LABEL = _(
+    "The materials were sent after the animator's support began (§2.5.1): I confirm it."
+)
+
+
 class MaterialsDispatchForm(PortalModelForm):
+    after_support_confirmed = forms.BooleanField(label=AFTER_SUPPORT_LABEL, required=False)
+
     class Meta:
         model = MaterialsDispatch
         fields = ["what", "sent_on", "channel", "attachment"]
@@ -243,6 +250,34 @@ class MaterialsDispatchForm(PortalModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("sent_on", timezone.localdate())
+
+
+class MaterialsDispatchAdminForm(forms.ModelForm):
+    """The admin's form: the same confirmation as on the staff page, checked in ``clean`` to
+    show the message next to the field (the admin saves through the services, which check
+    again under the budget row's lock)."""
+
+    after_support_confirmed = forms.BooleanField(label=AFTER_SUPPORT_LABEL, required=False)
+
+    class Meta:
+        model = MaterialsDispatch
+        fields = ["partnership", "what", "sent_on", "channel", "attachment"]
+
+    def clean(self):
+        data = super().clean()
+        partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
+        sent_on = data.get("sent_on")
+        changed = not self.instance.pk or sent_on != self.instance.sent_on
+        if partnership is not None and changed and not self.errors:
+            try:
+                materials_dispatch_validate(
+                    partnership=partnership,
+                    sent_on=sent_on,
+                    after_support_confirmed=data.get("after_support_confirmed", False),
+                )
+            except forms.ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
 
 
 class HourBudgetAdminForm(forms.ModelForm):

@@ -525,10 +525,22 @@ def partner_get_active(partnership: Partnership, pk):
         raise Http404 from None
 
 
+def support_began_on(partnership: Partnership) -> datetime.date | None:
+    """The day the animator's support began: the first contact that counts toward the 16
+    hours (meeting 1 or a remote contact). §2.1.4 names the diagnosis "kontakt przed
+    rozpoczęciem wsparcia", so the diagnosis does not start the support; §2.5.1 sends the
+    materials "przed wsparciem animatora", i.e. before this day. ``None``: not begun."""
+    return SupportSession.objects.filter(
+        in_budget(), partnership=partnership, withdrawn_at__isnull=True
+    ).aggregate(first=Min("held_on"))["first"]
+
+
 def partnerships_without_materials() -> QuerySet[Partnership]:
-    """Partnerships in support that never received the materials (§2.5.1); staff only."""
+    """Qualified partnerships, before and during support, that never received the materials
+    (§2.5.1: "przed wsparciem animatora", so the ones still waiting for an animator matter
+    most); staff only."""
     return (
-        Partnership.objects.filter(status=PartnershipStatus.IN_SUPPORT)
+        Partnership.objects.filter(status__in=SUPPORTED_STATUSES)
         .exclude(Exists(MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))))
         .select_related("lead_library", "animator")
         .order_by("name", "pk")

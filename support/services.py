@@ -55,6 +55,7 @@ from support.selectors import (
     plan_section_label,
     plan_side,
     plan_snapshot,
+    support_began_on,
 )
 from support.tasks import hour_budget_check
 
@@ -409,6 +410,30 @@ def partner_report_save(
     return report
 
 
+def materials_dispatch_validate(
+    *,
+    partnership: Partnership,
+    sent_on: datetime.date | None,
+    after_support_confirmed: bool,
+) -> None:
+    """§2.5.1: the materials go out "przed wsparciem animatora". A dispatch dated after the
+    support began (``support_began_on``: the first contact after the diagnosis) is taken only
+    when staff confirm it, so a late dispatch is a decision, not a slip of the date."""
+    began = support_began_on(partnership)
+    if sent_on and began and sent_on > began and not after_support_confirmed:
+        raise ValidationError(
+            {
+                "after_support_confirmed": _(
+                    "The animator's support began on %(date)s; the materials are meant to "
+                    "go out before it (§2.5.1). Tick the confirmation to record them "
+                    "anyway."
+                )
+                % {"date": _day(began)}
+            }
+        )
+
+
+@transaction.atomic
 def materials_dispatch_record(
     *,
     partnership: Partnership,
@@ -417,11 +442,18 @@ def materials_dispatch_record(
     sent_on: datetime.date,
     channel: str,
     attachment=None,
+    after_support_confirmed: bool = False,
 ) -> MaterialsDispatch:
     """Staff record materials sent to a partnership before support (§2.5.1), with the file
-    when there is one (checked by content in ``full_clean``)."""
+    when there is one (checked by content in ``full_clean``). A date after the support began
+    needs ``after_support_confirmed``. Locks the budget row, as logging a contact does, so
+    the support's first day read here cannot change before commit."""
     if not is_staff_member(actor):
         raise PermissionDenied
+    _budget_locked(partnership)
+    materials_dispatch_validate(
+        partnership=partnership, sent_on=sent_on, after_support_confirmed=after_support_confirmed
+    )
     dispatch = MaterialsDispatch(
         partnership=partnership,
         what=what,
@@ -434,12 +466,27 @@ def materials_dispatch_record(
     return dispatch
 
 
+@transaction.atomic
 def materials_dispatch_update(
-    *, dispatch: MaterialsDispatch, actor: User, what: str, sent_on: datetime.date, channel: str
+    *,
+    dispatch: MaterialsDispatch,
+    actor: User,
+    what: str,
+    sent_on: datetime.date,
+    channel: str,
+    after_support_confirmed: bool = False,
 ) -> MaterialsDispatch:
-    """Staff correct what was sent, when and how (the file and the partnership stay)."""
+    """Staff correct what was sent, when and how (the file and the partnership stay); a
+    date moved after the support began needs ``after_support_confirmed`` (§2.5.1)."""
     if not is_staff_member(actor):
         raise PermissionDenied
+    _budget_locked(dispatch.partnership)
+    if sent_on != dispatch.sent_on:
+        materials_dispatch_validate(
+            partnership=dispatch.partnership,
+            sent_on=sent_on,
+            after_support_confirmed=after_support_confirmed,
+        )
     dispatch.what, dispatch.sent_on, dispatch.channel = what, sent_on, channel
     save_validated(dispatch)
     return dispatch

@@ -84,6 +84,46 @@ def test_call_update_cannot_lower_clips_below_selected(world, call, eligible, se
     assert call.clips_count == 3
 
 
+def test_call_create_with_another_number_of_clips_needs_a_reason(world):
+    deadline = timezone.now() + datetime.timedelta(days=5)
+    with pytest.raises(ValidationError) as exc:
+        services.call_create(
+            actor=world.staff,
+            title="Klip",
+            clips_count=2,
+            clips_count_reason="  ",
+            scoring_deadline=deadline,
+        )
+    assert "clips_count_reason" in exc.value.error_dict
+    assert "trzy klipy (§2.4.1)" in exc.value.messages[0]
+    assert not ClipCall.objects.exists()
+    call = services.call_create(
+        actor=world.staff,
+        title="Klip",
+        clips_count=2,
+        clips_count_reason=" Budżet na dwa klipy. ",
+        scoring_deadline=deadline,
+    )
+    call.refresh_from_db()
+    assert (call.clips_count, call.clips_count_reason) == (2, "Budżet na dwa klipy.")
+
+
+def test_call_update_back_to_three_clears_the_reason_history_keeps_it(world):
+    call = ClipCallFactory(clips_count=2, clips_count_reason="Budżet na dwa klipy.")
+    with pytest.raises(ValidationError):
+        services.call_update(call=call, actor=world.staff, clips_count=4, clips_count_reason="")
+    services.call_update(call=call, actor=world.staff, clips_count=3)
+    call.refresh_from_db()
+    assert (call.clips_count, call.clips_count_reason) == (3, "")
+    assert "Budżet na dwa klipy." in {h.clips_count_reason for h in call.history.all()}
+
+
+def test_call_other_number_without_reason_refused_by_the_database(world):
+    call = ClipCallFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClipCall.objects.filter(pk=call.pk).update(clips_count=5)
+
+
 def test_call_announce_needs_a_selection(world, call, eligible, select):
     with pytest.raises(ValidationError):
         services.call_announce(call=call, actor=world.staff)

@@ -4,11 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from clips import services
-from clips.models import NoticeCall, Production, Scenario, Score, Selection
+from clips.models import ClipCall, NoticeCall, Production, Scenario, Score, Selection
 from tests.factories import ClipCallFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,6 +309,22 @@ def test_production_page_saves_and_introduces(
     assert production.introduced_by == world.staff
 
 
+@override_settings(
+    CLIP_VIDEOGRAPHER_NAME="Jan Kamerzysta", CLIP_VIDEOGRAPHER_WEBSITE="https://kamera.example.org/"
+)
+def test_production_page_prefills_the_videographer_from_settings(client, world, selected_a):
+    login(client, world.staff)
+    url = reverse("clips:production_edit", args=[selected_a.pk])
+    form = client.get(url).context["form"]
+    # §2.4.4: the programme's videographer, prefilled and editable
+    assert form["videographer_name"].value() == "Jan Kamerzysta"
+    assert form["videographer_website"].value() == "https://kamera.example.org/"
+    client.post(url, _production_data(videographer_name="Anna Inna"))
+    assert Production.objects.get().videographer_name == "Anna Inna"
+    # once saved, the production's own values are shown, not the settings'
+    assert client.get(url).context["form"]["videographer_name"].value() == "Anna Inna"
+
+
 # --- the public announcement ---------------------------------------------------------------------
 
 
@@ -354,8 +371,6 @@ def test_call_create_page(client, world):
             "committee": [world.committee.pk, world.animator_b.pk],
         },
     )
-    from clips.models import ClipCall
-
     call = ClipCall.objects.get()
     assert response.url == reverse("clips:call_detail", args=[call.pk])
     assert set(call.committee.all()) == {world.committee, world.animator_b}
@@ -488,3 +503,22 @@ def test_score_page_query_count_constant(
         response = client.get(url)
     assert len(response.context["plan"]["actions"]) == n
     assert len(response.context["partner_reports"]) == n + 1  # and the lead library
+
+
+def test_call_create_page_other_number_of_clips_needs_a_reason(client, world):
+    login(client, world.staff)
+    data = {"title": "Klip 2027", "clips_count": 2, "scoring_deadline": "2027-01-15T12:00"}
+    refused = client.post(reverse("clips:call_create"), data)
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["clips_count_reason"] == [
+        "Program przewiduje trzy klipy (§2.4.1): podaj, dlaczego ten nabór oferuje inną liczbę."
+    ]
+    assert not ClipCall.objects.exists()
+    response = client.post(
+        reverse("clips:call_create"), data | {"clips_count_reason": "Budżet na dwa klipy."}
+    )
+    call = ClipCall.objects.get()
+    assert call.clips_count_reason == "Budżet na dwa klipy."
+    page = text(client.get(response.url))
+    assert "Oferuje 2 klipy zamiast trzech (§2.4.1):" in page
+    assert "Budżet na dwa klipy." in page

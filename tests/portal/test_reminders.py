@@ -140,8 +140,8 @@ def test_every_reminder_is_in_the_beat_schedule():
     assert names <= scheduled
     assert "events.tasks.expire_seat_offers" in scheduled
     assert scheduled - names == {"events.tasks.expire_seat_offers"}
-    # The ten reminders of docs/design.md, each registered once by the app that owns it.
-    assert len(registry) == 10
+    # The eleven reminders of docs/design.md, each registered once by the app that owns it.
+    assert len(registry) == 11
 
 
 def test_beat_schedule_is_set_when_beat_starts(monkeypatch):
@@ -323,7 +323,7 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
             planned_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n
     assert results["support.hour_budget"].due == 2 * n

@@ -514,6 +514,56 @@ def test_materials_dispatch_record_future_date_refused(world):
     assert not world.partnership_a.materials_dispatches.exists()
 
 
+def _dispatch(world, sent_on, **kw):
+    return services.materials_dispatch_record(
+        partnership=world.partnership_a,
+        actor=world.staff,
+        what="Poradnik.",
+        sent_on=sent_on,
+        channel="post",
+        **kw,
+    )
+
+
+def test_materials_dispatch_record_after_support_began_needs_confirmation(world, cycle):
+    cycle(world.partnership_a)  # diagnosis 20 days ago, meeting 1 (support begins) 10 days ago
+    with pytest.raises(ValidationError) as exc_info:
+        _dispatch(world, days_ago(9))
+    assert "after_support_confirmed" in exc_info.value.error_dict
+    assert "Wsparcie animatora zaczęło się" in _messages(exc_info)
+    assert not world.partnership_a.materials_dispatches.exists()
+    dispatch = _dispatch(world, days_ago(9), after_support_confirmed=True)
+    assert dispatch.sent_on == days_ago(9)
+
+
+def test_materials_dispatch_record_before_support_or_after_diagnosis_needs_no_confirmation(
+    world, cycle
+):
+    cycle(world.partnership_a)
+    # §2.1.4: the diagnosis (20 days ago) is the contact before support, not its start
+    assert _dispatch(world, days_ago(15)).sent_on == days_ago(15)
+    assert _dispatch(world, days_ago(10)).sent_on == days_ago(10)  # the day support began
+
+
+def test_materials_dispatch_record_withdrawn_contact_does_not_start_support(world, log):
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(20))
+    remote = log(world.partnership_a, kind="remote", held_on=days_ago(12))
+    services.session_withdraw(session=remote, actor=world.animator_a, reason="Pomyłka.")
+    assert _dispatch(world, days_ago(5)).sent_on == days_ago(5)
+
+
+def test_materials_dispatch_update_moved_after_support_needs_confirmation(world, cycle):
+    cycle(world.partnership_a)
+    dispatch = _dispatch(world, days_ago(15))
+    with pytest.raises(ValidationError) as exc_info:
+        services.materials_dispatch_update(
+            dispatch=dispatch, actor=world.staff, what="x", sent_on=days_ago(3), channel="post"
+        )
+    assert "after_support_confirmed" in exc_info.value.error_dict
+    dispatch.refresh_from_db()
+    assert dispatch.sent_on == days_ago(15)
+
+
 # --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
 
 

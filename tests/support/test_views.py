@@ -535,6 +535,31 @@ def test_materials_list_shows_only_partnerships_without_materials(client, world)
     assert [p.pk for p in page] == [world.partnership_b.pk]
 
 
+def test_materials_list_includes_qualified_waiting_for_an_animator(client, world):
+    # §2.5.1: materials go out before the animator's support, so those still waiting count
+    waiting = PartnershipFactory(name="Czeka", status="qualified", animator=None)
+    PartnershipFactory(name="Zgłoszone", status="applied", animator=None)
+    PartnershipFactory(name="Zakończone", status="completed")
+    client.force_login(world.staff)
+    response = client.get(_urls(world)["materials_list"])
+    names = [p.name for p in response.context["page"]]
+    assert names == [waiting.name, "Partnerstwo A", "Partnerstwo B"]
+    assert "jeszcze nieprzydzielony" in response.content.decode()
+
+
+def test_materials_add_page_after_support_began_asks_for_confirmation(client, world, cycle):
+    cycle(world.partnership_a)
+    client.force_login(world.staff)
+    data = {"what": "Poradnik.", "sent_on": days_ago(2).isoformat(), "channel": "email"}
+    response = client.post(_urls(world)["materials_add"], data)
+    assert response.status_code == 400
+    assert "Zaznacz potwierdzenie" in response.content.decode()
+    assert not world.partnership_a.materials_dispatches.exists()
+    response = client.post(_urls(world)["materials_add"], data | {"after_support_confirmed": "on"})
+    assert response.status_code == 302
+    assert world.partnership_a.materials_dispatches.get().sent_on == days_ago(2)
+
+
 # --- my partnerships ------------------------------------------------------------------------
 
 
