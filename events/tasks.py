@@ -23,7 +23,7 @@ def expire_seat_offers() -> int:
     return services.offers_expire()
 
 
-# --- reminders (partnerships.reminders claims and sends what these scans yield) ------------
+# --- reminders (portal.reminders claims and sends what these scans yield) ------------
 
 REGISTRATION_NOTICE_DAYS = 7
 EVENT_NOTICE_DAYS = 3

@@ -35,7 +35,7 @@ broker that was down only delays reminders.
 import datetime
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from celery import shared_task
@@ -45,6 +45,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import hooks
+from portal.hooks import Reminder
 from portal.models import ReminderOptOut, ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -74,17 +75,6 @@ class Due:
     def key(self, kind: str) -> str:
         recipient = f"u{self.user_id}" if self.user_id else f"e{self.email.lower()}"
         return f"{kind}:{self.occasion}:{recipient}"[:255]
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str
-    label: str
-    description: str
-    essential: bool
-    roles: tuple[str, ...]
-    scan: Callable[..., Iterable[Due]]
-    task_name: str
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Reads of the platform's own data."""
 
 from portal import reminders
+from portal.models import PublicInformation
 from portal.roles import user_roles
 
 
@@ -19,6 +20,5 @@ def reminder_kinds_off(user) -> set[str]:
 def public_information():
     """The facts the public information pages show: staff's row, or the defaults until they
     write one (an unsaved instance, never created by a read)."""
-    from portal.models import PublicInformation
 
     return PublicInformation.objects.first() or PublicInformation()

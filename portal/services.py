@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
-from portal.models import ReminderOptOut
+from portal.models import PublicInformation, ReminderOptOut
 from portal.selectors import reminders_for_user
 
 # Shown when a row changed between reading it and writing it (a lost race, a stale form).
@@ -26,9 +26,11 @@ def save_validated(obj, **clean_kwargs) -> None:
     obj.save()
 
 
-def claim_once(model, pk: int, *, stamp: str, by: str, actor, already, send: Callable) -> datetime:
+def claim_once(
+    model, pk: int, *, stamp: str, actor_field: str, actor, already, send: Callable
+) -> datetime:
     """Do a one-time action on a row (an introduction, a notice) once, whoever clicks:
-    one atomic ``UPDATE … SET <stamp>=now, <by>=actor WHERE pk=… AND <stamp> IS NULL``;
+    one atomic ``UPDATE … SET <stamp>=now, <actor_field>=actor WHERE pk=… AND <stamp> IS NULL``;
     if another request got there first, ``ValidationError(already)``. The claimed row is then
     saved again so its history records the change, and ``send(pk)`` runs after commit
     (``robust``: a mail server that fails is logged, the claim stands). Returns the moment
@@ -36,11 +38,11 @@ def claim_once(model, pk: int, *, stamp: str, by: str, actor, already, send: Cal
     now = timezone.now()
     with transaction.atomic():
         claimed = model.objects.filter(pk=pk, **{f"{stamp}__isnull": True}).update(
-            **{stamp: now, by: actor}
+            **{stamp: now, actor_field: actor}
         )
         if not claimed:
             raise ValidationError(already)
-        model.objects.get(pk=pk).save(update_fields=[stamp, by])
+        model.objects.get(pk=pk).save(update_fields=[stamp, actor_field])
         transaction.on_commit(lambda: send(pk), robust=True)
     return now
 
@@ -79,7 +81,6 @@ def reminder_preferences_set(*, user, enabled: set[str]) -> set[str]:
 def public_information_save(*, info, actor):
     """Save the facts of the public information pages (one row: the first save creates it).
     The history of changes records ``actor`` through the request (simple-history)."""
-    from portal.models import PublicInformation
 
     existing = PublicInformation.objects.select_for_update().first()
     if existing is not None and existing.pk != info.pk:

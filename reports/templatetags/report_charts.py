@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -13,3 +14,11 @@ def pct(value, total) -> int:
     if total <= 0:
         return 0
     return max(0, min(100, round(100 * value / total)))
+
+
+@register.filter
+def hours(minutes) -> str:
+    """Minutes as hours with one decimal, in the reader's format: ``90`` → "1,5" in Polish."""
+    minutes = int(minutes or 0)
+    whole, rest = divmod(minutes, 60)
+    return f"{whole}" if not rest else number_format(minutes / 60, 1)

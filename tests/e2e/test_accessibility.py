@@ -33,6 +33,7 @@ NOT_PAGES = {
     "events:participant_xlsx",
     "events:participant_pdf",
     "reports:export",
+    "reports:export_data",
     "reports:funder_report_pdf",
     "reports:funder_report_xlsx",
     "reports:person_data",

@@ -99,7 +99,8 @@ def test_leader_registers_for_a_study_visit_with_the_keyboard_alone(browser, liv
     people = [
         PersonFactory(partnership=partnership, user=leader, first_name="Maria", last_name="Nowak"),
         PersonFactory(partnership=partnership, first_name="Krzysztof", last_name="Mazur"),
-    ]
+        PersonFactory(partnership=partnership, first_name="Barbara", last_name="Kaczmarek"),
+    ]  # three, as a study visit expects (§2.2.3)
     event = EventFactory(title="Wizyta studyjna w Stoczku Łukowskim")
     page = open_as(browser, live_server, leader)
     page.goto(f"/wydarzenia/{event.pk}/")
