@@ -567,13 +567,19 @@ def reminder_settings(request):
         request.POST if request.method == "POST" else None,
         reminders=optional,
         off=portal_selectors.reminder_kinds_off(request.user),
+        initial={"language": request.user.language},
     )
     if request.method == "POST" and form.is_valid():
-        portal_services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
+        portal_services.reminder_preferences_set(
+            user=request.user,
+            enabled=form.enabled_kinds(),
+            language=form.cleaned_data["language"] or None,
+        )
         messages.success(request, _("Your reminder settings have been saved."))
         return redirect("reminder_settings")
     return render(
         request,
         "partnerships/reminder_settings.html",
         {"form": form, "essential": essential, "optional": optional},
+        status=form_status(form),
     )

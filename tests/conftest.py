@@ -47,3 +47,18 @@ def world(db):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def deliver_earlier_mail(mailoutbox):
+    """A test's setup queues mail in transactions that never commit, so no worker was asked
+    to send it; the first commit of the test would send it along with its own. Call this
+    before the action under test: it delivers what is waiting, as the worker would have, and
+    empties ``mail.outbox``, so what the test then finds there is what its action sent."""
+    from portal import outbox
+
+    def deliver():
+        outbox.deliver()
+        mailoutbox.clear()
+
+    return deliver

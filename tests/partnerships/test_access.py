@@ -253,6 +253,7 @@ TOKEN_URLS = {
     "application_start",
     "calendar_feed",
     "password_reset_confirm",
+    "reminder_unsubscribe",  # tests/portal/test_views.py
 }
 # POST-only or framework URLs.
 OTHER_URLS = {"logout", "set_language"}
