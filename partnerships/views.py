@@ -31,6 +31,7 @@ from portal import calendar, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
+from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
 from portal.web import add_service_errors, form_status, paginate, querystring_without_page
@@ -289,7 +290,7 @@ def invitation_list(request):
         else:
             messages.success(
                 request,
-                _("An invitation has been sent to %(email)s.") % {"email": invitation.user.email},
+                _("An invitation is on its way to %(email)s.") % {"email": invitation.user.email},
             )
             return redirect("invitation_list")
     page = paginate(request, selectors.invitation_list())
@@ -368,8 +369,8 @@ def _application_saved_message(application):
     if application.status == ApplicationStatus.SUBMITTED:
         return _("The application has been submitted. A confirmation is on its way by e-mail.")
     return _(
-        "The draft has been saved. We e-mailed you a link to come back to it; keep this "
-        "page's address as well."
+        "The draft has been saved. Keep the link shown below to come back to it; a copy is on "
+        "its way by e-mail."
     )
 
 
@@ -392,10 +393,17 @@ def application_edit(request, token):
         else:
             messages.success(request, _application_saved_message(application))
             return redirect("application_edit", token=token)
+    link = absolute_url(reverse("application_edit", args=[token])) if editable else ""
     return render(
         request,
         "partnerships/application_form.html",
-        {"call": application.call, "form": form, "application": application, "editable": editable},
+        {
+            "call": application.call,
+            "form": form,
+            "application": application,
+            "editable": editable,
+            "link": link,
+        },
         status=form_status(form),
     )
 

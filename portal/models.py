@@ -139,12 +139,13 @@ class Throttle(models.Model):
 
 class ReminderSent(models.Model):
     """The sent log of scheduled reminders (``portal.reminders``): one row per reminder,
-    recipient and occasion, claimed before the e-mail goes out.
+    recipient and occasion, claimed before its e-mail is queued.
 
     ``key`` is unique, so two scans, a retried task or a replayed message that find the same
-    reminder due cannot both claim it. ``sent_at`` stays empty between the claim and the
-    sending; a claim still unsent after ``reminders.STALE_CLAIM`` (a worker died) is taken
-    again by a later scan."""
+    reminder due cannot both claim it. ``sent_at`` is set, and ``message`` linked, in the
+    transaction that puts the e-mail in the outbox (which then delivers it, retrying a mail
+    server that refuses); a claim still without ``sent_at`` after ``reminders.STALE_CLAIM``
+    (the run died before queuing) is taken again by a later scan."""
 
     key = models.CharField(_("key"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=64)

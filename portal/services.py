@@ -118,9 +118,9 @@ def throttle_allow(*, limits: list[tuple[str, str, int]], window: timedelta, now
     now = now or timezone.now()
     since = now - window
     scopes = {scope for scope, _value, _limit in limits}
-    Throttle.objects.filter(scope__in=scopes, created_at__lt=since).delete()
+    Throttle.objects.filter(scope__in=scopes, created_at__lte=since).delete()
     for scope, value, limit in limits:
-        used = Throttle.objects.filter(scope=scope, key=_hashed(value), created_at__gte=since)
+        used = Throttle.objects.filter(scope=scope, key=_hashed(value), created_at__gt=since)
         if used.count() >= limit:
             return False
     Throttle.objects.bulk_create(
