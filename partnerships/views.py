@@ -87,6 +87,7 @@ def partnership_list(request):
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def partnership_detail(request, pk):
     partnership = selectors.partnership_get_for_user(request.user, pk)
+    staff = is_staff_member(request.user)
     return render(
         request,
         "partnerships/partnership_detail.html",
@@ -96,6 +97,9 @@ def partnership_detail(request, pk):
             "people": selectors.people_of(partnership),
             "missing_sectors": selectors.missing_sectors(partnership),
             "can_edit": selectors.can_edit_partnership(request.user, partnership),
+            # Staff see what the portal e-mailed about the partnership (portal's outbox).
+            "messages_sent": (portal_selectors.messages_about(partnership) if staff else None),
+            "about_key": portal_selectors.about_key(partnership),
         },
     )
 
@@ -253,10 +257,19 @@ def person_edit(request, pk, person_pk):
         else:
             messages.success(request, _("The person has been saved."))
             return redirect("partnership_detail", pk=partnership.pk)
+    messages_sent = (
+        portal_selectors.messages_to(person.email) if is_staff_member(request.user) else None
+    )
     return render(
         request,
         "partnerships/person_form.html",
-        {"partnership": partnership, "form": form, "person": person, "title": _("Edit person")},
+        {
+            "partnership": partnership,
+            "form": form,
+            "person": person,
+            "title": _("Edit person"),
+            "messages_sent": messages_sent,
+        },
         status=form_status(form),
     )
 

@@ -53,7 +53,10 @@ def _objects(world):
         chosen_internally=True,
         actor=world.leader_a,
     )
+    from portal.models import OutboxMessage
+
     return {
+        "message": OutboxMessage.objects.order_by("pk").first(),  # the registration's
         "person": person,
         "partner": partner,
         "application": application,
@@ -187,6 +190,10 @@ CASES = {
     "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # portal/: the outbox
+    "outbox_list": (lambda w, o: {}, STAFF_ONLY),
+    "outbox_detail": (lambda w, o: {"pk": o["message"].pk}, STAFF_ONLY),
+    "outbox_resend": (lambda w, o: {"pk": o["message"].pk}, STAFF_ONLY),
     # clips/
     "clips:call_list": (lambda w, o: {}, LOGGED_IN),
     "clips:call_create": (lambda w, o: {}, STAFF_ONLY),

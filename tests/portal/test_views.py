@@ -2,6 +2,7 @@
 one-click unsubscribe of optional reminders."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
@@ -122,3 +123,164 @@ def test_notification_settings_set_the_language_of_emails(client, world):
     assert response.status_code == 400
     world.animator_a.refresh_from_db()
     assert world.animator_a.language == "en"
+
+
+# --- staff: the outbox ---------------------------------------------------------------------
+
+
+def _message(to="ala@example.org", **fields):
+    from portal.mail import queue_templated_mail
+
+    message = queue_templated_mail(
+        "application_submitted",
+        to=to,
+        context={"application": {"call": {"title": "Nabór 2027"}, "library_name": "Biblioteka"}},
+    )
+    if fields:
+        OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+        message.refresh_from_db()
+    return message
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_outbox_page_lists_failed_and_waiting_in_constant_queries(
+    client, world, n, django_assert_num_queries
+):
+    from portal.enums import MessageStatus
+
+    for i in range(n):
+        _message(
+            to=f"zla{i}@example.org",
+            status=MessageStatus.FAILED,
+            attempts=12,
+            last_error="451 4.3.0 Try again later",
+        )
+        _message(to=f"czeka{i}@example.org", attempts=2)
+    _message(to="wyslany@example.org", status=MessageStatus.SENT)
+    client.force_login(world.staff)
+    # session, user, the user's groups (roles), the tab counts, the page's count, the rows
+    with django_assert_num_queries(6):
+        response = client.get(reverse("outbox_list"))
+    text = response.content.decode()
+    assert response.status_code == 200
+    for i in range(n):
+        assert f"zla{i}@example.org" in text and f"czeka{i}@example.org" in text
+    assert "wyslany@example.org" not in text  # sent: under its own tab
+    assert "451 4.3.0 Try again later" in text
+    assert "Niewysłany" in text and "Czeka" in text
+
+
+def test_outbox_page_filters_by_tab_search_and_topic(client, world):
+    from portal.enums import MessageStatus
+    from portal.selectors import about_key
+
+    _message(to="wyslany@example.org", status=MessageStatus.SENT)
+    _message(to="inny@example.org", status=MessageStatus.SENT)
+    about = OutboxMessage.objects.get(to="inny@example.org")
+    OutboxMessage.objects.filter(pk=about.pk).update(
+        about_type=ContentType.objects.get_for_model(world.partnership_a),
+        about_id=world.partnership_a.pk,
+    )
+    client.force_login(world.staff)
+    url = reverse("outbox_list")
+    text = client.get(url, {"status": "sent", "q": "wyslany"}).content.decode()
+    assert "wyslany@example.org" in text and "inny@example.org" not in text
+    text = client.get(
+        url, {"status": "all", "about": about_key(world.partnership_a)}
+    ).content.decode()
+    assert "inny@example.org" in text and "wyslany@example.org" not in text
+    assert client.get(url, {"about": "partnerships.partnership:999999"}).status_code == 404
+    assert client.get(url, {"about": "nonsense"}).status_code == 404
+    assert client.get(url, {"status": "bogus"}).status_code == 200  # falls back to the default
+
+
+def test_outbox_detail_shows_text_but_hides_a_secret_link(client, world):
+    plain = _message()
+    secret = _message(to="zaproszona@example.org", sensitive=True)
+    client.force_login(world.staff)
+    text = client.get(reverse("outbox_detail", args=[plain.pk])).content.decode()
+    assert "Nabór 2027" in text
+    text = client.get(reverse("outbox_detail", args=[secret.pk])).content.decode()
+    assert "Nabór 2027" not in text
+    assert "jednorazowy link" in text
+
+
+def test_send_again_asks_first_then_sends_the_failed_message(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.enums import MessageStatus
+
+    failed = _message(status=MessageStatus.FAILED, attempts=12, last_error="451 busy")
+    client.force_login(world.staff)
+    url = reverse("outbox_resend", args=[failed.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and "ala@example.org" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.FAILED  # the confirmation page changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert response.url == reverse("outbox_detail", args=[failed.pk])
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.SENT
+    assert [m.to for m in mailoutbox] == [["ala@example.org"]]
+
+
+def test_send_again_of_a_message_being_sent_is_refused_with_a_message(client, world):
+    from portal.enums import MessageStatus
+
+    busy = _message(status=MessageStatus.SENDING)
+    client.force_login(world.staff)
+    response = client.post(reverse("outbox_resend", args=[busy.pk]), follow=True)
+    assert "właśnie wysyłany" in response.content.decode()
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_partnership_page_shows_its_mail_to_staff_only(client, world, razem_reminder):
+    url = reverse("partnership_detail", args=[world.partnership_a.pk])
+    client.force_login(world.staff)
+    text = client.get(url).content.decode()
+    assert "E-maile o tym partnerstwie" in text
+    assert "Brak diagnozy: Partnerstwo A" in text
+    client.force_login(world.leader_a)
+    text = client.get(url).content.decode()
+    assert "Brak diagnozy" not in text
+
+
+def test_person_page_shows_mail_to_the_person_to_staff(client, world):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(partnership=world.partnership_a, email="osoba@example.org")
+    _message(to="osoba@example.org")
+    _message(to="ktos.inny@example.org")
+    url = reverse("person_edit", args=[world.partnership_a.pk, person.pk])
+    client.force_login(world.staff)
+    text = client.get(url).content.decode()
+    assert "E-maile na adres osoba@example.org" in text
+    assert "osoba@example.org" in text and "Potwierdzenie otrzymania zgłoszenia: Biblioteka" in text
+    assert "ktos.inny@example.org" not in text
+    client.force_login(world.leader_a)
+    assert "E-maile na adres" not in client.get(url).content.decode()
+
+
+@pytest.fixture
+def razem_reminder(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal import reminders
+
+    world.partnership_a.animator_assigned_on = timezone.localdate() - datetime.timedelta(days=20)
+    world.partnership_a.save()
+    reminders.run("support.no_diagnosis")
+
+
+def test_reminder_sent_log_links_to_its_message(client, world, razem_reminder):
+    from portal.models import ReminderSent
+
+    row = ReminderSent.objects.get()
+    client.force_login(world.staff)
+    text = client.get(reverse("admin:portal_remindersent_changelist")).content.decode()
+    assert reverse("outbox_detail", args=[row.message_id]) in text
+    assert "Wysłany" in text
