@@ -180,6 +180,23 @@ def participants_of(event: Event) -> QuerySet[Participant]:
     )
 
 
+def message_recipients(event: Event) -> list:
+    """Who a message from staff to the event's registered people reaches: everyone holding a
+    seat, with an address, not archived (``portal.mail.Recipient``, about their
+    partnership). One query."""
+    from portal.mail import Recipient
+
+    participants = (
+        participants_of(event)
+        .filter(person__archived_at__isnull=True)
+        .exclude(person__email="")
+        .select_related("person__user")
+    )
+    return [
+        Recipient(p.person.email, p.person.user, p.registration.partnership) for p in participants
+    ]
+
+
 def participants_of_registration(registration: Registration) -> QuerySet[Participant]:
     return registration.participants.filter(removed_at__isnull=True).select_related(
         "person__institution"

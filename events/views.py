@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +20,12 @@ from portal.calendar import to_ical
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
-from portal.web import add_service_errors, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    paginate,
+    querystring_without_page,
+    staff_message_page,
+)
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
 
@@ -332,6 +339,21 @@ def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     page = paginate(request, selectors.participants_of(event), per_page=200)
     return render(request, "events/participant_list.html", {"event": event, "page": page})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def event_message(request, pk):
+    """Write to everyone registered for the event (a changed venue, a deadline): preview and
+    count first, then the outbox (``portal.web.staff_message_page``)."""
+    event = selectors.event_get_for_user(request.user, pk)
+    return staff_message_page(
+        request,
+        recipients=selectors.message_recipients(event),
+        audience=_("Everyone registered for %(event)s (%(date)s).")
+        % {"event": event.title, "date": date_format(event.starts_on, "j E Y")},
+        back_url=reverse("events:event_detail", args=[event.pk]),
+    )
 
 
 @staff_required

@@ -259,3 +259,17 @@ def user_get_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def message_recipients(partnerships, *, animators: bool = False) -> list:
+    """Who a message from staff to these partnerships reaches: each one's leader (or
+    animator) with an active account and an address (``portal.mail.Recipient``, about the
+    partnership). Needs ``leader`` and ``animator`` loaded (``partnership_list`` does)."""
+    from portal.mail import Recipient
+
+    recipients = []
+    for partnership in partnerships:
+        user = partnership.animator if animators else partnership.leader
+        if user is not None and user.is_active and user.email:
+            recipients.append(Recipient(user.email, user, partnership))
+    return recipients

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from partnerships import selectors, services
@@ -34,7 +35,13 @@ from portal.enums import Role
 from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
-from portal.web import add_service_errors, form_status, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    querystring_without_page,
+    staff_message_page,
+)
 
 
 @login_required
@@ -61,10 +68,12 @@ def staff_home(request):
     return render(request, "partnerships/staff_home.html", context)
 
 
-@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
-def partnership_list(request):
+def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
+    """The partnership list's filter form and the filters it gives (none when invalid)."""
     show_animator = is_staff_member(request.user)
-    form = PartnershipFilterForm(request.GET or None, show_animator=show_animator)
+    params = request.GET.copy()
+    params.pop(MESSAGE_AUDIENCE_PARAM, None)
+    form = PartnershipFilterForm(params or None, show_animator=show_animator)
     filters = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -76,11 +85,64 @@ def partnership_list(request):
             "voivodeship": data["voivodeship"],
             "animator_id": data["animator"].pk if data.get("animator") else None,
         }
+    return form, filters
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def partnership_list(request):
+    form, filters = _list_filters(request)
     page = paginate(request, selectors.partnership_list(user=request.user, **filters))
     return render(
         request,
         "partnerships/partnership_list.html",
         {"form": form, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+# The page for writing to many: ``?do=animatorzy`` writes to the animators, else the leaders.
+MESSAGE_AUDIENCE_PARAM = "do"
+MESSAGE_TO_ANIMATORS = "animatorzy"
+MESSAGE_TO_LEADERS = "liderzy"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_message(request):
+    """Write to the leaders (or the animators) of the partnerships the list's filters select
+    (``portal.views.staff_message_page``: preview, count, then the outbox)."""
+    _form, filters = _list_filters(request)
+    partnerships = list(selectors.partnership_list(user=request.user, **filters))
+    animators = request.GET.get(MESSAGE_AUDIENCE_PARAM) == MESSAGE_TO_ANIMATORS
+    params = request.GET.copy()
+    params.pop(MESSAGE_AUDIENCE_PARAM, None)
+    filters_qs = params.urlencode()
+    here = reverse("partnership_message")
+    switch = [
+        (label, f"{here}?{filters_qs}&{MESSAGE_AUDIENCE_PARAM}={value}", active)
+        for label, value, active in (
+            (_("Leaders"), MESSAGE_TO_LEADERS, not animators),
+            (_("Animators"), MESSAGE_TO_ANIMATORS, animators),
+        )
+    ]
+    if animators:
+        audience = ngettext(
+            "The animators of %(count)d partnership of the list (with its filters).",
+            "The animators of %(count)d partnerships of the list (with its filters).",
+            len(partnerships),
+        )
+    else:
+        audience = ngettext(
+            "The leaders of %(count)d partnership of the list (with its filters).",
+            "The leaders of %(count)d partnerships of the list (with its filters).",
+            len(partnerships),
+        )
+    audience %= {"count": len(partnerships)}
+    return staff_message_page(
+        request,
+        recipients=selectors.message_recipients(partnerships, animators=animators),
+        audience=audience,
+        back_url=f"{reverse('partnership_list')}?{filters_qs}",
+        switch=switch,
     )
 
 

@@ -43,6 +43,32 @@ def language_of(user) -> str:
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee of a message from staff to many: the address, its account if any, and
+    what the message is about for them (their partnership), so it shows on its page."""
+
+    email: str
+    user: object = None
+    about: object = None
+
+
+def distinct_recipients(recipients) -> list[Recipient]:
+    """One per address (case-insensitive), in the order given; an address reached for two
+    different rows (an animator of three partnerships) is about none of them."""
+    by_address: dict[str, Recipient] = {}
+    for recipient in recipients:
+        address = recipient.email.strip().lower()
+        if not address:
+            continue
+        first = by_address.get(address)
+        if first is None:
+            by_address[address] = recipient
+        elif first.about != recipient.about:
+            by_address[address] = Recipient(first.email, first.user, None)
+    return list(by_address.values())
+
+
 # --- a batch: messages queued by one reminder -----------------------------------------------
 
 
@@ -121,6 +147,7 @@ def queue_templated_mail(
     sensitive: bool = False,
     automated: bool = True,
     created_by=None,
+    reply_to: str = "",
 ) -> OutboxMessage:
     """Render ``emails/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html`` and store the
     message for ``to`` in the outbox, in the current transaction.
@@ -128,7 +155,8 @@ def queue_templated_mail(
     ``recipient`` is the account of ``to`` (its language is used, and staff see the message
     under it); ``about`` the row the message is about (a partnership, an event);
     ``sensitive`` hides the text from staff (a secret link); ``automated`` is false only for
-    a message a person wrote. ``attachments`` are ``(file name, content, MIME type)``.
+    a message a person wrote, who then gets the replies (``reply_to``). ``attachments`` are
+    ``(file name, content, MIME type)``.
 
     Side effect: after commit the worker is asked to send it (outside ``batch()``); if the
     broker is down, the periodic sweep sends it."""
@@ -154,6 +182,8 @@ def queue_templated_mail(
         headers["Auto-Submitted"] = "auto-generated"
         # Exchange and Outlook answer by their own header, not RFC 3834's.
         headers["X-Auto-Response-Suppress"] = "All"
+    if reply_to:
+        headers["Reply-To"] = reply_to
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -1,5 +1,6 @@
 """Writes every app shares: saving a validated row, claiming a row once, the role groups,
-reminder preferences, rate limits and the password reset request."""
+reminder preferences, rate limits, the password reset request and a message from staff to
+many."""
 
 import hashlib
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import emails, reminders
+from portal import emails, mail, reminders
 from portal.enums import Role
 from portal.models import ReminderOptOut, Throttle
 from portal.selectors import reminders_for_user
@@ -154,3 +155,50 @@ def password_reset_request(*, email: str, client: str | None) -> int:
     for user in users:
         emails.send_password_reset(user.pk)
     return len(users)
+
+
+# A message from staff goes to at most this many addresses at once (every leader of both
+# rounds is about 2,000).
+STAFF_MESSAGE_MAX_RECIPIENTS = 3000
+
+
+@transaction.atomic
+def staff_message_send(*, actor, recipients, subject: str, body: str) -> int:
+    """Queue one e-mail from ``actor`` to each distinct address of ``recipients``
+    (``portal.mail.Recipient``): their subject and text in the portal's frame, in Polish (the
+    text is theirs), replies going to ``actor``, without ``Auto-Submitted`` (a person wrote
+    it). All or none are queued. Returns the number queued."""
+    subject, body = subject.strip(), body.strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = _("Write a subject.")
+    if not body:
+        errors["body"] = _("Write the message.")
+    if errors:
+        raise ValidationError(errors)
+    recipients = mail.distinct_recipients(recipients)
+    if not recipients:
+        raise ValidationError(_("Nobody to write to: no one here has an e-mail address."))
+    if len(recipients) > STAFF_MESSAGE_MAX_RECIPIENTS:
+        raise ValidationError(
+            _("At most %(limit)d people at once; narrow the list.")
+            % {"limit": STAFF_MESSAGE_MAX_RECIPIENTS}
+        )
+    context = staff_message_context(actor=actor, subject=subject, body=body)
+    for recipient in recipients:
+        mail.queue_templated_mail(
+            "staff_message",
+            to=recipient.email,
+            recipient=recipient.user,
+            about=recipient.about,
+            context=context,
+            language=settings.LANGUAGE_CODE,
+            automated=False,
+            created_by=actor,
+            reply_to=actor.email,
+        )
+    return len(recipients)
+
+
+def staff_message_context(*, actor, subject: str, body: str) -> dict:
+    return {"subject": subject.strip(), "body": body.strip(), "sender": actor}
