@@ -194,7 +194,8 @@ def _send_batch(token: str, messages: list[OutboxMessage], result: Delivery) -> 
                     _record_failure(token, rest, exc, result)
                 return False
             try:
-                connection.send_messages([message.as_email()])
+                if not connection.send_messages([message.as_email()]):
+                    raise ValueError("The message has no address to send to.")
             except Exception as exc:
                 _record_failure(token, message, exc, result)
                 _close(connection)  # a failed transaction may leave it unusable
@@ -278,8 +279,11 @@ def _decode(answer) -> str:
 
 
 def is_permanent(exc: Exception) -> bool:
-    """The server refused the address itself for good (5xx to every recipient): trying again
-    cannot help, staff need to correct the address."""
+    """Trying again cannot help, staff need to correct the address: the server refused it
+    for good (5xx to every recipient), or it cannot be written in a message at all (Django
+    raises ``ValueError``)."""
+    if isinstance(exc, ValueError):
+        return True
     return isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _answer in exc.recipients.values()
     )

@@ -199,6 +199,23 @@ def test_address_refused_for_good_fails_at_once_and_the_rest_go_out(db, smtp_ser
     assert [m["To"] for m in smtp_server.received] == ["ala@example.org"]
 
 
+@pytest.mark.parametrize(
+    ("address", "error"),
+    [
+        ("", "ValueError: The message has no address to send to."),
+        ("ala@example.org\nBcc: x@example.org", "ValueError: Invalid address"),
+    ],
+)
+def test_message_without_a_usable_address_fails_at_once(db, address, error, smtp_server):
+    message = _queue(to="placeholder@example.org")
+    OutboxMessage.objects.filter(pk=message.pk).update(to=address)
+    assert outbox.deliver().failed == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and message.attempts == 1
+    assert message.last_error.startswith(error)
+    assert smtp_server.received == []
+
+
 def test_message_claimed_by_another_worker_is_not_sent(db, mailoutbox):
     message = _queue()
     OutboxMessage.objects.filter(pk=message.pk).update(
