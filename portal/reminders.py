@@ -61,6 +61,8 @@ HORIZON = datetime.timedelta(days=120)
 # about only within this many days of the moment, so a scan's candidates stay few however
 # long the programme runs; the weekly staff digest lists everything older.
 CATCH_UP_DAYS = 30
+# Reminders queued per transaction (each in a savepoint of its own).
+QUEUE_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -226,28 +228,33 @@ def run(kind: str, *, now=None, dry_run: bool = False, **filters) -> Result:
     )
     optional_kind = "" if item.essential else kind
     queued: list[int] = []
-    for pk, key in claimed:
-        due = by_key.get(key)
-        if due is None:
-            continue
-        try:
-            with (
-                transaction.atomic(),
-                mail.batch(optional_kind=optional_kind, user_id=due.user_id) as batch,
-            ):
-                due.send()
-                ReminderSent.objects.filter(pk=pk).update(
-                    sent_at=timezone.now(), message_id=batch.ids[0] if batch.ids else None
-                )
-        except Exception:
-            # Nothing was queued and the claim stays unsent: a scan after STALE_CLAIM tries
-            # again (a bug in a template, a row deleted meanwhile).
-            logger.exception("Reminder %s could not be queued; it will be retried.", key)
-            result.failed += 1
-            continue
-        queued.extend(batch.ids)
-        result.sent += 1
-        logger.info("Reminder sent: %s", key)
+    # One commit per chunk, one savepoint per reminder: a commit costs a disk flush, and a
+    # run that dies loses only claims that a later scan takes back.
+    for chunk in _chunks(claimed, QUEUE_CHUNK):
+        with transaction.atomic():
+            for pk, key in chunk:
+                due = by_key.get(key)
+                if due is None:
+                    continue
+                try:
+                    with (
+                        transaction.atomic(),
+                        mail.batch(optional_kind=optional_kind, user_id=due.user_id) as batch,
+                    ):
+                        due.send()
+                        ReminderSent.objects.filter(pk=pk).update(
+                            sent_at=timezone.now(),
+                            message_id=batch.ids[0] if batch.ids else None,
+                        )
+                except Exception:
+                    # Nothing was queued and the claim stays unsent: a scan after STALE_CLAIM
+                    # tries again (a bug in a template, a row deleted meanwhile).
+                    logger.exception("Reminder %s could not be queued; it will be retried.", key)
+                    result.failed += 1
+                    continue
+                queued.extend(batch.ids)
+                result.sent += 1
+                logger.info("Reminder sent: %s", key)
     if queued:
         outbox.deliver(queued)
     return result
