@@ -41,7 +41,7 @@ messages: install
 	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
-# Speed and memory on data set L (DESIGN.md "Targets"): PostgreSQL when DATABASE_URL is set,
+# Speed and memory on data set L (docs/design.md "Targets"): PostgreSQL when DATABASE_URL is set,
 # else a SQLite file of its own under var/bench/. Production-like settings (DEBUG off).
 BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-key-0123456789-0123456789-0123456789-xyz \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_SECURE_SSL_REDIRECT=0 \

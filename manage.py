@@ -9,7 +9,7 @@ def main():
         # A developer's shell: nothing configured, so development mode (production always
         # sets DJANGO_SECRET_KEY, and the WSGI server never passes through here).
         os.environ["DJANGO_DEBUG"] = "1"
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- after env
 
     execute_from_command_line(sys.argv)
 

@@ -1,4 +1,4 @@
-"""Data set L of DESIGN.md ("Targets"), generated quickly and reproducibly from a seed.
+"""Data set L of docs/design.md ("Targets"), generated quickly and reproducibly from a seed.
 
 2,000 partnerships, 40 animators, 30,000 support sessions, 60 events, 6,000 registrations and
 3 clip calls, written with ``bulk_create`` (no history rows: it is data to measure against,
@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from clips.enums import CallStatus
+from clips.models import ClipCall, Score
 from events.enums import EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from partnerships.enums import InstitutionKind, PartnershipStatus, Sector, Voivodeship
@@ -301,7 +303,6 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
     )
 
     calls = _clip_calls(size, staff, committee, now)
-    from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -319,8 +320,6 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
 def _clip_calls(size, staff, committee, now) -> int:
     """Clip calls with the bench committee; the last call has every member's scores of the
     first 100 partnerships, so the ranking has work to do."""
-    from clips.enums import CallStatus
-    from clips.models import ClipCall, Score
 
     partnerships = list(Partnership.objects.filter(name__startswith=MARK).order_by("pk")[:100])
     calls = []

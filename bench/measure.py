@@ -1,4 +1,4 @@
-"""``make bench``: the figures of DESIGN.md's "Targets", measured on data set L.
+"""``make bench``: the figures of docs/design.md's "Targets", measured on data set L.
 
 Each figure is measured here and printed, never asserted: the tests assert query counts on
 small data; this reports times, memory and counts on large data."""
@@ -20,13 +20,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management import call_command, get_commands
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from bench import dataset
+from clips.models import ClipCall
+from events.models import Event
 from partnerships.models import Partnership, User
+from portal.middleware import LOGIN_AT, SEEN_AT
+from portal.models import OutboxMessage, ReminderSent
 
 REPEAT = 15
 WARMUP = 2
@@ -67,7 +73,6 @@ def _url(name, *args):
 def main_pages() -> list[tuple[str, str, str]]:
     """(label, user key, URL) of each main page; pages of apps not installed yet are left out."""
     partnership = Partnership.objects.filter(name__startswith="[L]").order_by("pk").first()
-    from events.models import Event
 
     event = Event.objects.filter(title__startswith="[L]").order_by("pk").first()
     pages = [
@@ -88,10 +93,7 @@ def main_pages() -> list[tuple[str, str, str]]:
 
 
 def _clip_ranking_url(name="clips:ranking"):
-    try:
-        from clips.models import ClipCall
-    except ImportError:
-        return None
+
     call = ClipCall.objects.order_by("-pk").first()
     return _url(name, call.pk) if call else None
 
@@ -164,7 +166,6 @@ def measure_reminders() -> dict | None:
     second real run."""
     if "send_reminders" not in get_commands():
         return None
-    from portal.models import OutboxMessage, ReminderSent
 
     # The bench database only: comparable runs.
     ReminderSent.objects.all().delete()
@@ -184,9 +185,6 @@ def _free_port() -> int:
 
 
 def _session_cookie(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    from portal.middleware import LOGIN_AT, SEEN_AT
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -291,7 +289,6 @@ def small_query_counts() -> dict[str, int]:
 
 
 def run(stdout=None) -> dict:
-    from bench import dataset
 
     report = {"database": connection.vendor}
     if not dataset.exists():

@@ -43,7 +43,7 @@ def _support_cycle(partnership: Partnership, animator, today) -> None:
     if SessionKind.DIAGNOSIS not in logged:
         support_services.session_log(
             partnership=partnership,
-            by=animator,
+            actor=animator,
             kind=SessionKind.DIAGNOSIS,
             channel=Channel.PHONE,
             held_on=today - datetime.timedelta(days=40),
@@ -57,7 +57,7 @@ def _support_cycle(partnership: Partnership, animator, today) -> None:
     if SessionKind.MEETING_1 not in logged:
         support_services.session_log(
             partnership=partnership,
-            by=animator,
+            actor=animator,
             kind=SessionKind.MEETING_1,
             channel=Channel.IN_PERSON,
             held_on=today - datetime.timedelta(days=30),
@@ -71,7 +71,7 @@ def _support_cycle(partnership: Partnership, animator, today) -> None:
     if SessionKind.MEETING_2 not in logged:
         support_services.session_log(
             partnership=partnership,
-            by=animator,
+            actor=animator,
             kind=SessionKind.MEETING_2,
             channel=Channel.IN_PERSON,
             held_on=today - datetime.timedelta(days=1),

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_CLIPS = 3  # §2.4.1
 SCORE_MIN, SCORE_MAX = 0, 10
-MAX_SHOOTING_DAYS = 2  # §2.4.2
+# §2.4.2 "w ciągu 1-2 dni roboczych": a production has a first and an optional second day,
+# both working days, the second within a week of the first (at most 6 days after it: Friday
+# and Monday, say), not necessarily the next day.
+SHOOTING_WITHIN_DAYS = 7
 DEFAULT_TARGET_MINUTES = 3  # §2.4.2
 
 

@@ -156,7 +156,10 @@ class ProductionForm(PortalModelForm):
         widgets = {"first_day": DateInput(), "last_day": DateInput()}
         help_texts = {
             "first_day": _("A working day: no weekend, no public holiday (§2.4.2)."),
-            "last_day": _("The next day, when the shooting takes two days; otherwise empty."),
+            "last_day": _(
+                "A second working day within a week of the first (Friday and Monday, say), "
+                "when the shooting takes two days; otherwise empty."
+            ),
             "target_minutes": _("About three minutes (§2.4.2)."),
         }
 

@@ -32,6 +32,7 @@ from clips.models import (
     ClipCall,
     EligibilityOverride,
     NoticeCall,
+    Production,
     Score,
     Selection,
 )
@@ -441,17 +442,8 @@ def scenario_history(selection: Selection) -> list:
 
 
 def production_of(selection: Selection):
-    from clips.models import Production
 
     return Production.objects.filter(selection=selection).select_related("introduced_by").first()
-
-
-def selections_of_partnership(user, partnership: Partnership) -> QuerySet[Selection]:
-    return (
-        selections_for_user(user)
-        .filter(partnership=partnership, status=SelectionStatus.SELECTED)
-        .select_related("call")
-    )
 
 
 # --- the public announcement -------------------------------------------------------------------
@@ -476,3 +468,12 @@ def announced_selections() -> QuerySet[Selection]:
         )
         .order_by("-call__announced_at", "-call__pk", "partnership__name", "pk")
     )
+
+
+def announcement_changed():
+    """When the public announcement last changed: a call announced or one of its selections
+    withdrawn (``None`` before the first announcement). One query."""
+    dates = ClipCall.objects.filter(status=CallStatus.ANNOUNCED).aggregate(
+        announced=Max("announced_at"), withdrawn=Max("selections__withdrawn_at")
+    )
+    return max(filter(None, dates.values()), default=None)

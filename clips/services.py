@@ -20,9 +20,9 @@ from django.utils.translation import ngettext
 
 from clips import emails, selectors
 from clips.enums import (
-    MAX_SHOOTING_DAYS,
     SCORE_MAX,
     SCORE_MIN,
+    SHOOTING_WITHIN_DAYS,
     CallStatus,
     OverrideDecision,
     SelectionStatus,
@@ -314,15 +314,6 @@ def selection_withdraw(*, selection: Selection, actor: User, reason: str) -> Sel
     return selection
 
 
-@transaction.atomic
-def selection_update_summary(*, selection: Selection, actor: User, public_summary: str):
-    _require_staff(actor)
-    selection = Selection.objects.select_for_update().get(pk=selection.pk)
-    selection.public_summary = (public_summary or "").strip()
-    save_validated(selection)
-    return selection
-
-
 # --- notice (§2.4.6) -----------------------------------------------------------------------------
 
 
@@ -359,7 +350,7 @@ def selection_notify_leader(*, selection: Selection, actor: User) -> Selection:
         Selection,
         selection.pk,
         stamp="leader_emailed_at",
-        by="leader_emailed_by",
+        actor_field="leader_emailed_by",
         actor=actor,
         already=_("The leader has already been e-mailed."),
         send=emails.send_selection_notice,
@@ -408,7 +399,9 @@ def non_working_reason(day: datetime.date) -> str | None:
 
 
 def check_shooting_days(first_day, last_day) -> None:
-    """One or two consecutive working days (§2.4.2): no weekend, no Polish public holiday."""
+    """§2.4.2 "w ciągu 1-2 dni roboczych": one or two working days (no weekend, no Polish
+    public holiday), the second within a week of the first, not necessarily the next day.
+    The database holds the week (``clip_production_one_or_two_days``)."""
     if last_day and not first_day:
         raise ValidationError({"first_day": _("Give the first shooting day.")})
     if not first_day:
@@ -416,15 +409,18 @@ def check_shooting_days(first_day, last_day) -> None:
     if last_day:
         if last_day < first_day:
             raise ValidationError({"last_day": _("The second day cannot be before the first one.")})
-        days = (last_day - first_day).days + 1
-        if days > MAX_SHOOTING_DAYS:
+        apart = (last_day - first_day).days
+        if apart >= SHOOTING_WITHIN_DAYS:
             raise ValidationError(
                 {
-                    "last_day": _(
-                        "The clip is shot in one or two consecutive working days (§2.4.2); "
-                        "these dates cover %(days)d days."
+                    "last_day": ngettext(
+                        "The clip is shot in one or two working days within a week (§2.4.2); "
+                        "these dates are %(days)d day apart.",
+                        "The clip is shot in one or two working days within a week (§2.4.2); "
+                        "these dates are %(days)d days apart.",
+                        apart,
                     )
-                    % {"days": days}
+                    % {"days": apart}
                 }
             )
     for name, day in (("first_day", first_day), ("last_day", last_day)):
@@ -484,7 +480,7 @@ def production_introduce(*, selection: Selection, actor: User) -> Production:
         Production,
         production.pk,
         stamp="introduced_at",
-        by="introduced_by",
+        actor_field="introduced_by",
         actor=actor,
         already=_("The leader and the videographer have already been introduced."),
         send=emails.send_production_introduction,

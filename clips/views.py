@@ -22,21 +22,18 @@ from clips.forms import (
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
-from portal.web import add_service_errors, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    post_action,
+    querystring_without_page,
+)
 
 # Committee members are animators, staff and people with the committee role (§2.4.5); which
 # calls each sits on is decided by the call's committee, in the selectors.
 committee_roles = role_required(Role.STAFF, Role.ANIMATOR, Role.COMMITTEE)
 selection_roles = role_required(Role.STAFF, Role.LEADER, Role.ANIMATOR)
-
-
-def _status(request, form_or_error) -> int:
-    """A form shown again after a refused POST answers 400."""
-    if request.method != "POST":
-        return 200
-    if hasattr(form_or_error, "errors"):
-        return 400 if form_or_error.errors else 200
-    return 400 if form_or_error else 200
 
 
 # --- calls ---------------------------------------------------------------------------------------
@@ -71,7 +68,7 @@ def call_create(request):
         request,
         "clips/call_form.html",
         {"form": form, "title": _("New clip call")},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -92,7 +89,7 @@ def call_edit(request, pk):
         request,
         "clips/call_form.html",
         {"form": form, "call": call, "title": _("Edit the call")},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -123,7 +120,7 @@ def _confirm_step(request, pk, service, template, success):
         else:
             messages.success(request, success)
             return redirect("clips:call_detail", pk=call.pk)
-    return render(request, template, {"call": call, "error": error}, status=_status(request, error))
+    return render(request, template, {"call": call, "error": error}, status=form_status(error))
 
 
 @staff_required
@@ -176,7 +173,7 @@ def scenario_template_edit(request, pk):
         request,
         "clips/scenario_template_form.html",
         {"form": form, "call": call},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -234,7 +231,7 @@ def override_edit(request, pk, partnership_pk):
             "form": form,
             "history": selectors.override_history(call, partnership),
         },
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -285,7 +282,7 @@ def score_edit(request, pk, partnership_pk):
             "others": selectors.scores_visible_to(call, request.user, partnership),
             "scoring_open": call.scoring_is_open(),
         },
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -335,7 +332,7 @@ def selection_create(request, pk, partnership_pk):
         request,
         "clips/selection_confirm.html",
         {"call": call, "partnership": partnership, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -383,7 +380,7 @@ def selection_withdraw(request, pk):
         request,
         "clips/selection_withdraw.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -407,19 +404,19 @@ def notice_call_add(request, pk):
         request,
         "clips/notice_call_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
 def _post_action(request, pk, service, success):
     selection = _selection_for_staff(request, pk)
-    try:
-        service(selection=selection, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("clips:selection_detail", pk=selection.pk)
+    return post_action(
+        request,
+        service,
+        success,
+        redirect("clips:selection_detail", pk=selection.pk),
+        selection=selection,
+    )
 
 
 @staff_required
@@ -454,7 +451,7 @@ def scenario_edit(request, pk):
         request,
         "clips/scenario_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 
@@ -496,7 +493,7 @@ def production_edit(request, pk):
         request,
         "clips/production_form.html",
         {"selection": selection, "form": form},
-        status=_status(request, form),
+        status=form_status(form),
     )
 
 

@@ -6,6 +6,8 @@ deployment stops the start-up instead of silently falling back to a default.
 
 import os
 
+import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -48,7 +50,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_database(name: str, default_sqlite_path) -> dict:
-    import dj_database_url
 
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -64,7 +65,6 @@ def env_database(name: str, default_sqlite_path) -> dict:
 
 def env_email(name: str) -> dict | None:
     """Return Django e-mail settings from a URL such as ``smtp://user:pass@host:587/?tls=True``."""
-    import dj_email_url
 
     raw = os.environ.get(name, "").strip()
     if not raw:

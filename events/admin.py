@@ -2,10 +2,12 @@
 waiting list are checked there), so the admin shows them read-only; events are edited here
 or on the staff page. Nothing is deleted: registrations are withdrawn, people removed."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from events import services
 from events.enums import RegistrationStatus
 from events.models import Event, Participant, Registration
 from events.selectors import with_seats
@@ -150,8 +152,12 @@ class AttendanceAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return obj.registration.partnership
 
     def save_model(self, request, obj, form, change):
-        from django.utils import timezone
-
-        obj.attendance_marked_at = timezone.now()
-        obj.attendance_marked_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through the service: it checks the event has started and stamps who marked it."""
+        try:
+            services.attendance_mark(
+                event=obj.event,
+                actor=request.user,
+                marks={obj.pk: (obj.attended, obj.materials_received)},
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
+from partnerships.models import Person
+from partnerships.selectors import is_leader_person
 from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
@@ -69,28 +71,45 @@ class RegistrationForm(PortalForm):
         label=_("The partners chose these representatives together, inside the partnership."),
         required=False,
     )
+    fewer_confirmed = forms.BooleanField(
+        label=_("Fewer people than the programme expects will take part: I confirm it."),
+        required=False,
+    )
+    fewer_reason = forms.CharField(
+        label=_("Why fewer representatives"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you register fewer people than expected; staff see the reason."),
+    )
     join_waiting_list = forms.BooleanField(
         label=_("If there are not enough free seats, put us on the waiting list."),
         required=False,
     )
 
-    def __init__(self, *args, people, event, allow_waiting_list=True, **kwargs):
+    def __init__(self, *args, people, event, partnership, allow_waiting_list=True, **kwargs):
         super().__init__(*args, **kwargs)
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
-        from partnerships.models import Person
+
+        def label(person):
+            text = f"{person.full_name} ({person.institution.name})"
+            if is_leader_person(person, partnership):
+                text += " · " + str(_("library leader"))
+            return text
 
         self.fields["people"].queryset = Person.objects.filter(archived_at__isnull=True)
-        self.fields["people"].choices = [
-            (p.pk, f"{p.full_name} ({p.institution.name})") for p in people
-        ]
+        self.fields["people"].choices = [(p.pk, label(p)) for p in people]
         self.fields["people"].help_text = (
             _(
-                "At most three people, at least one of them from a library of the partnership "
-                "(§2.2.3)."
+                "Three people, at least one of them from a library of the partnership "
+                "(§2.2.3). Fewer only with your confirmation and the reason below."
             )
             if event.is_study_visit
-            else _("At most two people, one of them the library leader (§2.3.3).")
+            else _(
+                "Two people, one of them the library leader (§2.3.3). Fewer only with your "
+                "confirmation and the reason below."
+            )
         )
         if not allow_waiting_list:
             del self.fields["join_waiting_list"]

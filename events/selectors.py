@@ -2,17 +2,41 @@
 leader sees the events whose registration is open and those their partnership registered for,
 and only their own partnerships' registrations."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationStatus
+from events.enums import (
+    ACTIVE_STATUSES,
+    EXPECTED_PEOPLE,
+    SEAT_HOLDING_STATUSES,
+    RegistrationStatus,
+)
 from events.models import Event, Participant, Registration
+from partnerships.enums import InstitutionKind
 from partnerships.models import Partnership
-from portal.calendar import CalendarItem
+from portal.calendar import CalendarItem, Revision, revisions, titled
+from portal.mail import Recipient, absolute_url
 from portal.roles import is_staff_member
+from portal.spreadsheets import Sheet
 
 
 def _led_partnerships(user) -> QuerySet[Partnership]:
@@ -165,6 +189,33 @@ def registrations_of_partnership(partnership: Partnership) -> QuerySet[Registrat
     )
 
 
+def expected_people(kind_field: str = "event__kind") -> Case:
+    """``EXPECTED_PEOPLE`` in SQL: three for a study visit (§2.2.3), two for the seminar
+    (§2.3.3), read from the event kind at ``kind_field``."""
+    return Case(
+        *(When(**{kind_field: kind}, then=Value(n)) for kind, n in EXPECTED_PEOPLE.items()),
+        output_field=IntegerField(),
+    )
+
+
+def delegation_gaps(event: Event) -> dict:
+    """The registrations holding seats with fewer people than the programme expects, each
+    with ``expected_people``, ``empty_places`` and the leader's ``fewer_reason``, and the
+    total of ``empty_places``: what staff booking rooms need to know. One query."""
+    registrations = list(
+        Registration.objects.filter(event=event, status__in=SEAT_HOLDING_STATUSES)
+        .annotate(expected_people=expected_people())
+        .filter(seats__lt=F("expected_people"))
+        .annotate(empty_places=F("expected_people") - F("seats"))
+        .select_related("partnership")
+        .order_by("partnership__name", "pk")
+    )
+    return {
+        "registrations": registrations,
+        "empty_places": sum(r.empty_places for r in registrations),
+    }
+
+
 def participants_of(event: Event) -> QuerySet[Participant]:
     """Everyone holding a seat at the event (registered, not waiting), for staff lists."""
     return (
@@ -184,8 +235,6 @@ def message_recipients(event: Event) -> list:
     """Who a message from staff to the event's registered people reaches: everyone holding a
     seat, with an address, not archived (``portal.mail.Recipient``, about their
     partnership). One query."""
-    from portal.mail import Recipient
-
     participants = (
         participants_of(event)
         .filter(person__archived_at__isnull=True)
@@ -195,6 +244,40 @@ def message_recipients(event: Event) -> list:
     return [
         Recipient(p.person.email, p.person.user, p.registration.partnership) for p in participants
     ]
+
+
+def participant_sheet(event: Event) -> Sheet:
+    """The participant list of ``event`` as a worksheet (staff's XLSX download), with the
+    columns the sign-in sheet has and attendance once it is marked. One query."""
+    yes, no = _("yes"), _("no")
+
+    def rows():
+        for participant in participants_of(event).iterator(chunk_size=2000):
+            person = participant.person
+            yield (
+                participant.registration.partnership.name,
+                person.first_name,
+                person.last_name,
+                person.institution.name,
+                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
+                person.email,
+                person.phone,
+                "" if participant.attended is None else (yes if participant.attended else no),
+                yes if participant.materials_received else no,
+            )
+
+    header = [
+        _("Partnership"),
+        _("First name"),
+        _("Last name"),
+        _("Institution"),
+        _("Library"),
+        _("E-mail"),
+        _("Phone"),
+        _("Attended"),
+        _("Materials handed out"),
+    ]
+    return Sheet(_("Participants"), header, rows(), widths=(32, 16, 20, 36, 10, 30, 16, 12, 14))
 
 
 def participants_of_registration(registration: Registration) -> QuerySet[Participant]:
@@ -219,15 +302,22 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
 # --- calendar ------------------------------------------------------------------------------
 
 
-def event_calendar_item(event: Event) -> CalendarItem:
-    import datetime
+EVENT_DATES = ("starts_on", "ends_on")
 
+
+def event_calendar_item(event: Event, revision: Revision | None = None) -> CalendarItem:
+    """The event as a calendar item; ``revision`` (from ``portal.calendar.revisions``) is
+    read here when not given (one query)."""
+    if revision is None:
+        revision = revisions(Event, [event.pk], EVENT_DATES).get(event.pk)
     return CalendarItem(
         uid=f"event-{event.pk}",
         start=event.starts_on,
         # All-day items end on the day after the last one (RFC 5545).
         end=event.ends_on + datetime.timedelta(days=1),
-        summary=f"{event.get_kind_display()}: {event.title}",
+        summary=titled(event.get_kind_display(), event.title),
+        changed=max(filter(None, (event.updated_at, revision and revision.changed))),
+        sequence=revision.sequence if revision else 0,
         description=event.programme,
         location=event.place,
         url=_absolute(reverse("events:event_detail", args=[event.pk])),
@@ -235,7 +325,6 @@ def event_calendar_item(event: Event) -> CalendarItem:
 
 
 def _absolute(path: str) -> str:
-    from portal.mail import absolute_url
 
     return absolute_url(path)
 
@@ -254,4 +343,6 @@ def calendar_items_for_user(user) -> list[CalendarItem]:
             | Q(participants__person__user=user, participants__removed_at__isnull=True)
         )
         qs = qs.filter(Exists(mine))
-    return [event_calendar_item(event) for event in qs.order_by("starts_on", "pk")]
+    events = list(qs.order_by("starts_on", "pk"))
+    found = revisions(Event, [event.pk for event in events], EVENT_DATES)
+    return [event_calendar_item(event, found.get(event.pk)) for event in events]

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,6 +26,7 @@ from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, Regi
 from events.models import Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership, Person, User
+from partnerships.selectors import can_edit_partnership, is_leader_person
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -136,18 +137,6 @@ def _seats_taken(event: Event, *, exclude: Registration | None = None) -> int:
     return qs.aggregate(n=Sum("seats"))["n"] or 0
 
 
-def is_library_leader(person: Person, partnership: Partnership) -> bool:
-    """The library leader (§2.3.3) is the partnership's leader. Their Person record is the one
-    linked to the leader's account or, when the leader added themselves without linking it,
-    the one with the leader's e-mail address."""
-    leader = partnership.leader
-    if leader is None:
-        return False
-    if person.user_id is not None:
-        return person.user_id == leader.pk
-    return bool(person.email) and person.email.lower() == leader.email.lower()
-
-
 def _library_institution_ids(partnership: Partnership) -> set[int]:
     return set(
         Partner.objects.filter(
@@ -156,6 +145,17 @@ def _library_institution_ids(partnership: Partnership) -> set[int]:
             institution__kind=InstitutionKind.LIBRARY,
         ).values_list("institution_id", flat=True)
     )
+
+
+def _check_may_register(actor: User, partnership: Partnership) -> None:
+    """The partnership's leader and staff register its people (§2.2.3, §2.3.3)."""
+    if not can_edit_partnership(actor, partnership):
+        raise PermissionDenied
+
+
+def _check_staff(actor: User) -> None:
+    if not is_staff_member(actor):
+        raise PermissionDenied
 
 
 def _check_window(event: Event, actor: User, *, now=None) -> None:
@@ -193,7 +193,7 @@ def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> l
             {"people": _("Choose only people of your own partnership who are on its current list.")}
         )
     chosen = [found[i] for i in ids]
-    limit = event.max_people
+    limit = event.expected_people
     if len(chosen) > limit:
         raise ValidationError(
             {
@@ -216,16 +216,50 @@ def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> l
                     )
                 }
             )
-    elif not any(is_library_leader(p, partnership) for p in chosen):
+    elif not any(is_leader_person(p, partnership) for p in chosen):
         raise ValidationError(
             {
                 "people": _(
                     "The library leader is one of the two representatives at the seminar "
-                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                    "(§2.3.3). Choose the leader; if they are not marked as the leader on the "
+                    "list, tick it on their person record."
                 )
             }
         )
     return chosen
+
+
+def _fewer_reason(
+    event: Event, chosen: list[Person], *, fewer_confirmed: bool, fewer_reason: str
+) -> str:
+    """§2.2.3, §2.3.3: three representatives take part in a study visit, two in the seminar.
+    Fewer only when the leader confirms it and says why; the reason is returned to be kept
+    (empty for a full delegation)."""
+    expected, count = event.expected_people, len(chosen)
+    if count >= expected:
+        return ""
+    if not fewer_confirmed:
+        if event.kind == EventKind.STUDY_VISIT:
+            text = ngettext(
+                "Three representatives of the partnership take part in a study visit "
+                "(§2.2.3) and you chose %(count)d person. If only they will come, tick the "
+                "confirmation and say why.",
+                "Three representatives of the partnership take part in a study visit "
+                "(§2.2.3) and you chose %(count)d people. If only they will come, tick the "
+                "confirmation and say why.",
+                count,
+            )
+        else:
+            text = _(
+                "Two representatives of the partnership take part in the seminar, one of them "
+                "the library leader (§2.3.3), and you chose one person. If only they will come, "
+                "tick the confirmation and say why."
+            )
+        raise ValidationError({"fewer_confirmed": text % {"count": count}})
+    reason = (fewer_reason or "").strip()
+    if not reason:
+        raise ValidationError({"fewer_reason": _("Say why fewer representatives will take part.")})
+    return reason
 
 
 def _check_chosen_internally(chosen_internally: bool) -> None:
@@ -300,16 +334,24 @@ def registration_submit(
     chosen_internally: bool,
     actor: User,
     join_waiting_list: bool = False,
+    fewer_confirmed: bool = False,
+    fewer_reason: str = "",
 ) -> Registration:
     """Register a partnership's representatives. They take seats when enough are free;
-    otherwise, if ``join_waiting_list``, the registration queues, else
-    nothing is saved. Locks the event; sends the confirmations after commit."""
+    otherwise, if ``join_waiting_list``, the registration queues, else nothing is saved.
+    Fewer than the expected three (study visit) or two (seminar) need ``fewer_confirmed``
+    and a ``fewer_reason``, which is kept. Locks the event; queues the confirmations in the
+    outbox with the registration."""
+    _check_may_register(actor, partnership)
     event = _lock_event(event)
     _check_window(event, actor)
     if partnership.status not in PROGRAMME_STATUSES:
         raise ValidationError(_("Only partnerships in the programme can register."))
     _check_chosen_internally(chosen_internally)
     chosen = _clean_people(event, partnership, people)
+    reason = _fewer_reason(
+        event, chosen, fewer_confirmed=fewer_confirmed, fewer_reason=fewer_reason
+    )
     if Registration.objects.filter(
         event=event, partnership=partnership, status__in=ACTIVE_STATUSES
     ).exists():
@@ -344,6 +386,7 @@ def registration_submit(
         status=RegistrationStatus.REGISTERED if fits else RegistrationStatus.WAITING,
         queued_at=None if fits else now,
         seats=len(chosen),
+        fewer_reason=reason,
     )
     registration.full_clean(exclude=["seats"])
     try:
@@ -366,15 +409,22 @@ def registration_change(
     people: Iterable,
     chosen_internally: bool,
     actor: User,
+    fewer_confirmed: bool = False,
+    fewer_reason: str = "",
 ) -> Registration:
     """Replace the representatives. More people need free seats (or, while waiting, just the
-    limits); fewer free seats for the waiting list. Only newly added people are e-mailed."""
+    limits); fewer free seats for the waiting list, and fewer than expected need the leader's
+    confirmation and reason, as when registering. Only newly added people are e-mailed."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("This registration has been withdrawn and cannot be changed."))
     _check_window(event, actor)
     _check_chosen_internally(chosen_internally)
     chosen = _clean_people(event, registration.partnership, people)
+    reason = _fewer_reason(
+        event, chosen, fewer_confirmed=fewer_confirmed, fewer_reason=fewer_reason
+    )
     if registration.status in SEAT_HOLDING_STATUSES:
         free = event.capacity - _seats_taken(event, exclude=registration)
         if len(chosen) > free:
@@ -390,7 +440,8 @@ def registration_change(
             )
     added = _set_people(registration, chosen)
     registration.chosen_internally = True
-    registration.save(update_fields=["seats", "chosen_internally", "updated_at"])
+    registration.fewer_reason = reason
+    registration.save(update_fields=["seats", "chosen_internally", "fewer_reason", "updated_at"])
     if registration.status == RegistrationStatus.REGISTERED:
         _notify_people(registration, added)
     _offer_free_seats(event)
@@ -400,6 +451,7 @@ def registration_change(
 @transaction.atomic
 def registration_withdraw(*, registration: Registration, actor: User) -> Registration:
     """Withdraw a registration (kept for the history); its seats go to the waiting list."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("This registration has already been withdrawn."))
@@ -418,6 +470,7 @@ def registration_withdraw(*, registration: Registration, actor: User) -> Registr
 @transaction.atomic
 def registration_accept_offer(*, registration: Registration, actor: User) -> Registration:
     """Take the offered seats before the offer expires; everyone registered is e-mailed."""
+    _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if registration.status != RegistrationStatus.OFFERED:
         raise ValidationError(_("No seats are offered to this registration."))
@@ -499,6 +552,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
     """Put the partnership's leader and the study visit's host in touch (§2.2.5): both get an
     e-mail with the other's contacts. Happens once: the row is claimed atomically, so a double
     click or two staff members never send it twice."""
+    _check_staff(actor)
     event = registration.event
     if event.kind != EventKind.STUDY_VISIT:
         raise ValidationError(_("Only the leader and the host of a study visit are introduced."))
@@ -513,7 +567,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
         Registration,
         registration.pk,
         stamp="introduced_at",
-        by="introduced_by",
+        actor_field="introduced_by",
         actor=actor,
         already=_("The leader and the host have already been introduced."),
         send=emails.send_introduction,
@@ -527,6 +581,7 @@ def registration_introduce(*, registration: Registration, actor: User) -> Regist
 def attendance_mark(*, event: Event, actor: User, marks: dict[int, tuple[bool, bool]]) -> int:
     """Record, per participant id, whether they attended and received the materials
     (§2.5.3–4). Only after the first day. Returns the number of rows changed."""
+    _check_staff(actor)
     event = _lock_event(event)
     if timezone.localdate() < event.starts_on:
         raise ValidationError(_("Attendance is marked once the event has started."))

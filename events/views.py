@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,24 +13,21 @@ from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
-from partnerships.enums import InstitutionKind
-from portal.calendar import to_ical
+from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
+from portal.spreadsheets import xlsx_response
 from portal.web import (
     add_service_errors,
+    form_status,
     paginate,
+    post_action,
     querystring_without_page,
     staff_message_page,
 )
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
-
-
-def _form_status(request) -> int:
-    """A form shown again after a POST was refused: 400, so the refusal is a 4xx."""
-    return 400 if request.method == "POST" else 200
 
 
 @leader_or_staff
@@ -63,6 +58,7 @@ def event_detail(request, pk):
             event, statuses=(RegistrationStatus.REGISTERED,)
         )
         context["waiting"] = selectors.waiting_list(event)
+        context["gaps"] = selectors.delegation_gaps(event)
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)
@@ -87,7 +83,7 @@ def event_create(request):
         request,
         "events/event_form.html",
         {"form": form, "title": _("New event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -108,7 +104,7 @@ def event_edit(request, pk):
         request,
         "events/event_form.html",
         {"form": form, "event": event, "title": _("Edit event")},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -116,10 +112,13 @@ def event_edit(request, pk):
 def event_ics(request, pk):
     """The event as an .ics file, for anyone who may see the event."""
     event = selectors.event_get_for_user(request.user, pk)
-    body = to_ical([selectors.event_calendar_item(event)], name=event.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="wydarzenie-{event.pk}.ics"'
-    return response
+    return calendar_response(
+        request,
+        [selectors.event_calendar_item(event)],
+        name=event.title,
+        filename=f"wydarzenie-{event.pk}.ics",
+        attachment=True,
+    )
 
 
 # --- registrations -------------------------------------------------------------------------
@@ -132,12 +131,14 @@ def _people_form(request, *, event, partnership, registration=None):
         initial = {
             "people": [p.person_id for p in registration.active_participants],
             "chosen_internally": False,
+            "fewer_reason": registration.fewer_reason,
         }
     return RegistrationForm(
         request.POST or None,
         initial=initial,
         people=people,
         event=event,
+        partnership=partnership,
         allow_waiting_list=registration is None,
     )
 
@@ -163,6 +164,8 @@ def registration_create(request, pk, partnership_pk):
                 people=list(form.cleaned_data["people"]),
                 chosen_internally=form.cleaned_data["chosen_internally"],
                 join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
+                fewer_confirmed=form.cleaned_data["fewer_confirmed"],
+                fewer_reason=form.cleaned_data["fewer_reason"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -191,7 +194,7 @@ def registration_create(request, pk, partnership_pk):
             "partnership": partnership,
             "title": _("Register for the event"),
         },
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -236,6 +239,8 @@ def registration_edit(request, pk):
                 registration=registration,
                 people=list(form.cleaned_data["people"]),
                 chosen_internally=form.cleaned_data["chosen_internally"],
+                fewer_confirmed=form.cleaned_data["fewer_confirmed"],
+                fewer_reason=form.cleaned_data["fewer_reason"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -253,7 +258,7 @@ def registration_edit(request, pk):
             "registration": registration,
             "title": _("Change the registration"),
         },
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
@@ -280,13 +285,13 @@ def registration_withdraw(request, pk):
 
 def _post_action(request, pk, service, success_message):
     registration = _registration_for_change(request, pk)
-    try:
-        service(registration=registration, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success_message)
-    return redirect("events:registration_detail", pk=registration.pk)
+    return post_action(
+        request,
+        service,
+        success_message,
+        redirect("events:registration_detail", pk=registration.pk),
+        registration=registration,
+    )
 
 
 @leader_or_staff
@@ -338,7 +343,11 @@ def partnership_registration_list(request, pk):
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     page = paginate(request, selectors.participants_of(event), per_page=200)
-    return render(request, "events/participant_list.html", {"event": event, "page": page})
+    return render(
+        request,
+        "events/participant_list.html",
+        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+    )
 
 
 @staff_required
@@ -376,59 +385,14 @@ def attendance_edit(request, pk):
         request,
         "events/attendance_form.html",
         {"event": event, "form": form, "started": timezone.localdate() >= event.starts_on},
-        status=_form_status(request),
+        status=form_status(form),
     )
 
 
 @staff_required
 def participant_xlsx(request, pk):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     event = selectors.event_get_for_user(request.user, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    header = [
-        _("Partnership"),
-        _("First name"),
-        _("Last name"),
-        _("Institution"),
-        _("Library"),
-        _("E-mail"),
-        _("Phone"),
-        _("Attended"),
-        _("Materials handed out"),
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = _("yes"), _("no")
-    for participant in selectors.participants_of(event):
-        person = participant.person
-        sheet.append(
-            [
-                participant.registration.partnership.name,
-                person.first_name,
-                person.last_name,
-                person.institution.name,
-                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
-                person.email,
-                person.phone,
-                "" if participant.attended is None else (yes if participant.attended else no),
-                yes if participant.materials_received else no,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (32, 16, 20, 36, 10, 30, 16, 12, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="uczestnicy-{event.pk}.xlsx"'
-    return response
+    return xlsx_response([selectors.participant_sheet(event)], filename=f"uczestnicy-{pk}.xlsx")
 
 
 @staff_required

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +115,8 @@ class PersonForm(PortalModelForm):
         model = Person
         fields = ["first_name", "last_name", "institution", "position", "email", "phone"]
 
+    is_leader = forms.BooleanField(required=False)
+
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.filter(
@@ -122,6 +125,21 @@ class PersonForm(PortalModelForm):
         ).order_by("name")
         if self.instance.pk:
             del self.fields["consent"]
+        leader = partnership.leader
+        if leader is None:
+            del self.fields["is_leader"]
+        else:
+            # §2.3.3: the seminar rule recognises the leader by this link, not by the e-mail.
+            field = self.fields["is_leader"]
+            field.label = _(
+                "This is the partnership's library leader: link the person to the leader's "
+                "account (%(email)s)."
+            ) % {"email": leader.email}
+            field.help_text = _(
+                "The e-mail above may differ from the login. Only one person is the leader: "
+                "ticking it here removes the mark from anyone else."
+            )
+            field.initial = self.instance.pk is not None and self.instance.user_id == leader.pk
 
 
 class InvitationForm(PortalForm):
@@ -160,7 +178,6 @@ class InvitationAcceptForm(PortalForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.contrib.auth import password_validation
 
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")

@@ -280,6 +280,15 @@ class Person(models.Model):
                     "A person with this e-mail is already in the partnership."
                 ),
             ),
+            # §2.3.3: one person of the partnership is linked to the leader's account.
+            models.UniqueConstraint(
+                fields=["partnership", "user"],
+                condition=Q(archived_at__isnull=True, user__isnull=False),
+                name="person_account_once_per_partnership",
+                violation_error_message=_(
+                    "Another person of the partnership is already linked to this account."
+                ),
+            ),
         ]
 
     def __str__(self):

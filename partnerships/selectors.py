@@ -1,7 +1,7 @@
 """Reads, and who may see what. Every object a user reaches starts from a queryset here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +22,9 @@ from partnerships.models import (
     User,
 )
 from portal.enums import Role
+from portal.mail import Recipient
 from portal.roles import is_staff_member
+from portal.tokens import hash_token
 
 SECTOR_FIELDS = {
     Sector.PUBLIC: "has_public",
@@ -151,17 +153,18 @@ def people_of(partnership: Partnership) -> QuerySet[Person]:
     return partnership.people.filter(archived_at__isnull=True).select_related("institution")
 
 
+def is_leader_person(person: Person, partnership: Partnership) -> bool:
+    """§2.3.3 "w tym lider biblioteczny": the library leader is the person of the partnership
+    linked to its leader's account (the e-mail on the record may differ from the login).
+    ``partnerships.services`` keeps the link: one person per partnership holds it."""
+    return partnership.leader_id is not None and person.user_id == partnership.leader_id
+
+
 def person_get(partnership: Partnership, pk) -> Person:
     try:
         return people_of(partnership).get(pk=pk)
     except (Person.DoesNotExist, ValueError):
         raise Http404 from None
-
-
-def active_partner_institution_ids(partnership: Partnership) -> list[int]:
-    return list(
-        partnership.partners.filter(left_on__isnull=True).values_list("institution_id", flat=True)
-    )
 
 
 def users_with_role(role: str) -> QuerySet[User]:
@@ -184,7 +187,6 @@ def application_call_get_open(pk) -> ApplicationCall:
 
 
 def application_get_by_token(token: str) -> Application:
-    from portal.tokens import hash_token
 
     try:
         return Application.objects.select_related("call").get(access_token_hash=hash_token(token))
@@ -221,7 +223,6 @@ def invitation_list() -> QuerySet[Invitation]:
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:
-    from portal.tokens import hash_token
 
     return (
         Invitation.objects.select_related("user", "partnership")
@@ -232,7 +233,6 @@ def invitation_get_by_token(token: str) -> Invitation | None:
 
 def staff_overview() -> dict:
     """The few figures the staff start page shows, in a fixed number of queries."""
-    from django.db.models import Count
 
     by_status = dict(Partnership.objects.values_list("status").annotate(n=Count("pk")).order_by())
     coverage = with_sector_coverage(Partnership.objects.exclude(status=PartnershipStatus.WITHDRAWN))
@@ -265,8 +265,6 @@ def message_recipients(partnerships, *, animators: bool = False) -> list:
     """Who a message from staff to these partnerships reaches: each one's leader (or
     animator) with an active account and an address (``portal.mail.Recipient``, about the
     partnership). Needs ``leader`` and ``animator`` loaded (``partnership_list`` does)."""
-    from portal.mail import Recipient
-
     recipients = []
     for partnership in partnerships:
         user = partnership.animator if animators else partnership.leader

@@ -22,6 +22,7 @@ from partnerships.models import (
     Partnership,
     Person,
     User,
+    new_calendar_token,
 )
 from portal.enums import Role
 from portal.services import save_validated
@@ -91,7 +92,51 @@ def _check_person_institution(person: Person) -> None:
         )
 
 
-def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
+def _link_leader(person: Person, is_leader: bool | None) -> None:
+    """§2.3.3: the library leader is the person linked to the partnership's leader account.
+
+    ``is_leader`` True links ``person`` and unlinks whoever held the link before; False
+    removes the person's link to the leader's account; None leaves it, except that a new
+    person with the leader's login e-mail is linked when nobody holds the link yet (the leader
+    adding themselves). Locks the partnership row, so two links at once end with one."""
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("leader")
+        .get(pk=person.partnership_id)
+    )
+    leader = partnership.leader
+    holders = Person.objects.filter(
+        partnership=partnership, user=leader, archived_at__isnull=True
+    ).exclude(pk=person.pk)
+    if is_leader and leader is None:
+        raise ValidationError(
+            {
+                "is_leader": _(
+                    "The partnership has no leader's account yet: the support centre invites "
+                    "the leader first."
+                )
+            }
+        )
+    if leader is None:
+        return
+    if is_leader is None and person.pk is None and person.user_id is None:
+        is_leader = person.email == leader.email.lower() and not holders.exists()
+    if is_leader:
+        # Row by row, so each change keeps its history with the actor.
+        for other in holders.select_for_update():
+            other.user = None
+            other.save(update_fields=["user"])
+        person.user = leader
+    elif is_leader is False and person.user_id == leader.pk:
+        person.user = None
+
+
+@transaction.atomic
+def person_add(
+    *, partnership: Partnership, consent: bool, is_leader: bool | None = None, **fields
+) -> Person:
+    """Add a person who agreed to the processing of their data; ``is_leader`` links them to
+    the leader's account (``_link_leader``)."""
     if not consent:
         raise ValidationError(
             {"consent": _("Add a person only after they agreed to the processing of their data.")}
@@ -99,15 +144,20 @@ def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
     person = Person(partnership=partnership, consent_given_at=timezone.now(), **fields)
     person.email = person.email.lower()
     _check_person_institution(person)
+    _link_leader(person, is_leader)
     save_validated(person)
     return person
 
 
-def person_update(*, person: Person, **fields) -> Person:
+@transaction.atomic
+def person_update(*, person: Person, is_leader: bool | None = None, **fields) -> Person:
+    """Change a person; ``is_leader`` True or False sets or removes the link to the leader's
+    account (``_link_leader``), None keeps it."""
     for name, value in fields.items():
         setattr(person, name, value)
     person.email = person.email.lower()
     _check_person_institution(person)
+    _link_leader(person, is_leader)
     save_validated(person)
     return person
 
@@ -372,7 +422,6 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
 
 def calendar_token_reset(*, user: User) -> User:
     """Give the user a new feed address; the old one stops working at once."""
-    from partnerships.models import new_calendar_token
 
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])

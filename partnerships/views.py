@@ -4,10 +4,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -556,9 +556,8 @@ def calendar_settings(request):
             request, _("The calendar address has been changed; the old one no longer works.")
         )
         return redirect("calendar_settings")
-    feed_url = request.build_absolute_uri(
-        reverse("calendar_feed", args=[request.user.calendar_token])
-    )
+    # From PORTAL_SITE_URL, not the request's Host: the address is copied into calendar apps.
+    feed_url = absolute_url(reverse("calendar_feed", args=[request.user.calendar_token]))
     items = sorted(
         (i for i in calendar.items_for_user(request.user) if _item_date(i) >= timezone.localdate()),
         key=_item_date,
@@ -576,12 +575,13 @@ def _item_date(item):
 def calendar_feed(request, token):
     """The iCalendar feed; the secret in the address stands in for a login."""
     user = selectors.user_get_by_calendar_token(token)
-    body = calendar.to_ical(
-        calendar.items_for_user(user), name=_("PRB partnerships: %(name)s") % {"name": user}
+    return calendar.calendar_response(
+        request,
+        calendar.items_for_user(user),
+        name=_("PRB partnerships: %(name)s") % {"name": user},
+        filename="kalendarz.ics",
+        cache_control=calendar.FEED_CACHE_CONTROL,
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
-    return response
 
 
 # --- second factor (staff) -----------------------------------------------------------------
@@ -599,7 +599,6 @@ def otp_verify(request):
 
 
 def _safe_next(request):
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -1,9 +1,22 @@
 from django.contrib import admin
+from django.contrib.admin import options
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import validate_programme_date
 from portal.models import ReminderSent
+
+# Every admin date and datetime field within the programme's years, as in the portal's own
+# forms (portal.forms). Each ModelAdmin copies these defaults when it is registered; the
+# admin modules are imported in INSTALLED_APPS order, so this one, first of the portal's apps,
+# runs before any of ours registers.
+for _field in (models.DateField, models.DateTimeField):
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[_field] = {
+        **options.FORMFIELD_FOR_DBFIELD_DEFAULTS[_field],
+        "validators": [validate_programme_date],
+    }
 
 
 @admin.register(ReminderSent)

@@ -1,8 +1,49 @@
-"""Form bases every app's forms build on."""
+"""Form bases every app's forms build on.
+
+Every date and datetime field of a form built on these bases accepts only the programme's
+years (``FIRST_YEAR``–``LAST_YEAR``), with a Polish message and ``min``/``max`` on the
+browser's date picker. A date outside them is a typing slip (``0202``, ``20266``), and the
+database and the calendar could not hold every such date: year 1 in Warsaw is before year 1
+in UTC, and the day after 9999-12-31 does not exist. The admin's fields get the same check
+(``portal.admin``)."""
+
+import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+
+
+def validate_programme_date(value) -> None:
+    """A date or datetime within the programme's years."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _("Enter a date from the years %(first)d–%(last)d."),
+            code="date_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+def bound_dates(fields) -> None:
+    """Add the programme's date range to each date and datetime field in ``fields`` (a form's
+    ``fields``, which are the form instance's own copies)."""
+    for field in fields.values():
+        if not isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+            continue
+        if validate_programme_date not in field.validators:
+            field.validators.append(validate_programme_date)
+        input_type = getattr(field.widget, "input_type", "")
+        if input_type == "date":
+            field.widget.attrs.setdefault("min", FIRST_DAY.isoformat())
+            field.widget.attrs.setdefault("max", LAST_DAY.isoformat())
+        elif input_type == "datetime-local":
+            field.widget.attrs.setdefault("min", f"{FIRST_DAY.isoformat()}T00:00")
+            field.widget.attrs.setdefault("max", f"{LAST_DAY.isoformat()}T23:59")
 
 
 class PortalForm(forms.Form):
@@ -12,6 +53,7 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        bound_dates(self.fields)
 
 
 class PortalModelForm(forms.ModelForm):
@@ -19,6 +61,7 @@ class PortalModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        bound_dates(self.fields)
 
 
 class DateInput(forms.DateInput):

@@ -18,14 +18,22 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
 - demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from portal.reminders import Reminder
+
+@dataclass(frozen=True)
+class Reminder:
+    """A scheduled reminder as registered: the scan (``portal.reminders.reminder``) and the
+    name of the Celery task that runs it."""
+
+    kind: str
+    label: str
+    description: str
+    essential: bool
+    roles: tuple[str, ...]
+    scan: Callable[..., Iterable]  # (now, **filters) -> portal.reminders.Due items
+    task_name: str
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ django-otp. Staff who set it up type a six-digit code after their password; unti
 page sends them to the code page."""
 
 import io
+from base64 import b32encode
 
 import django_otp
 import qrcode
@@ -34,7 +35,6 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 def secret_b32(device: TOTPDevice) -> str:
-    from base64 import b32encode
 
     return b32encode(device.bin_key).decode()
 

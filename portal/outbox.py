@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, make_msgid
@@ -55,6 +56,7 @@ MAX_ATTEMPTS = 12
 FIRST_RETRY = datetime.timedelta(minutes=1)
 LONGEST_WAIT = datetime.timedelta(hours=2)
 SWEEP_SECONDS = 60
+DELIVER_TASK = "portal.tasks.outbox_deliver"
 # One delivery stops claiming after this long; the next sweep or kick goes on.
 DELIVERY_BUDGET = datetime.timedelta(minutes=5)
 ERROR_MAX_CHARS = 2000
@@ -106,9 +108,8 @@ def _kick(generation: int) -> None:
     if generation < getattr(_state, "generation", 0):
         return  # this transaction's delivery is already asked for
     _state.generation = generation + 1
-    from portal.tasks import outbox_deliver  # noqa: PLC0415 -- tasks import this module
-
-    publish(outbox_deliver)
+    # By name: portal.tasks imports this module (and registers the task when the app loads).
+    publish(current_app.tasks[DELIVER_TASK])
 
 
 # --- delivery --------------------------------------------------------------------------------

@@ -55,8 +55,8 @@ def _weasyprint():
     """Imported on first use: WeasyPrint is heavy and logs its start-up at INFO, which would
     otherwise show in every management command."""
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint import HTML  # noqa: PLC0415 -- heavy, and logs at import (docstring)
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 -- as above
 
     class StaticOnlyFetcher(URLFetcher):
         """WeasyPrint's fetcher, narrowed to our static files: no network, no other files."""
@@ -83,7 +83,7 @@ def _remove_font_folders():
     WeasyPrint's own clean-up would run after its module is torn down)."""
     for config in list(_configs):
         config.__del__()
-        config._folder = None
+        config._folder = None  # noqa: SLF001 -- __del__ removed it; a second call must not fail
 
 
 def font_configuration():
@@ -91,7 +91,7 @@ def font_configuration():
     config = getattr(_local, "font_config", None)
     if config is None:
         _weasyprint()  # configures WeasyPrint's logging before its first import
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 -- after _weasyprint()
 
         config = _local.font_config = FontConfiguration()
         _configs.add(config)

@@ -37,7 +37,7 @@ broker that was down only delays reminders.
 import datetime
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from celery import shared_task
@@ -47,6 +47,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import hooks, mail, outbox
+from portal.hooks import Reminder
 from portal.models import ReminderOptOut, ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -79,17 +80,6 @@ class Due:
     def key(self, kind: str) -> str:
         recipient = f"u{self.user_id}" if self.user_id else f"e{self.email.lower()}"
         return f"{kind}:{self.occasion}:{recipient}"[:255]
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str
-    label: str
-    description: str
-    essential: bool
-    roles: tuple[str, ...]
-    scan: Callable[..., Iterable[Due]]
-    task_name: str
 
 
 @dataclass

@@ -19,16 +19,12 @@ def user_roles(user) -> frozenset[str]:
         if user.is_staff or user.is_superuser:
             names.add(Role.STAFF)
         cached = frozenset(names & set(Role.values))
-        user._portal_roles = cached
+        user._portal_roles = cached  # noqa: SLF001 -- our own per-request cache on the user
     return cached
 
 
 def is_staff_member(user) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
-def has_role(user, role: str) -> bool:
-    return role in user_roles(user)
 
 
 def role_required(*roles: str):

@@ -41,9 +41,11 @@ def save_validated(obj, **clean_kwargs) -> None:
     obj.save()
 
 
-def claim_once(model, pk: int, *, stamp: str, by: str, actor, already, send: Callable) -> datetime:
+def claim_once(
+    model, pk: int, *, stamp: str, actor_field: str, actor, already, send: Callable
+) -> datetime:
     """Do a one-time action on a row (an introduction, a notice) once, whoever clicks:
-    one atomic ``UPDATE … SET <stamp>=now, <by>=actor WHERE pk=… AND <stamp> IS NULL``;
+    one atomic ``UPDATE … SET <stamp>=now, <actor_field>=actor WHERE pk=… AND <stamp> IS NULL``;
     if another request got there first, ``ValidationError(already)``. The claimed row is then
     saved again so its history records the change, and ``send(pk)`` queues its e-mails in the
     outbox in the same transaction: the claim and the messages are committed together, and
@@ -51,11 +53,11 @@ def claim_once(model, pk: int, *, stamp: str, by: str, actor, already, send: Cal
     now = timezone.now()
     with transaction.atomic():
         claimed = model.objects.filter(pk=pk, **{f"{stamp}__isnull": True}).update(
-            **{stamp: now, by: actor}
+            **{stamp: now, actor_field: actor}
         )
         if not claimed:
             raise ValidationError(already)
-        model.objects.get(pk=pk).save(update_fields=[stamp, by])
+        model.objects.get(pk=pk).save(update_fields=[stamp, actor_field])
         send(pk)
     return now
 

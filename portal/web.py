@@ -1,11 +1,15 @@
 """Helpers that views of every app share: pagination, service errors on a form, a form's
 status, and the page where staff write one message to many."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import ngettext
 
 from portal import mail, services
@@ -18,14 +22,16 @@ def paginate(request, queryset, per_page: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names when the form
-    has that field, otherwise above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def add_service_errors(forms, exc: ValidationError) -> None:
+    """Show a service's ValidationError on a form (or on the first of a list of forms that has
+    the field it names): next to that field, otherwise above the first form."""
+    forms = list(forms) if isinstance(forms, list | tuple) else [forms]
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc.messages)
+        return
+    for name, errors in exc.error_dict.items():
+        target = next((f for f in forms if name in f.fields), None)
+        (target or forms[0]).add_error(name if target else None, errors)
 
 
 def querystring_without_page(request) -> str:
@@ -34,9 +40,41 @@ def querystring_without_page(request) -> str:
     return params.urlencode()
 
 
-def form_status(*forms) -> int:
-    """400 when a submitted form comes back with errors (bad input is a 4xx), else 200."""
-    return 400 if any(form.is_bound and form.errors for form in forms) else 200
+def form_status(*forms_or_errors) -> int:
+    """400 when a submitted form comes back with errors, or a page shows a refusal message
+    (bad input is a 4xx), else 200. Takes forms and error messages (``None`` when none)."""
+    for item in forms_or_errors:
+        if hasattr(item, "errors"):
+            if item.is_bound and item.errors:
+                return 400
+        elif item:
+            return 400
+    return 200
+
+
+def post_action(request, service, success_message, redirect_to, **objects):
+    """A button's POST: run ``service(**objects, actor=request.user)``, show its refusal or
+    ``success_message``, and go back to ``redirect_to`` either way."""
+    try:
+        service(**objects, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success_message)
+    return redirect_to
+
+
+def conditional_get(request, response):
+    """Give a finished (not streamed) response a strong ``ETag``, a hash of its body, and
+    answer 304 when the client's copy matches it or its ``Last-Modified``: feed readers and
+    calendar apps poll, and most polls find nothing new."""
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    return not_modified or response
 
 
 # --- a message from staff to many (the apps' pages call this) ---------------------------------

@@ -24,19 +24,34 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from partnerships.enums import PartnershipStatus, Round
-from partnerships.models import Partner, Partnership, User
-from partnerships.selectors import with_sector_coverage
+from partnerships.models import Partner, Partnership, Person, User
+from partnerships.selectors import users_with_role, with_sector_coverage
 from portal import hooks
+from portal.enums import Role
 from portal.models import OutboxMessage
 from reports.enums import Participation
+from reports.models import Anonymisation
+from reports.services import ANONYMISED_REASON
 from support.enums import DEFAULT_BUDGET_MINUTES, SINGLE_KINDS, SessionKind
-from support.models import HourBudget, PlannedMeeting, SupportSession
-from support.selectors import last_contact_on, with_support_summary
+from support.models import (
+    DiagnosisRecord,
+    HourBudget,
+    MaterialsDispatch,
+    Meeting1Record,
+    Meeting2Record,
+    PartnerReport,
+    PlannedMeeting,
+    PotentialPartner,
+    SupportSession,
+)
+from support.selectors import in_budget, last_contact_on, with_support_summary
 
 
 @dataclass(frozen=True)
@@ -187,10 +202,19 @@ def _budget_extra(partnerships: QuerySet) -> QuerySet:
     )
 
 
+def _minutes_apart() -> dict:
+    """Sums of the support counted against the budget (``used``) and of the diagnosis, which
+    is outside it (``diagnosis``, §2.1.4), for one aggregation."""
+    return {
+        "used": Sum("duration_minutes", filter=in_budget()),
+        "diagnosis": Sum("duration_minutes", filter=~in_budget()),
+    }
+
+
 def hours_by_animator(filters: Filters) -> list[dict]:
-    """Per animator: partnerships (not withdrawn), minutes used and budgeted. Three grouped
-    queries over the tables themselves, which is much faster than summing per-partnership
-    subqueries at 2,000 partnerships."""
+    """Per animator: partnerships (not withdrawn), minutes used and budgeted, and the minutes
+    of diagnosis apart. Three grouped queries over the tables themselves, which is much faster
+    than summing per-partnership subqueries at 2,000 partnerships."""
     partnerships = _supported(filters).filter(animator__isnull=False)
     rows = (
         partnerships.order_by()
@@ -198,11 +222,12 @@ def hours_by_animator(filters: Filters) -> list[dict]:
         .annotate(partnerships=Count("pk"))
         .order_by("animator__last_name", "animator__first_name", "animator_id")
     )
-    used = dict(
-        _active_sessions_of(partnerships)
-        .values_list("partnership__animator_id")
-        .annotate(total=Sum("duration_minutes"))
-    )
+    minutes = {
+        row["partnership__animator_id"]: row
+        for row in _active_sessions_of(partnerships)
+        .values("partnership__animator_id")
+        .annotate(**_minutes_apart())
+    }
     extra = dict(
         _budget_extra(partnerships)
         .values_list("partnership__animator_id")
@@ -212,12 +237,14 @@ def hours_by_animator(filters: Filters) -> list[dict]:
     for row in rows:
         name = f"{row['animator__first_name']} {row['animator__last_name']}".strip()
         animator_id = row["animator_id"]
+        spent = minutes.get(animator_id, {})
         result.append(
             {
                 "animator_id": animator_id,
                 "name": name or row["animator__email"],
                 "partnerships": row["partnerships"],
-                "used": used.get(animator_id) or 0,
+                "used": spent.get("used") or 0,
+                "diagnosis": spent.get("diagnosis") or 0,
                 "budget": row["partnerships"] * DEFAULT_BUDGET_MINUTES
                 + (extra.get(animator_id) or 0),
             }
@@ -226,10 +253,12 @@ def hours_by_animator(filters: Filters) -> list[dict]:
 
 
 def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
-    """The partnerships that used the most hours (those that used any), with their budget:
-    the top ids from one grouped query over the sessions, then those few rows."""
+    """The partnerships that used the most hours of their budget (those that used any), with
+    their budget and diagnosis: the top ids from one grouped query over the sessions, then
+    those few rows."""
     top = list(
         _active_sessions_of(_supported(filters))
+        .filter(in_budget())
         .values_list("partnership_id")
         .annotate(total=Sum("duration_minutes"))
         .order_by("-total", "partnership_id")
@@ -240,7 +269,8 @@ def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
 
 
 def hours_totals(filters: Filters) -> dict:
-    """Minutes used and budgeted, and how many partnerships reached each step."""
+    """Minutes used and budgeted, minutes of diagnosis (outside the budget, §2.1.4), and how
+    many partnerships reached each step."""
     partnerships = _supported(filters)
     sessions = _active_sessions_of(partnerships)
     count = partnerships.count()
@@ -250,9 +280,11 @@ def hours_totals(filters: Filters) -> dict:
         .annotate(n=Count("partnership", distinct=True))
     )
     extra = _budget_extra(partnerships).aggregate(total=Sum("extra"))["total"] or 0
+    spent = sessions.aggregate(**_minutes_apart())
     return {
         "partnerships": count,
-        "used": sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0,
+        "used": spent["used"] or 0,
+        "diagnosis": spent["diagnosis"] or 0,
         "budget": count * DEFAULT_BUDGET_MINUTES + extra,
         "diagnosed": steps.get(SessionKind.DIAGNOSIS, 0),
         "meeting_1": steps.get(SessionKind.MEETING_1, 0),
@@ -368,8 +400,6 @@ def dashboard(filters: Filters) -> dict:
 
 
 def animators_for_filter() -> QuerySet[User]:
-    from partnerships.selectors import users_with_role
-    from portal.enums import Role
 
     return users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
 
@@ -461,8 +491,6 @@ def participant_export_rows(filters: Filters) -> QuerySet[Participant]:
 
 def person_list(*, search: str = "") -> QuerySet:
     """Every person (archived too), with whether they were anonymised; staff only."""
-    from partnerships.models import Person
-    from reports.models import Anonymisation
 
     qs = Person.objects.select_related("partnership", "institution").annotate(
         anonymised_at=Subquery(
@@ -480,9 +508,6 @@ def person_list(*, search: str = "") -> QuerySet:
 
 
 def person_get(pk):
-    from django.http import Http404
-
-    from partnerships.models import Person
 
     try:
         return person_list().get(pk=pk)
@@ -530,7 +555,6 @@ def person_data(person) -> dict:
     """Everything the portal holds about one person: the record and its history, the events
     they were registered for and their attendance; when they have an account, the account, the
     support sessions they logged and the changes they made. Plain values, ready for JSON."""
-    from partnerships.models import Person
 
     data = {
         "generated_at": timezone.now().isoformat(),
@@ -623,16 +647,6 @@ def _changes_by_user(user):
 
 
 def _history_models():
-    from events.models import Registration
-    from partnerships.models import Person
-    from support.models import (
-        DiagnosisRecord,
-        HourBudget,
-        MaterialsDispatch,
-        Meeting1Record,
-        Meeting2Record,
-        PartnerReport,
-    )
 
     return [
         Partnership,
@@ -646,6 +660,7 @@ def _history_models():
         PlannedMeeting,
         PartnerReport,
         MaterialsDispatch,
+        PotentialPartner,
         Registration,
         Participant,
     ]
@@ -692,9 +707,6 @@ class HistoryEntry:
 
     @property
     def reason(self) -> str:
-        from django.utils.translation import gettext
-
-        from reports.services import ANONYMISED_REASON
 
         reason = self.record.history_change_reason or ""
         if reason == ANONYMISED_REASON:

@@ -1,9 +1,11 @@
 """Staff see and correct all of the support data here. Nothing is deleted (sessions are
 withdrawn in the portal); every change keeps its history with the actor."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from support import services
 from support.forms import HourBudgetAdminForm
 from support.models import (
     DevelopmentPlan,
@@ -16,6 +18,7 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 
@@ -97,8 +100,20 @@ class HourBudgetAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return ["partnership"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = obj.reason
-        super().save_model(request, obj, form, change)
+        """Through the service, which locks the budget row and checks the logged time again
+        under the lock (the form checked it without one, to show the message in place)."""
+        try:
+            saved = services.hour_budget_set(
+                partnership=obj.partnership,
+                actor=request.user,
+                minutes=form.cleaned_data["minutes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:  # a contact logged between the form and the save
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 @admin.register(PlannedMeeting)
@@ -141,12 +156,22 @@ class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     date_hierarchy = "sent_on"
 
     def get_readonly_fields(self, request, obj=None):
-        return ["sent_by"]
+        # Once recorded, only what, when and how are corrected (``materials_dispatch_update``).
+        return ["sent_by", "partnership", "attachment"] if obj else ["sent_by"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.sent_by = request.user
-        super().save_model(request, obj, form, change)
+        fields = {name: form.cleaned_data[name] for name in ("what", "sent_on", "channel")}
+        if change:
+            services.materials_dispatch_update(dispatch=obj, actor=request.user, **fields)
+        else:
+            saved = services.materials_dispatch_record(
+                partnership=form.cleaned_data["partnership"],
+                actor=request.user,
+                attachment=form.cleaned_data.get("attachment"),
+                **fields,
+            )
+            obj.pk = saved.pk
+            obj.refresh_from_db()
 
 
 for model in (DiagnosisRecord, Meeting1Record, Meeting2Record):
@@ -198,3 +223,19 @@ class PlanVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["plan__partnership", "agreed_by_leader", "agreed_by_animator"]
     search_fields = ["plan__partnership__name"]
     date_hierarchy = "agreed_at"
+
+
+@admin.register(PotentialPartner)
+class PotentialPartnerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Read only: the leader and the animator keep them on the partnership's pages."""
+
+    list_display = ["name", "partnership", "sector", "status", "contacted_on", "contacted_by"]
+    list_filter = ["sector", "status"]
+    list_select_related = ["partnership"]
+    search_fields = ["name", "partnership__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

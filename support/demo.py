@@ -13,6 +13,7 @@ from support.models import DevelopmentPlan
 
 
 def load(users) -> None:
+    _load_potential_partners(users)
     partnership = Partnership.objects.filter(name="Razem dla Gminy Wąchock").first()
     if partnership is None:
         return
@@ -20,6 +21,39 @@ def load(users) -> None:
         _load_cycle(partnership, users)
     if not DevelopmentPlan.objects.filter(partnership=partnership).exists():
         _load_plan(partnership, users)
+
+
+def _load_potential_partners(users) -> None:
+    """ "Partnerstwo Nad Bugiem" has no business partner yet (§1.2): it is approaching two
+    businesses, one of them with the animator's help (§2.1.1)."""
+    partnership = Partnership.objects.filter(name="Partnerstwo Nad Bugiem").first()
+    if partnership is None or partnership.potential_partners.exists():
+        return
+    today = timezone.localdate()
+    services.potential_partner_add(
+        partnership=partnership,
+        actor=users["leader_b"],
+        name="Sklep spożywczy „U Haliny”",
+        sector="business",
+        kind="company",
+        contact_person="Halina Bielecka, właścicielka",
+        contacted_by="Tomasz Wójcik",
+        contacted_on=today - datetime.timedelta(days=6),
+        outcome="Rozmowa przy okazji zakupów; właścicielka prosi o informację na piśmie.",
+    )
+    services.potential_partner_add(
+        partnership=partnership,
+        actor=users["animator_b"],
+        name="Bank Spółdzielczy w Drohiczynie",
+        sector="business",
+        kind="company",
+        contact_person="Dyrektor oddziału",
+        contacted_by="Tomasz Wójcik i animatorka Ewa Wiśniewska",
+        contacted_on=today - datetime.timedelta(days=3),
+        status="interested",
+        outcome="Bank chce prowadzić z seniorami warsztaty bezpiecznej bankowości.",
+        animator_help="Przygotowałam z liderem list intencyjny i byłam na spotkaniu w banku.",
+    )
 
 
 def _load_cycle(partnership, users) -> None:
@@ -31,14 +65,14 @@ def _load_cycle(partnership, users) -> None:
 
     services.materials_dispatch_record(
         partnership=partnership,
-        by=staff,
+        actor=staff,
         what="Pakiet „Partnerstwo od A do Z”: poradnik, karty pracy i przykłady planów rozwoju.",
         sent_on=day(-25),
         channel=MaterialsChannel.POST,
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.DIAGNOSIS,
         channel=Channel.PHONE,
         held_on=day(-18),
@@ -55,7 +89,7 @@ def _load_cycle(partnership, users) -> None:
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.MEETING_1,
         channel=Channel.IN_PERSON,
         held_on=day(-10),
@@ -73,7 +107,7 @@ def _load_cycle(partnership, users) -> None:
     )
     services.session_log(
         partnership=partnership,
-        by=animator,
+        actor=animator,
         kind=SessionKind.REMOTE,
         channel=Channel.EMAIL,
         held_on=day(-5),
@@ -86,7 +120,7 @@ def _load_cycle(partnership, users) -> None:
     if library_partner is not None:
         services.partner_report_save(
             partner=library_partner,
-            by=animator,
+            actor=animator,
             reported_on=day(-3),
             how_spread="Informacja na zebraniu zespołu biblioteki i na stronie internetowej.",
         )
@@ -99,10 +133,10 @@ def _load_plan(partnership, users) -> None:
     if leader is None or animator is None:
         return
     today = timezone.localdate()
-    plan = services.plan_start(partnership=partnership, by=animator)
+    plan = services.plan_start(partnership=partnership, actor=animator)
     plan = services.plan_sections_save(
         plan=plan,
-        by=leader,
+        actor=leader,
         version=plan.version,
         goals=(plan.goals + "\n\n" if plan.goals else "")
         + "Do końca roku szkolnego w bibliotece działa klub młodzieżowy, prowadzony wspólnie "
@@ -142,7 +176,7 @@ def _load_plan(partnership, users) -> None:
             continue
         services.plan_action_add(
             plan=plan,
-            by=animator,
+            actor=animator,
             what=what,
             partner=partner,
             starts_on=today + datetime.timedelta(days=start),
@@ -152,4 +186,4 @@ def _load_plan(partnership, users) -> None:
     for user in (leader, animator):
         plan = DevelopmentPlan.objects.get(pk=plan.pk)
         plan.partnership = partnership
-        services.plan_agree(plan=plan, by=user, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=user, revision=plan.revision)

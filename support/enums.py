@@ -23,6 +23,11 @@ class SessionKind(models.TextChoices):
 # Kinds that happen at most once per partnership (among sessions not withdrawn).
 SINGLE_KINDS = (SessionKind.DIAGNOSIS, SessionKind.MEETING_1, SessionKind.MEETING_2)
 
+# §2.1.4 lists the contact before support (the diagnosis) apart from the support itself, "w
+# wymiarze 16 godzin": it is logged with its length but outside the hour budget. The one rule
+# built on this is ``support.selectors.in_budget`` / ``counts_toward_budget``.
+OUTSIDE_BUDGET_KINDS = (SessionKind.DIAGNOSIS,)
+
 # Polish words for the log page's address, one per kind.
 KIND_SLUGS = {
     SessionKind.DIAGNOSIS: "diagnoza",
@@ -79,7 +84,7 @@ class PlanStatus(models.TextChoices):
     AGREED = "agreed", _("agreed")
 
 
-# The plan's text sections, in the order of the document (DESIGN.md "Development plan").
+# The plan's text sections, in the order of the document (docs/design.md "Development plan").
 PLAN_SECTIONS = ("concept", "needs", "goals", "promotion", "evaluation")
 
 
@@ -92,3 +97,22 @@ class BehindReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("no contact for 30 days")
     MEETING_2_MISSING = "meeting_2_missing", _("second meeting missing after its planned date")
     NO_PLAN = "no_plan", _("No agreed plan 14 days after the second meeting")
+
+
+class PotentialPartnerStatus(models.TextChoices):
+    """Where the partnership stands with an institution it is approaching (§1.2: the library
+    identifies and invites potential partners from the three sectors)."""
+
+    APPROACHED = "approached", _("approached")
+    INTERESTED = "interested", _("interested")
+    DECLINED = "declined", _("declined")
+    JOINED = "joined", _("joined the partnership")
+
+
+# A potential partner becomes ``joined`` only by joining (``potential_partner_join``), which
+# makes it a partner; the forms offer the other statuses.
+OPEN_POTENTIAL_STATUSES = (
+    PotentialPartnerStatus.APPROACHED,
+    PotentialPartnerStatus.INTERESTED,
+    PotentialPartnerStatus.DECLINED,
+)

@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput, PortalForm, PortalModelForm
 from portal.web import add_service_errors
-from support.enums import PLAN_SECTIONS, Channel, SessionKind, TrainingTopic
+from support.enums import (
+    OPEN_POTENTIAL_STATUSES,
+    PLAN_SECTIONS,
+    Channel,
+    SessionKind,
+    TrainingTopic,
+)
 from support.models import (
     DevelopmentPlan,
     DiagnosisRecord,
@@ -14,8 +20,10 @@ from support.models import (
     Meeting2Record,
     PartnerReport,
     PlanAction,
+    PotentialPartner,
     SupportSession,
 )
+from support.services import hour_budget_validate
 
 
 class TimeInput(forms.TimeInput):
@@ -160,14 +168,12 @@ class HourBudgetAdminForm(forms.ModelForm):
             self.initial["reason"] = ""
 
     def clean(self):
-        from support.services import hour_budget_validate
 
         data = super().clean()
         partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
         if partnership is not None and not self.errors:
-            # The admin saves inside one transaction: holding the row lock from here to the
-            # save keeps a concurrent log from slipping under a lowered budget.
-            list(HourBudget.objects.select_for_update().filter(partnership=partnership))
+            # Checked here to show the message next to the field; the admin saves through
+            # ``hour_budget_set``, which checks again under the budget row's lock.
             try:
                 hour_budget_validate(
                     partnership=partnership,
@@ -226,3 +232,61 @@ class PlanActionForm(PortalModelForm):
         self.fields["partner"].error_messages["invalid_choice"] = _(
             "Choose an active partner of this partnership."
         )
+
+
+class PotentialPartnerForm(PortalModelForm):
+    """An institution being approached (§1.2). The animator's help (§2.1.1) is shown only to
+    those who may write it: the animator and staff."""
+
+    class Meta:
+        model = PotentialPartner
+        fields = [
+            "name",
+            "sector",
+            "kind",
+            "contact_person",
+            "contacted_by",
+            "contacted_on",
+            "status",
+            "outcome",
+            "animator_help",
+        ]
+        widgets = {
+            "contacted_on": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "animator_help": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, can_note_help: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in self.fields["status"].choices
+            if value in OPEN_POTENTIAL_STATUSES
+        ]
+        if not can_note_help:
+            del self.fields["animator_help"]
+        if not self.instance.pk:
+            self.initial.setdefault("contacted_on", timezone.localdate())
+
+
+class PotentialPartnerJoinForm(PortalForm):
+    """What the institution brings and gains as a partner (§1.2)."""
+
+    contribution = forms.CharField(
+        label=_("Contribution"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner brings."),
+    )
+    benefit = forms.CharField(
+        label=_("Benefit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner gains from working together."),
+    )
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty when it is the lead library's commune."),
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput(), required=False)

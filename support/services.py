@@ -8,20 +8,22 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partnerships.models import Partner, Partnership, User
+from partnerships.models import Institution, Partner, Partnership, User
+from partnerships.services import partner_add
 from portal.queue import enqueue
 from portal.roles import is_staff_member
 from portal.services import save_validated
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
+    OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
     SINGLE_KINDS,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
 )
 from support.models import (
@@ -35,12 +37,19 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 from support.selectors import (
+    can_act_on,
     can_change_session,
     can_edit_plan,
+    can_note_animator_help,
+    can_record_partner_report,
+    can_work_on_potential_partners,
+    counts_toward_budget,
     format_minutes,
+    minutes_used,
     plan_empty_sections,
     plan_prefill,
     plan_section_label,
@@ -65,15 +74,11 @@ def _budget_locked(partnership: Partnership) -> HourBudget:
     return budget
 
 
-def _used_minutes(partnership: Partnership, *, exclude_pk=None) -> int:
-    qs = SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
-
-
 def _check_budget(budget: HourBudget, session: SupportSession) -> None:
-    used = _used_minutes(session.partnership, exclude_pk=session.pk)
+    """§2.1.4: the support stays within the budget; the diagnosis is outside it."""
+    if not counts_toward_budget(session.kind):
+        return
+    used = minutes_used(session.partnership, exclude_pk=session.pk)
     left = budget.minutes - used
     if session.duration_minutes > left:
         if left <= 0:
@@ -213,7 +218,7 @@ def _link_meeting_2(session: SupportSession) -> None:
 def session_log(
     *,
     partnership: Partnership,
-    by: User,
+    actor: User,
     kind: str,
     channel: str,
     held_on: datetime.date,
@@ -225,12 +230,12 @@ def session_log(
 
     Locks the partnership's budget row; refuses a contact that breaks the order or passes the
     budget. Meeting 1 also stores the planned next meeting; meeting 2 fulfils it."""
-    if not (is_staff_member(by) or partnership.animator_id == by.pk):
+    if not can_act_on(actor, partnership):
         raise PermissionDenied
     budget = _budget_locked(partnership)
     session = SupportSession(
         partnership=partnership,
-        animator=by,
+        animator=actor,
         kind=kind,
         channel=channel,
         held_on=held_on,
@@ -256,7 +261,7 @@ def session_log(
 def session_update(
     *,
     session: SupportSession,
-    by: User,
+    actor: User,
     channel: str,
     held_on: datetime.date,
     duration_minutes: int,
@@ -267,7 +272,7 @@ def session_update(
     days; staff any time. Same order and budget checks as logging."""
     budget = _budget_locked(session.partnership)
     session = SupportSession.objects.select_for_update().get(pk=session.pk)
-    if not can_change_session(by, session):
+    if not can_change_session(actor, session):
         raise PermissionDenied
     session.channel = channel
     session.held_on = held_on
@@ -284,12 +289,12 @@ def session_update(
 
 
 @transaction.atomic
-def session_withdraw(*, session: SupportSession, by: User, reason: str) -> SupportSession:
+def session_withdraw(*, session: SupportSession, actor: User, reason: str) -> SupportSession:
     """Withdraw a contact logged by mistake: it stays, marked, and its time returns to the
     budget. A diagnosis or meeting 1 that later steps rest on cannot be withdrawn first."""
     _budget_locked(session.partnership)
     session = SupportSession.objects.select_for_update().get(pk=session.pk)
-    if not can_change_session(by, session):
+    if not can_change_session(actor, session):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -307,7 +312,7 @@ def session_withdraw(*, session: SupportSession, by: User, reason: str) -> Suppo
         )
     session.withdrawn_at = timezone.now()
     session.withdrawn_reason = reason
-    session.withdrawn_by = by
+    session.withdrawn_by = actor
     session._change_reason = reason
     save_validated(session)
     if session.kind == SessionKind.MEETING_1:
@@ -320,10 +325,12 @@ def session_withdraw(*, session: SupportSession, by: User, reason: str) -> Suppo
 
 
 @transaction.atomic
-def hour_budget_set(*, partnership: Partnership, by: User, minutes: int, reason: str) -> HourBudget:
+def hour_budget_set(
+    *, partnership: Partnership, actor: User, minutes: int, reason: str
+) -> HourBudget:
     """Staff change a partnership's budget; the reason is kept in its history. The budget
     cannot go below the time already logged."""
-    if not is_staff_member(by):
+    if not is_staff_member(actor):
         raise PermissionDenied
     budget = _budget_locked(partnership)
     hour_budget_validate(partnership=partnership, minutes=minutes, reason=reason)
@@ -337,7 +344,7 @@ def hour_budget_set(*, partnership: Partnership, by: User, minutes: int, reason:
 def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str) -> None:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for changing the budget.")})
-    used = _used_minutes(partnership)
+    used = minutes_used(partnership)
     if minutes is not None and minutes < used:
         raise ValidationError(
             {
@@ -349,18 +356,28 @@ def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str)
 
 @transaction.atomic
 def partner_report_save(
-    *, partner: Partner, by: User, reported_on: datetime.date, how_spread: str
+    *, partner: Partner, actor: User, reported_on: datetime.date, how_spread: str
 ) -> PartnerReport:
-    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5).
-    Needs meeting 1 held; the report is dated on or after it."""
+    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5), by
+    staff, the animator or the leader. Needs meeting 1 held; the report is dated from meeting
+    1 until meeting 2, once that is held. Locks the budget row, as logging a contact does, so
+    the meetings' dates read here cannot change before commit."""
     partnership = partner.partnership
-    if not (is_staff_member(by) or partnership.animator_id == by.pk):
+    if not can_record_partner_report(actor, partnership):
         raise PermissionDenied
     if partner.left_on is not None:
         raise ValidationError(_("This partner has left the partnership."))
-    meeting_1 = SupportSession.objects.filter(
-        partnership=partnership, kind=SessionKind.MEETING_1, withdrawn_at__isnull=True
-    ).first()
+    _budget_locked(partnership)
+    meetings = {
+        session.kind: session
+        for session in SupportSession.objects.filter(
+            partnership=partnership,
+            kind__in=(SessionKind.MEETING_1, SessionKind.MEETING_2),
+            withdrawn_at__isnull=True,
+        )
+    }
+    meeting_1 = meetings.get(SessionKind.MEETING_1)
+    meeting_2 = meetings.get(SessionKind.MEETING_2)
     if meeting_1 is None:
         raise ValidationError(
             _("Partners report between the meetings: log the first meeting before.")
@@ -372,12 +389,22 @@ def partner_report_save(
                 % {"date": _day(meeting_1.held_on)}
             }
         )
+    if reported_on and meeting_2 is not None and reported_on > meeting_2.held_on:
+        raise ValidationError(
+            {
+                "reported_on": _(
+                    "The report is about the time between the meetings: date it no later than "
+                    "the second meeting (%(date)s)."
+                )
+                % {"date": _day(meeting_2.held_on)}
+            }
+        )
     report = PartnerReport.objects.filter(partner=partner).first() or PartnerReport(
         partner=partner, partnership=partnership
     )
     report.reported_on = reported_on
     report.how_spread = how_spread
-    report.recorded_by = by
+    report.recorded_by = actor
     save_validated(report)
     return report
 
@@ -385,7 +412,7 @@ def partner_report_save(
 def materials_dispatch_record(
     *,
     partnership: Partnership,
-    by: User,
+    actor: User,
     what: str,
     sent_on: datetime.date,
     channel: str,
@@ -393,16 +420,27 @@ def materials_dispatch_record(
 ) -> MaterialsDispatch:
     """Staff record materials sent to a partnership before support (§2.5.1), with the file
     when there is one (checked by content in ``full_clean``)."""
-    if not is_staff_member(by):
+    if not is_staff_member(actor):
         raise PermissionDenied
     dispatch = MaterialsDispatch(
         partnership=partnership,
         what=what,
         sent_on=sent_on,
         channel=channel,
-        sent_by=by,
+        sent_by=actor,
         attachment=attachment or "",
     )
+    save_validated(dispatch)
+    return dispatch
+
+
+def materials_dispatch_update(
+    *, dispatch: MaterialsDispatch, actor: User, what: str, sent_on: datetime.date, channel: str
+) -> MaterialsDispatch:
+    """Staff correct what was sent, when and how (the file and the partnership stay)."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    dispatch.what, dispatch.sent_on, dispatch.channel = what, sent_on, channel
     save_validated(dispatch)
     return dispatch
 
@@ -427,31 +465,33 @@ def _plan_locked(plan: DevelopmentPlan) -> DevelopmentPlan:
     return locked
 
 
-def _check_plan_editor(by: User, partnership: Partnership) -> None:
-    if not can_edit_plan(by, partnership):
+def _check_plan_editor(actor: User, partnership: Partnership) -> None:
+    if not can_edit_plan(actor, partnership):
         raise PermissionDenied
 
 
-def _plan_changed(plan: DevelopmentPlan, by: User) -> None:
+def _plan_changed(plan: DevelopmentPlan, actor: User) -> None:
     """Any change of the content: a new revision, both agreements void, a draft again."""
     plan.revision += 1
     plan.status = PlanStatus.DRAFT
     plan.agreed_by_leader = plan.agreed_by_animator = None
     plan.agreed_by_leader_at = plan.agreed_by_animator_at = None
-    plan.updated_by = by
+    plan.updated_by = actor
     save_validated(plan)
 
 
 @transaction.atomic
-def plan_start(*, partnership: Partnership, by: User) -> DevelopmentPlan:
+def plan_start(*, partnership: Partnership, actor: User) -> DevelopmentPlan:
     """Create the partnership's plan with sections pre-filled from what the portal knows
     (partners, common goal, meeting records). Returns the existing plan if there is one; the
     partnership row is locked so two first openings create one plan."""
-    _check_plan_editor(by, partnership)
+    _check_plan_editor(actor, partnership)
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     plan = DevelopmentPlan.objects.filter(partnership=partnership).first()
     if plan is None:
-        plan = DevelopmentPlan(partnership=partnership, updated_by=by, **plan_prefill(partnership))
+        plan = DevelopmentPlan(
+            partnership=partnership, updated_by=actor, **plan_prefill(partnership)
+        )
         save_validated(plan)
     plan.partnership = partnership
     return plan
@@ -459,12 +499,12 @@ def plan_start(*, partnership: Partnership, by: User) -> DevelopmentPlan:
 
 @transaction.atomic
 def plan_sections_save(
-    *, plan: DevelopmentPlan, by: User, version: int, **sections
+    *, plan: DevelopmentPlan, actor: User, version: int, **sections
 ) -> DevelopmentPlan:
     """Save the text sections. ``version`` is the one the form was loaded at: if someone saved
     since, ``PlanConflict`` is raised with the current plan and nothing is saved. A save resets
     the agreements (an agreed plan becomes a new draft)."""
-    _check_plan_editor(by, plan.partnership)
+    _check_plan_editor(actor, plan.partnership)
     plan = _plan_locked(plan)
     if version != plan.version:
         who = plan.updated_by or _("someone else")
@@ -480,7 +520,7 @@ def plan_sections_save(
         if key in sections:
             setattr(plan, key, (sections[key] or "").strip())
     plan.version += 1
-    _plan_changed(plan, by)
+    _plan_changed(plan, actor)
     return plan
 
 
@@ -506,40 +546,40 @@ def _fill_action(action: PlanAction, fields: dict) -> None:
 
 
 @transaction.atomic
-def plan_action_add(*, plan: DevelopmentPlan, by: User, **fields) -> PlanAction:
+def plan_action_add(*, plan: DevelopmentPlan, actor: User, **fields) -> PlanAction:
     """Add an action (what, responsible active partner, from–to, resources). Changes the
     plan's revision and resets the agreements."""
-    _check_plan_editor(by, plan.partnership)
+    _check_plan_editor(actor, plan.partnership)
     plan = _plan_locked(plan)
     _check_action_partner(plan, fields.get("partner"))
     action = PlanAction(plan=plan)
     _fill_action(action, fields)
     save_validated(action)
-    _plan_changed(plan, by)
+    _plan_changed(plan, actor)
     return action
 
 
 @transaction.atomic
-def plan_action_update(*, action: PlanAction, by: User, **fields) -> PlanAction:
+def plan_action_update(*, action: PlanAction, actor: User, **fields) -> PlanAction:
     """Change an action; same checks as adding."""
-    _check_plan_editor(by, action.plan.partnership)
+    _check_plan_editor(actor, action.plan.partnership)
     plan = _plan_locked(action.plan)
     action = PlanAction.objects.select_for_update().get(pk=action.pk, plan=plan)
     _fill_action(action, fields)
     _check_action_partner(plan, action.partner)
     save_validated(action)
-    _plan_changed(plan, by)
+    _plan_changed(plan, actor)
     return action
 
 
 @transaction.atomic
-def plan_action_remove(*, action: PlanAction, by: User) -> None:
+def plan_action_remove(*, action: PlanAction, actor: User) -> None:
     """Remove an action from the draft (agreed versions keep their copy; the history keeps
     the row)."""
-    _check_plan_editor(by, action.plan.partnership)
+    _check_plan_editor(actor, action.plan.partnership)
     plan = _plan_locked(action.plan)
     PlanAction.objects.filter(pk=action.pk, plan=plan).delete()
-    _plan_changed(plan, by)
+    _plan_changed(plan, actor)
 
 
 def _check_agreeable(plan: DevelopmentPlan) -> None:
@@ -564,12 +604,12 @@ def _check_agreeable(plan: DevelopmentPlan) -> None:
 
 
 @transaction.atomic
-def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion | None:
+def plan_agree(*, plan: DevelopmentPlan, actor: User, revision: int) -> PlanVersion | None:
     """The leader or the animator agrees the plan as shown to them (``revision``). When the
     second side agrees, the plan becomes agreed and a numbered ``PlanVersion`` is frozen and
     returned; otherwise None. An empty plan, a plan without actions or one changed since the
     page was loaded is refused."""
-    side = plan_side(by, plan.partnership)
+    side = plan_side(actor, plan.partnership)
     if side is None:
         raise PermissionDenied
     plan = _plan_locked(plan)
@@ -585,7 +625,7 @@ def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion
         )
     _check_agreeable(plan)
     now = timezone.now()
-    setattr(plan, f"agreed_by_{side}", by)
+    setattr(plan, f"agreed_by_{side}", actor)
     setattr(plan, f"agreed_by_{side}_at", now)
     version = None
     if plan.agreed_by_leader_at and plan.agreed_by_animator_at:
@@ -602,3 +642,127 @@ def plan_agree(*, plan: DevelopmentPlan, by: User, revision: int) -> PlanVersion
         save_validated(version)
     save_validated(plan)
     return version
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+# The leader, the animator and staff keep the institutions a partnership is approaching. Each
+# change keeps its history with the actor; a potential partner that joins becomes a partner
+# through ``partnerships.services.partner_add`` and stays here, marked as joined.
+
+POTENTIAL_PARTNER_FIELDS = (
+    "name",
+    "sector",
+    "kind",
+    "contact_person",
+    "contacted_by",
+    "contacted_on",
+    "status",
+    "outcome",
+    "animator_help",
+)
+
+
+def _fill_potential_partner(
+    candidate: PotentialPartner, actor: User, fields: dict
+) -> PotentialPartner:
+    partnership = candidate.partnership
+    unknown = set(fields) - set(POTENTIAL_PARTNER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    help_changed = "animator_help" in fields and (fields["animator_help"] or "").strip() != (
+        candidate.animator_help or ""
+    )
+    if help_changed and not can_note_animator_help(actor, partnership):
+        raise PermissionDenied
+    status = fields.get("status", candidate.status)
+    if status not in OPEN_POTENTIAL_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An institution joins the partnership through “Joins as a partner”, with "
+                    "its contribution and benefit."
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_add(*, partnership: Partnership, actor: User, **fields) -> PotentialPartner:
+    """Record an institution the partnership is approaching (§1.2). The leader, the animator
+    or staff; only the animator or staff note the animator's help (§2.1.1)."""
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner(partnership=partnership, created_by=actor)
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_update(*, candidate: PotentialPartner, actor: User, **fields):
+    """Change the contact's details or its status (approached, interested, declined). Locks
+    the row; one that has joined is a partner now and is no longer changed here."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(
+            _("This institution has joined the partnership; change it on the partner's page.")
+        )
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_join(
+    *,
+    candidate: PotentialPartner,
+    actor: User,
+    contribution: str,
+    benefit: str,
+    commune: str = "",
+    joined_on: datetime.date | None = None,
+) -> Partner:
+    """The institution joins: it becomes a partner with its contribution and benefit (§1.2)
+    and the potential partner is marked as joined. Locks the row, so a double click makes one
+    partner. The institution is in the lead library's voivodeship, and its commune unless
+    another is given."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(_("This institution has already joined the partnership."))
+    errors = {
+        name: _("Say what the partner brings and what it gains (§1.2).")
+        for name, value in (("contribution", contribution), ("benefit", benefit))
+        if not (value or "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    library = partnership.lead_library
+    institution = Institution(
+        name=candidate.name,
+        sector=candidate.sector,
+        kind=candidate.kind,
+        commune=(commune or "").strip() or library.commune,
+        voivodeship=library.voivodeship,
+    )
+    partner = partner_add(
+        partnership=partnership,
+        institution=institution,
+        contribution=contribution.strip(),
+        benefit=benefit.strip(),
+        joined_on=joined_on,
+    )
+    candidate.status = PotentialPartnerStatus.JOINED
+    candidate.partner = partner
+    save_validated(candidate)
+    return partner

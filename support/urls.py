@@ -68,3 +68,27 @@ urlpatterns += [
         name="meetings_summary_pdf",
     ),
 ]
+
+# Potential partners (§1.2, §2.1.1).
+urlpatterns += [
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/",
+        views.potential_partner_list,
+        name="potential_partner_list",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/nowy/",
+        views.potential_partner_add,
+        name="potential_partner_add",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/<int:candidate_pk>/edycja/",
+        views.potential_partner_edit,
+        name="potential_partner_edit",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/<int:candidate_pk>/dolaczenie/",
+        views.potential_partner_join,
+        name="potential_partner_join",
+    ),
+]

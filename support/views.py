@@ -16,7 +16,7 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import form_status, paginate
+from portal.web import add_service_errors, form_status, paginate
 from support import selectors, services
 from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
 from support.forms import (
@@ -24,21 +24,12 @@ from support.forms import (
     PartnerReportForm,
     PlanActionForm,
     PlanSectionsForm,
+    PotentialPartnerForm,
+    PotentialPartnerJoinForm,
     SessionForm,
     WithdrawForm,
     record_form_for,
 )
-
-
-def _add_errors(forms, exc: ValidationError) -> None:
-    """Put a service's errors next to the field that one of the forms shows, else on top of
-    the first form."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        target = next((f for f in forms if name in f.fields), None)
-        (target or forms[0]).add_error(name if target else None, errors)
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -66,6 +57,7 @@ def timeline(request, pk):
             "sessions": sessions,
             "state": state,
             "can_act": can_act,
+            "can_report": selectors.can_record_partner_report(request.user, partnership),
             "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds] if can_act else [],
             "partner_reports": selectors.partner_reports_of(partnership),
             "materials": selectors.materials_of(partnership),
@@ -90,11 +82,13 @@ def _session_form_page(request, *, partnership, kind, session=None):
         }
         try:
             if session is None:
-                services.session_log(partnership=partnership, by=request.user, kind=kind, **fields)
+                services.session_log(
+                    partnership=partnership, actor=request.user, kind=kind, **fields
+                )
             else:
-                services.session_update(session=session, by=request.user, **fields)
+                services.session_update(session=session, actor=request.user, **fields)
         except ValidationError as exc:
-            _add_errors(forms, exc)
+            add_service_errors(forms, exc)
         except IntegrityError:
             form.add_error(None, CHANGED_MEANWHILE)
         else:
@@ -143,10 +137,10 @@ def session_withdraw(request, pk, session_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.session_withdraw(
-                session=session, by=request.user, reason=form.cleaned_data["reason"]
+                session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The contact has been withdrawn; its time is free again."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -158,18 +152,18 @@ def session_withdraw(request, pk, session_pk):
     )
 
 
-@role_required(Role.STAFF, Role.ANIMATOR)
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def partner_report_edit(request, pk, partner_pk):
-    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    partnership = selectors.partnership_get_for_partner_reports(request.user, pk)
     partner = selectors.partner_get_active(partnership, partner_pk)
     instance = getattr(partner, "support_report", None)  # None before the first report
     form = PartnerReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_report_save(partner=partner, by=request.user, **form.cleaned_data)
+            services.partner_report_save(partner=partner, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The partner's report has been saved."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -189,10 +183,10 @@ def materials_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.materials_dispatch_record(
-                partnership=partnership, by=request.user, **form.cleaned_data
+                partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
         else:
             messages.success(request, _("The materials sent have been recorded."))
             return redirect("support:timeline", pk=partnership.pk)
@@ -256,7 +250,7 @@ def plan_detail(request, pk):
 @require_POST
 def plan_start(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
-    services.plan_start(partnership=partnership, by=request.user)
+    services.plan_start(partnership=partnership, actor=request.user)
     return redirect("support:plan_edit", pk=partnership.pk)
 
 
@@ -274,7 +268,7 @@ def plan_edit(request, pk):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.plan_sections_save(
-                plan=plan, by=request.user, version=form.cleaned_data["version"], **data
+                plan=plan, actor=request.user, version=form.cleaned_data["version"], **data
             )
         except services.PlanConflict as exc:
             # Read their text before the new form's cleaning copies the user's onto the object.
@@ -294,7 +288,7 @@ def plan_edit(request, pk):
             ]
             status = 409
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The plan has been saved."))
@@ -319,11 +313,11 @@ def _plan_action_page(request, partnership, plan, action=None):
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
-                services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
+                services.plan_action_add(plan=plan, actor=request.user, **form.cleaned_data)
             else:
-                services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
+                services.plan_action_update(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors([form], exc)
+            add_service_errors([form], exc)
             status = 400
         else:
             messages.success(request, _("The action has been saved."))
@@ -361,7 +355,7 @@ def plan_action_remove(request, pk, action_pk):
     plan = selectors.plan_get(partnership)
     action = selectors.plan_action_get(plan, action_pk)
     if request.method == "POST":
-        services.plan_action_remove(action=action, by=request.user)
+        services.plan_action_remove(action=action, actor=request.user)
         messages.success(request, _("The action has been removed from the plan."))
         return redirect("support:plan_detail", pk=partnership.pk)
     return render(
@@ -381,7 +375,7 @@ def plan_agree(request, pk):
     except ValueError:
         revision = -1
     try:
-        version = services.plan_agree(plan=plan, by=request.user, revision=revision)
+        version = services.plan_agree(plan=plan, actor=request.user, revision=revision)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -449,3 +443,99 @@ def meetings_summary_pdf(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
     body = render_pdf("pdf/meetings_summary.html", selectors.meetings_summary(partnership))
     return _pdf_response(body, f"podsumowanie-spotkan-{partnership.pk}.pdf")
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+potential_partner_roles = role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+
+
+@potential_partner_roles
+def potential_partner_list(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return render(
+        request,
+        "support/potential_partner_list.html",
+        {
+            "partnership": partnership,
+            "pipeline": selectors.potential_partner_pipeline(partnership),
+        },
+    )
+
+
+def _potential_partner_form_page(request, *, partnership, candidate=None):
+    can_note_help = selectors.can_note_animator_help(request.user, partnership)
+    form = PotentialPartnerForm(
+        request.POST or None, instance=candidate, can_note_help=can_note_help
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if candidate is None:
+                services.potential_partner_add(
+                    partnership=partnership, actor=request.user, **form.cleaned_data
+                )
+            else:
+                services.potential_partner_update(
+                    candidate=candidate, actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The potential partner has been saved."))
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_form.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_add(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return _potential_partner_form_page(request, partnership=partnership)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_edit(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    return _potential_partner_form_page(request, partnership=partnership, candidate=candidate)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_join(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has already joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    form = PotentialPartnerJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.potential_partner_join(
+                candidate=candidate, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except IntegrityError:
+            form.add_error(None, CHANGED_MEANWHILE)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a partner of the partnership.") % {"name": candidate.name},
+            )
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_join.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )

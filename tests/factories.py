@@ -180,6 +180,19 @@ class MaterialsDispatchFactory(factory.django.DjangoModelFactory):
     sent_by = factory.SubFactory(UserFactory, role="staff")
 
 
+class PotentialPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.PotentialPartner"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Firma {n}")
+    sector = "business"
+    kind = "company"
+    contacted_by = "Maria Nowak"
+    contacted_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.LazyAttribute(lambda o: o.partnership.leader or UserFactory())
+
+
 # --- events --------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ def test_generate_builds_the_requested_size(small_dataset):
 def test_every_bench_page_answers_within_the_query_budget(small_dataset):
     rows = bench.measure_pages(repeat=1)
     assert {row["status"] for row in rows} == {200}, [r for r in rows if r["status"] != 200]
-    # DESIGN.md's budget of 12 is for list pages and changelists; the dashboard gathers many
+    # docs/design.md's budget of 12 is for list pages and changelists; the dashboard gathers many
     # figures at once and is held to a number that does not grow with the data (bench: q@10
     # against q@L) and to its own literal count in tests/reports.
     over = {

@@ -279,9 +279,9 @@ def _production_data(**overrides):
     [
         ({"first_day": "2026-12-24"}, "first_day"),  # Christmas Eve, a holiday from 2025
         ({"first_day": "2026-12-06"}, "first_day"),  # a Sunday
-        ({"last_day": "2026-12-09"}, "last_day"),  # three days
+        ({"last_day": "2026-12-14"}, "last_day"),  # a week after the first day
     ],
-    ids=["holiday", "weekend", "three-days"],
+    ids=["holiday", "weekend", "a-week-apart"],
 )
 def test_production_page_refuses_bad_days(client, world, selected_a, overrides, field):
     url = reverse("clips:production_edit", args=[selected_a.pk])
@@ -296,10 +296,11 @@ def test_production_page_saves_and_introduces(
 ):
     login(client, world.staff)
     url = reverse("clips:production_edit", args=[selected_a.pk])
-    response = client.post(url, _production_data(last_day="2026-12-08"))
+    # §2.4.2: two working days within a week, here Friday and Monday
+    response = client.post(url, _production_data(first_day="2026-12-04", last_day="2026-12-07"))
     assert response.status_code == 302
     production = Production.objects.get()
-    assert production.shooting_days == [datetime.date(2026, 12, 7), datetime.date(2026, 12, 8)]
+    assert production.shooting_days == [datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("clips:production_introduce", args=[selected_a.pk]))
     assert sorted(m.to[0] for m in mail.outbox) == ["kamera@example.org", world.leader_a.email]

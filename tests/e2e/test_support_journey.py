@@ -53,7 +53,9 @@ def test_animator_logs_diagnosis_meeting_and_remote_contact_and_sees_hours_left(
     )
     _log(page, "Wsparcie zdalne", channel="rozmowa wideo (Skype)", minutes=45, fields={})
 
-    assert page.get_by_text("Zostało 11 godz. 15 min", exact=False).first.is_visible()
+    # the diagnosis is outside the 16 hours (§2.1.4): 3 h 45 min of support are used
+    assert page.get_by_text("Zostało 12 godz. 15 min", exact=False).first.is_visible()
+    assert page.get_by_text("poza budżetem godzin): 1 godz.", exact=False).first.is_visible()
     screenshot("animator-timeline")
     kinds = set(
         SupportSession.objects.filter(partnership=partnership).values_list("kind", flat=True)

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.events.conftest import FEWER
+
 pytestmark = pytest.mark.django_db
 
 
@@ -13,6 +15,7 @@ def registration(world, cast, visit):
         partnership=world.partnership_a,
         people=[cast.librarian_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
 
@@ -58,3 +61,39 @@ def test_admin_event_second_day_must_follow_first(client, world, visit):
     assert "dwa kolejne dni" in response.content.decode()
     visit.refresh_from_db()
     assert str(visit.ends_on) != "2027-03-03"
+
+
+def _attendance_post(client, participant, attended):
+    url = reverse("admin:events_participant_change", args=[participant.pk])
+    return client.post(
+        url,
+        {"attended": "true" if attended else "false", "materials_received": "on"},
+        follow=True,
+    )
+
+
+def test_admin_attendance_goes_through_the_service_and_stamps_who_marked(
+    client, world, registration
+):
+    import datetime
+
+    import time_machine
+
+    participant = registration.participants.get()
+    with time_machine.travel(registration.event.starts_on + datetime.timedelta(days=1)):
+        client.force_login(world.staff)  # in the future, the session of today has expired
+        _attendance_post(client, participant, attended=True)
+    participant.refresh_from_db()
+    assert participant.attended is True and participant.materials_received is True
+    assert participant.attendance_marked_by == world.staff
+
+
+def test_admin_attendance_before_the_event_is_refused_with_the_services_message(
+    client, world, registration
+):
+    participant = registration.participants.get()
+    client.force_login(world.staff)
+    response = _attendance_post(client, participant, attended=True)
+    assert "Obecność można odnotować dopiero po rozpoczęciu" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.attended is None and participant.attendance_marked_by is None

@@ -1,11 +1,12 @@
 """The registration form fuzzed: never a 500, never more people than allowed or seats."""
 
+from django.db.models import Sum
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from events.enums import SEAT_HOLDING_STATUSES
-from events.models import Participant
+from events.models import Participant, Registration
 from tests.factories import EventFactory, PersonFactory
 
 FUZZ = settings(
@@ -16,6 +17,9 @@ FUZZ = settings(
 
 
 @FUZZ
+# Three people with the waiting list ticked on an event of two seats: the registration waits
+# and holds no seat (it failed on PostgreSQL when its people were counted as seated).
+@example(picks=[0, 1, 2], junk=[], confirmed="on", waiting="on")
 @given(
     picks=st.lists(st.integers(0, 6), max_size=6),
     junk=st.lists(st.one_of(st.text(max_size=10), st.integers(-5, 10**6).map(str)), max_size=2),
@@ -39,7 +43,10 @@ def test_registration_never_fails_and_keeps_the_limits(
         },
     )
     assert response.status_code in {200, 302, 400}
+    # Seats are counted as the service counts them: registrations that hold seats.
+    holding = Registration.objects.filter(event=event, status__in=SEAT_HOLDING_STATUSES)
+    assert (holding.aggregate(n=Sum("seats"))["n"] or 0) <= 2
+    seated = Participant.objects.filter(registration__in=holding, removed_at__isnull=True).count()
+    assert seated <= 2
     active = Participant.objects.filter(event=event, removed_at__isnull=True)
-    # The seats: those waiting (up to the event's limit per partnership) hold none.
-    assert active.filter(registration__status__in=SEAT_HOLDING_STATUSES).count() <= 2
     assert not active.filter(person__partnership=world.partnership_b).exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.services import attendance_mark, registration_submit
 from portal import reminders
+from tests.events.conftest import FEWER
 from tests.factories import EventFactory, SeminarFactory
 
 TZ = timezone.get_fixed_timezone(60)
@@ -41,6 +42,7 @@ def test_registration_closing_reminder_goes_7_days_before_to_unregistered_leader
         partnership=world.partnership_b,
         people=[cast.leader_person_b],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_b,
     )
     at(time_machine, D(2026, 12, 13), hour=11)
@@ -68,6 +70,7 @@ def test_registration_closing_reminder_skips_partnership_registered_for_another_
         partnership=world.partnership_a,
         people=[cast.leader_person_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     at(time_machine, D(2026, 12, 14))
@@ -84,6 +87,7 @@ def seminar_soon(world, cast, time_machine):
         partnership=world.partnership_a,
         people=[cast.leader_person_a, cast.librarian_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     return seminar

@@ -9,6 +9,7 @@ from django.utils import timezone
 from events import services
 from events.enums import RegistrationStatus
 from events.models import Event, Participant, Registration
+from tests.events.conftest import FEWER
 from tests.factories import EventFactory, PartnershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,17 @@ def register(event, partnership, people, actor, **kwargs):
         people=people,
         chosen_internally=True,
         actor=actor,
-        **kwargs,
+        **{**FEWER, **kwargs},
     )
 
 
 @pytest.fixture
 def registration_a(world, cast, visit):
     return register(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+
+
+# The registration form's confirmation of a smaller delegation (§2.2.3, §2.3.3).
+FEWER_POST = {"fewer_confirmed": "on", "fewer_reason": FEWER["fewer_reason"]}
 
 
 def page_text(response) -> str:
@@ -159,14 +164,64 @@ def test_leader_registers_through_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"people": [cast.librarian_a.pk, cast.ngo_a1.pk], "chosen_internally": "on"},
+            {
+                "people": [cast.librarian_a.pk, cast.ngo_a1.pk, cast.ngo_a2.pk],
+                "chosen_internally": "on",
+            },
         )
     registration = Registration.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("events:registration_detail", args=[registration.pk])
     assert registration.created_by == world.leader_a
-    assert registration.seats == 2
-    assert len(mailoutbox) == 2
+    assert (registration.seats, registration.fewer_reason) == (3, "")
+    assert len(mailoutbox) == 3
+
+
+def test_registration_create_fewer_than_three_asks_for_confirmation_and_reason(
+    client, world, cast, visit
+):
+    """§2.2.3: three representatives take part in a study visit; fewer only when the leader
+    confirms it and says why."""
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    form_page = page_text(client.get(url))
+    assert "Weźmie udział mniej osób, niż przewiduje program: potwierdzam." in form_page
+    data = {"people": [cast.librarian_a.pk, cast.ngo_a1.pk], "chosen_internally": "on"}
+
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "W wizycie studyjnej bierze udział trzech przedstawicieli" in page_text(response)
+    response = client.post(url, {**data, "fewer_confirmed": "on", "fewer_reason": " "})
+    assert response.status_code == 400
+    assert "Napisz, dlaczego" in page_text(response)
+    assert not Registration.objects.exists()
+
+    response = client.post(
+        url, {**data, "fewer_confirmed": "on", "fewer_reason": "Trzecia osoba jest chora."}
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.seats, registration.fewer_reason) == (2, "Trzecia osoba jest chora.")
+    detail = page_text(client.get(response.url))
+    assert "2 z 3 przewidzianych przedstawicieli." in detail
+    assert "Trzecia osoba jest chora." in detail
+
+
+def test_staff_see_empty_places_on_the_event_and_the_participant_list(client, world, cast, visit):
+    register(
+        visit,
+        world.partnership_a,
+        [cast.librarian_a, cast.ngo_a1],
+        world.leader_a,
+        fewer_reason="Trzecia osoba jest chora.",
+    )
+    register(visit, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    client.force_login(world.staff)
+    for name in ("event_detail", "participant_list"):
+        text = page_text(client.get(reverse(f"events:{name}", args=[visit.pk])))
+        assert "3 miejsca pozostaną puste" in text
+        assert "Partnerstwo A</a>: 2 z 3 · Trzecia osoba jest chora." in text
+        assert "Partnerstwo B</a>: 1 z 3" in text
 
 
 @pytest.mark.parametrize(
@@ -197,7 +252,9 @@ def test_registration_create_bad_input_shows_polish_message(
 def test_registration_create_seminar_without_leader_shows_message(client, world, cast, seminar):
     client.force_login(world.leader_a)
     url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
-    response = client.post(url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"})
+    response = client.post(
+        url, {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
+    )
     assert response.status_code == 400
     assert "lider biblioteczny" in page_text(response)
     assert not Registration.objects.exists()
@@ -208,7 +265,7 @@ def test_registration_create_full_event_shows_message_then_joins_waiting_list(cl
     register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
     client.force_login(world.leader_a)
     url = reverse("events:registration_create", args=[event.pk, world.partnership_a.pk])
-    data = {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+    data = {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
     response = client.post(url, data)
     assert response.status_code == 400
     assert "listę rezerwową" in page_text(response)
@@ -252,7 +309,7 @@ def test_partnership_registration_list_offers_staff_closed_events(client, world,
     client.force_login(world.staff)
     assert register_url in page_text(client.get(url))
     response = client.post(
-        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
     )
     assert response.status_code == 302
     assert Registration.objects.get().created_by == world.staff
@@ -262,7 +319,8 @@ def test_registration_edit_replaces_people(client, world, cast, registration_a):
     client.force_login(world.leader_a)
     url = reverse("events:registration_edit", args=[registration_a.pk])
     response = client.post(
-        url, {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on"}
+        url,
+        {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on", **FEWER_POST},
     )
     assert response.status_code == 302
     active = Participant.objects.filter(registration=registration_a, removed_at__isnull=True)
@@ -455,7 +513,7 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     client.force_login(world.staff)
     response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Partnerstwo", "Imię", "Nazwisko")
     assert len(rows) == 3
@@ -463,6 +521,25 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     assert by_last_name["Łęcka"][1] == "Żaneta"
     assert by_last_name["Łęcka"][4] == "tak"
     assert by_last_name["Ąkowska"][4] == "nie"
+
+
+def test_participant_xlsx_shows_typed_formulas_as_text(client, world, cast, visit):
+    from openpyxl import load_workbook
+
+    cast.ngo_a1.first_name = '=HYPERLINK("http://zlo.example","kliknij")'
+    cast.ngo_a1.last_name = "=1+1"
+    cast.ngo_a1.save()
+    register(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    client.force_login(world.staff)
+    response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
+    assert response["Cache-Control"] == "private, no-store"
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    ngo = cast.ngo_a1.institution.name
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[3].value == ngo]
+    first, last = row[1], row[2]
+    assert (first.value, last.value) == (cast.ngo_a1.first_name, "=1+1")
+    assert (first.data_type, last.data_type) == ("s", "s")  # text, never a formula
 
 
 def test_participant_pdf_reads_back_with_polish_letters(client, world, cast, visit):
@@ -563,7 +640,8 @@ def test_event_detail_queries_constant_for_staff(
 ):
     event = events_with_registrations(n)[0]
     client.force_login(world.staff)
-    with django_assert_num_queries(9):
+    # 9 as before, + 1: the registrations short of the expected number (delegation_gaps)
+    with django_assert_num_queries(10):
         response = client.get(reverse("events:event_detail", args=[event.pk]))
     assert len(response.context["registrations"]) == n
 
@@ -574,7 +652,9 @@ def test_participant_list_queries_constant(
 ):
     event = events_with_registrations(n)[0]
     client.force_login(world.staff)
-    with django_assert_num_queries(6):
+    # session, user, groups, the event with its seats, the participants' count and page,
+    # and the registrations short of the expected number (delegation_gaps)
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:participant_list", args=[event.pk]))
     assert len(response.context["page"]) == n
 

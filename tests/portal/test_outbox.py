@@ -70,7 +70,12 @@ def _actions(client, world):
     event = EventFactory()
     response = client.post(
         reverse("events:registration_create", args=[event.pk, world.partnership_a.pk]),
-        {"people": [p.pk for p in people], "chosen_internally": "on"},
+        {
+            "people": [p.pk for p in people],
+            "chosen_internally": "on",
+            "fewer_confirmed": "on",
+            "fewer_reason": "Tylko dwie osoby mogą przyjechać.",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     return sorted(
@@ -385,6 +390,8 @@ def test_sent_message_is_parsed_back_with_its_parts_and_attachment(
         partnership=world.partnership_a,
         people=[person],
         chosen_internally=True,
+        fewer_confirmed=True,
+        fewer_reason="Tylko tyle osób może przyjechać.",
         actor=world.leader_a,
     )
     OutboxMessage.objects.all().delete()

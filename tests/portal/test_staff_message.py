@@ -32,6 +32,8 @@ def event_with_people(world):
         partnership=world.partnership_a,
         people=people,
         chosen_internally=True,
+        fewer_confirmed=True,
+        fewer_reason="Tylko tyle osób może przyjechać.",
         actor=world.leader_a,
     )
     OutboxMessage.objects.all().delete()  # the registration's confirmations

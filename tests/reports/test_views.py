@@ -88,6 +88,16 @@ def test_dashboard_answers_who_is_behind_and_why(client, world):
     assert "style=" not in body
 
 
+def test_dashboard_shows_diagnosis_time_apart_from_support_hours(client, world):
+    """§2.1.4: the diagnosis is before support, outside the 16 hours."""
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=90)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=120)
+    client.force_login(world.staff)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Wykorzystano 2 h z 32 h budżetu." in body
+    assert "Diagnozy przed wsparciem, poza budżetem: 1,5 h." in body
+
+
 def test_dashboard_unknown_filters_are_reported_and_ignored(client, world):
     PartnershipFactory(round=Round.II, status=PartnershipStatus.QUALIFIED)
     client.force_login(world.staff)
@@ -152,6 +162,28 @@ def test_history_shows_field_changes_with_actor_newest_first(client, world):
     assert "Cudzy kontakt" not in body
     labels = {str(e.model_label) for e in entries}
     assert {"partnership", "partner", "person", "support session"} <= labels
+
+
+def test_history_shows_potential_partners(client, world):
+    from support import services as support_services
+
+    candidate = support_services.potential_partner_add(
+        partnership=world.partnership_a,
+        actor=world.leader_a,
+        name="Piekarnia Kłos",
+        sector="business",
+        kind="company",
+        contacted_by="Maria Nowak",
+        contacted_on=days_ago(1),
+    )
+    support_services.potential_partner_update(
+        candidate=candidate, actor=world.leader_a, status="interested"
+    )
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:partnership_history", args=[world.partnership_a.pk]))
+    entry = response.context["entries"][0]
+    assert str(entry.model_label) == "potencjalny partner"
+    assert [(old, new) for _label, old, new in entry.changes] == [("approached", "interested")]
 
 
 def test_history_paginates(client, world, settings):

@@ -24,7 +24,7 @@ def days_ago(n: int) -> datetime.date:
 def log():
     """Log a session through the service, with a valid record for its kind."""
 
-    def _log(partnership, *, by=None, kind="remote", held_on=None, duration_minutes=60, **kw):
+    def _log(partnership, *, actor=None, kind="remote", held_on=None, duration_minutes=60, **kw):
         held_on = held_on or timezone.localdate()
         record = dict(RECORDS.get(kind, {})) or None
         if kind == "meeting_1":
@@ -32,7 +32,7 @@ def log():
         record = kw.pop("record", record)
         return services.session_log(
             partnership=partnership,
-            by=by or partnership.animator,
+            actor=actor or partnership.animator,
             kind=kind,
             channel=kw.pop("channel", "in_person" if kind != "remote" else "phone"),
             held_on=held_on,

@@ -20,6 +20,7 @@ MODELS = [
     "diagnosisrecord",
     "meeting1record",
     "meeting2record",
+    "potentialpartner",
 ]
 
 
@@ -61,7 +62,8 @@ def test_admin_session_cannot_be_deleted(client, world):
 
 def test_admin_budget_change_needs_reason_and_keeps_it(client, world):
     budget = HourBudgetFactory(partnership=world.partnership_a)
-    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=600)
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=60)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
     client.force_login(world.staff)
     url = reverse("admin:support_hourbudget_change", args=[budget.pk])
 
@@ -104,3 +106,22 @@ def test_admin_plan_pages_read_only_for_staff(client, rf, world, model):
     assert not model_admin.has_delete_permission(request, obj)
     assert not model_admin.has_change_permission(request, obj)
     assert not model_admin.has_add_permission(request)
+
+
+def test_admin_materials_are_recorded_through_the_service(client, world):
+    from support.models import MaterialsDispatch
+
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("admin:support_materialsdispatch_add"),
+        {
+            "partnership": world.partnership_a.pk,
+            "what": "Podręcznik partnerstwa",
+            "sent_on": "2026-11-20",
+            "channel": MaterialsDispatch._meta.get_field("channel").choices[0][0],
+        },
+    )
+    assert response.status_code == 302
+    dispatch = MaterialsDispatch.objects.get()
+    assert dispatch.sent_by == world.staff and dispatch.partnership == world.partnership_a
+    assert dispatch.history.get().history_user == world.staff

@@ -17,7 +17,7 @@ def test_plan_sections_save_two_at_once_from_same_version_accept_exactly_one(wor
     plan.partnership = world.partnership_a
 
     def save(user, text):
-        return lambda: services.plan_sections_save(plan=plan, by=user, version=1, goals=text)
+        return lambda: services.plan_sections_save(plan=plan, actor=user, version=1, goals=text)
 
     calls = iter([save(world.leader_a, "Liderka."), save(world.animator_a, "Animator.")])
     outcomes = _race(2, lambda: next(calls)())
@@ -39,8 +39,8 @@ def test_plan_agree_by_both_at_once_freezes_one_version(world):
     plan.partnership = world.partnership_a
     calls = iter(
         [
-            lambda: services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision),
-            lambda: services.plan_agree(plan=plan, by=world.animator_a, revision=plan.revision),
+            lambda: services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision),
+            lambda: services.plan_agree(plan=plan, actor=world.animator_a, revision=plan.revision),
         ]
     )
     outcomes = _race(2, lambda: next(calls)())

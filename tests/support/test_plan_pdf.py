@@ -35,10 +35,10 @@ def agreed(world):
     PlanActionFactory(plan=plan, what="Klub młodzieżowy w bibliotece")
     plan.refresh_from_db()
     plan.partnership = partnership
-    services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+    services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     plan.refresh_from_db()
     plan.partnership = partnership
-    return services.plan_agree(plan=plan, by=world.animator_a, revision=plan.revision)
+    return services.plan_agree(plan=plan, actor=world.animator_a, revision=plan.revision)
 
 
 def test_plan_version_pdf_has_name_polish_letters_sections_actions_and_footer(
@@ -68,7 +68,7 @@ def test_plan_version_pdf_keeps_agreed_text_after_edit(client, world, agreed):
     plan = agreed.plan
     plan.partnership = world.partnership_a
     services.plan_sections_save(
-        plan=plan, by=world.leader_a, version=plan.version, concept="Zupełnie nowy tekst."
+        plan=plan, actor=world.leader_a, version=plan.version, concept="Zupełnie nowy tekst."
     )
     client.force_login(world.animator_a)
     response = client.get(reverse("support:plan_version_pdf", args=[world.partnership_a.pk, 1]))
@@ -88,7 +88,10 @@ def test_meetings_summary_pdf_from_records_and_reports(client, world, cycle):
     _diagnosis, meeting_1 = cycle(partnership)
     partner = partnership.partners.first()
     services.partner_report_save(
-        partner=partner, by=world.animator_a, reported_on=days_ago(5), how_spread="Gazetka ścienna."
+        partner=partner,
+        actor=world.animator_a,
+        reported_on=days_ago(5),
+        how_spread="Gazetka ścienna.",
     )
     client.force_login(world.leader_a)
     response = client.get(reverse("support:meetings_summary_pdf", args=[partnership.pk]))

@@ -69,7 +69,7 @@ def test_plan_start_prefills_partners_goal_and_meeting_records(world, log):
         record={"progress": "Ankieta zrobiona.", "training_topic": "team"},
     )
 
-    plan = services.plan_start(partnership=partnership, by=world.leader_a)
+    plan = services.plan_start(partnership=partnership, actor=world.leader_a)
 
     assert ngo.institution.name in plan.concept
     assert "Wolontariusze." in plan.concept and "Nowi członkowie." in plan.concept
@@ -79,9 +79,9 @@ def test_plan_start_prefills_partners_goal_and_meeting_records(world, log):
 
 
 def test_plan_start_twice_keeps_one_plan_and_its_text(world):
-    plan = services.plan_start(partnership=world.partnership_a, by=world.animator_a)
+    plan = services.plan_start(partnership=world.partnership_a, actor=world.animator_a)
     DevelopmentPlan.objects.filter(pk=plan.pk).update(concept="Nasz tekst.")
-    again = services.plan_start(partnership=world.partnership_a, by=world.leader_a)
+    again = services.plan_start(partnership=world.partnership_a, actor=world.leader_a)
     assert again.pk == plan.pk and again.concept == "Nasz tekst."
     assert DevelopmentPlan.objects.count() == 1
 
@@ -89,7 +89,7 @@ def test_plan_start_twice_keeps_one_plan_and_its_text(world):
 @pytest.mark.parametrize("persona", ["leader_b", "animator_b", "committee"])
 def test_plan_start_by_outsider_refused(world, persona):
     with pytest.raises(PermissionDenied):
-        services.plan_start(partnership=world.partnership_a, by=getattr(world, persona))
+        services.plan_start(partnership=world.partnership_a, actor=getattr(world, persona))
     assert not DevelopmentPlan.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_plan_start_by_outsider_refused(world, persona):
 
 def test_plan_sections_save_bumps_version_and_keeps_text(world, plan):
     saved = services.plan_sections_save(
-        plan=plan, by=world.animator_a, version=1, goals="  Nowe cele.  "
+        plan=plan, actor=world.animator_a, version=1, goals="  Nowe cele.  "
     )
     plan.refresh_from_db()
     assert (plan.goals, plan.version, plan.revision) == ("Nowe cele.", 2, 2)
@@ -109,11 +109,11 @@ def test_plan_sections_save_bumps_version_and_keeps_text(world, plan):
 def test_plan_sections_save_from_stale_version_refused_and_first_text_kept(world, plan):
     loaded_at = plan.version  # both opened the form at the same version
     services.plan_sections_save(
-        plan=plan, by=world.leader_a, version=loaded_at, goals="Cele liderki."
+        plan=plan, actor=world.leader_a, version=loaded_at, goals="Cele liderki."
     )
     with pytest.raises(services.PlanConflict) as refused:
         services.plan_sections_save(
-            plan=plan, by=world.animator_a, version=loaded_at, goals="Cele animatora."
+            plan=plan, actor=world.animator_a, version=loaded_at, goals="Cele animatora."
         )
     plan.refresh_from_db()
     assert plan.goals == "Cele liderki."
@@ -123,7 +123,7 @@ def test_plan_sections_save_from_stale_version_refused_and_first_text_kept(world
     # With the version shown on the refusal, the animator's merged text saves.
     services.plan_sections_save(
         plan=plan,
-        by=world.animator_a,
+        actor=world.animator_a,
         version=refused.value.current.version,
         goals="Cele liderki i animatora.",
     )
@@ -133,13 +133,15 @@ def test_plan_sections_save_from_stale_version_refused_and_first_text_kept(world
 
 def test_plan_sections_save_resets_agreement_and_makes_agreed_plan_a_draft(world, plan):
     _ready(plan)
-    services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+    services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     plan.refresh_from_db()
-    services.plan_agree(plan=plan, by=world.animator_a, revision=plan.revision)
+    services.plan_agree(plan=plan, actor=world.animator_a, revision=plan.revision)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
 
-    services.plan_sections_save(plan=plan, by=world.leader_a, version=plan.version, goals="Inne.")
+    services.plan_sections_save(
+        plan=plan, actor=world.leader_a, version=plan.version, goals="Inne."
+    )
 
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -152,7 +154,7 @@ def test_plan_sections_save_resets_agreement_and_makes_agreed_plan_a_draft(world
 
 def test_plan_action_add_saves_and_changes_revision(world, plan):
     partner = world.partnership_a.partners.first()
-    action = services.plan_action_add(plan=plan, by=world.leader_a, **_action_fields(partner))
+    action = services.plan_action_add(plan=plan, actor=world.leader_a, **_action_fields(partner))
     plan.refresh_from_db()
     assert action.plan == plan and action.partner == partner
     assert plan.revision == 2 and plan.version == 1  # the text's version is untouched
@@ -163,7 +165,7 @@ def test_plan_action_ending_before_start_refused(world, plan):
     with pytest.raises(ValidationError) as refused:
         services.plan_action_add(
             plan=plan,
-            by=world.leader_a,
+            actor=world.leader_a,
             **_action_fields(partner, ends_on=TODAY - datetime.timedelta(days=1)),
         )
     assert "ends_on" in refused.value.error_dict
@@ -186,7 +188,7 @@ def test_plan_action_partner_who_left_refused(world, plan):
     partner = PartnerFactory(partnership=world.partnership_a, left_on=timezone.localdate())
     partner.joined_on = partner.left_on
     with pytest.raises(ValidationError) as refused:
-        services.plan_action_add(plan=plan, by=world.animator_a, **_action_fields(partner))
+        services.plan_action_add(plan=plan, actor=world.animator_a, **_action_fields(partner))
     assert partner.institution.name in refused.value.error_dict["partner"][0].messages[0]
     assert not PlanAction.objects.exists()
 
@@ -194,7 +196,7 @@ def test_plan_action_partner_who_left_refused(world, plan):
 def test_plan_action_partner_of_another_partnership_refused(world, plan):
     other = world.partnership_b.partners.first()
     with pytest.raises(ValidationError) as refused:
-        services.plan_action_add(plan=plan, by=world.animator_a, **_action_fields(other))
+        services.plan_action_add(plan=plan, actor=world.animator_a, **_action_fields(other))
     assert "partner" in refused.value.error_dict
     assert not PlanAction.objects.exists()
 
@@ -202,10 +204,10 @@ def test_plan_action_partner_of_another_partnership_refused(world, plan):
 def test_plan_action_update_and_remove_change_revision(world, plan):
     action = PlanActionFactory(plan=plan)
     action.plan = plan
-    services.plan_action_update(action=action, by=world.leader_a, what="Zmienione")
+    services.plan_action_update(action=action, actor=world.leader_a, what="Zmienione")
     action.refresh_from_db()
     assert action.what == "Zmienione"
-    services.plan_action_remove(action=action, by=world.leader_a)
+    services.plan_action_remove(action=action, actor=world.leader_a)
     plan.refresh_from_db()
     assert not plan.actions.exists()
     assert plan.revision == 3
@@ -216,12 +218,12 @@ def test_plan_action_update_and_remove_change_revision(world, plan):
 
 def test_plan_agree_by_both_freezes_numbered_version(world, plan):
     _ready(plan)
-    first = services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+    first = services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     plan.refresh_from_db()
     assert first is None and plan.status == PlanStatus.DRAFT
     assert plan.agreed_by_leader == world.leader_a
 
-    version = services.plan_agree(plan=plan, by=world.animator_a, revision=plan.revision)
+    version = services.plan_agree(plan=plan, actor=world.animator_a, revision=plan.revision)
 
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
@@ -240,14 +242,14 @@ def test_plan_agree_again_after_edit_makes_version_2_and_keeps_version_1(world, 
     _ready(plan)
     for user in (world.leader_a, world.animator_a):
         plan.refresh_from_db()
-        services.plan_agree(plan=plan, by=user, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=user, revision=plan.revision)
     plan.refresh_from_db()
     services.plan_sections_save(
-        plan=plan, by=world.animator_a, version=plan.version, concept="Nowa koncepcja."
+        plan=plan, actor=world.animator_a, version=plan.version, concept="Nowa koncepcja."
     )
     for user in (world.animator_a, world.leader_a):
         plan.refresh_from_db()
-        last = services.plan_agree(plan=plan, by=user, revision=plan.revision)
+        last = services.plan_agree(plan=plan, actor=user, revision=plan.revision)
     assert last.number == 2
     texts = {
         v.number: v.snapshot["sections"][0]["text"] for v in PlanVersion.objects.filter(plan=plan)
@@ -260,7 +262,7 @@ def test_plan_agree_empty_plan_refused_naming_sections(world):
         partnership=world.partnership_a, promotion="", evaluation="  ", concept="x"
     )
     with pytest.raises(ValidationError) as refused:
-        services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     text = " ".join(refused.value.messages)
     assert plan_section_label("promotion") in text and plan_section_label("evaluation") in text
     assert plan_section_label("concept") not in text
@@ -271,7 +273,7 @@ def test_plan_agree_empty_plan_refused_naming_sections(world):
 
 def test_plan_agree_without_actions_refused(world, plan):
     with pytest.raises(ValidationError) as refused:
-        services.plan_agree(plan=plan, by=world.animator_a, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=world.animator_a, revision=plan.revision)
     assert refused.value.messages == [gettext("Add at least one action before agreeing.")]
 
 
@@ -281,7 +283,7 @@ def test_plan_agree_with_action_of_partner_who_left_refused(world, plan):
     action.partner.save()
     plan.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     assert action.what in refused.value.messages[0]
     assert not PlanVersion.objects.exists()
 
@@ -291,20 +293,20 @@ def test_plan_agree_on_stale_revision_refused(world, plan):
     seen = plan.revision
     PlanActionFactory(plan=plan)
     services.plan_action_update(
-        action=plan.actions.first(), by=world.animator_a, what="Zmienione po cichu"
+        action=plan.actions.first(), actor=world.animator_a, what="Zmienione po cichu"
     )
     with pytest.raises(ValidationError):
-        services.plan_agree(plan=plan, by=world.leader_a, revision=seen)
+        services.plan_agree(plan=plan, actor=world.leader_a, revision=seen)
     plan.refresh_from_db()
     assert plan.agreed_by_leader_at is None
 
 
 def test_plan_agree_twice_by_same_side_refused(world, plan):
     _ready(plan)
-    services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+    services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     plan.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.plan_agree(plan=plan, by=world.leader_a, revision=plan.revision)
+        services.plan_agree(plan=plan, actor=world.leader_a, revision=plan.revision)
     assert not PlanVersion.objects.exists()
 
 
@@ -312,7 +314,7 @@ def test_plan_agree_twice_by_same_side_refused(world, plan):
 def test_plan_agree_by_someone_not_leader_or_animator_refused(world, plan, persona):
     _ready(plan)
     with pytest.raises(PermissionDenied):
-        services.plan_agree(plan=plan, by=getattr(world, persona), revision=plan.revision)
+        services.plan_agree(plan=plan, actor=getattr(world, persona), revision=plan.revision)
     plan.refresh_from_db()
     assert plan.agreed_by_leader_at is None and plan.agreed_by_animator_at is None
 

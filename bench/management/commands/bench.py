@@ -9,7 +9,7 @@ from bench import measure as bench
 
 
 class Command(BaseCommand):
-    help = "Measure DESIGN.md's targets on data set L; print a table and write var/bench.json."
+    help = "Measure docs/design.md's targets on data set L; print a table and write var/bench.json."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,4 +1,4 @@
-"""Measure the streamed export of support sessions (DESIGN.md "Targets": 30,000 sessions under
+"""Measure the streamed export of support sessions (docs/design.md "Targets": 30,000 sessions under
 5 s and 200 MB) and the dashboard's query count. Prints JSON, for ``make bench``.
 
 Each export runs in its own child process, so its peak memory (VmHWM, the most resident memory
@@ -11,9 +11,16 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from reports import exports
+from partnerships.models import Partnership, User
+from portal import spreadsheets
+from reports import exports, views
 from reports.selectors import Filters
+from support.models import SupportSession
 
 
 def _vm_hwm_mb() -> float | None:
@@ -27,9 +34,6 @@ def _vm_hwm_mb() -> float | None:
 
 
 def _measure(fmt: str) -> dict:
-    from django.db import connection
-
-    from support.models import SupportSession
 
     sessions = SupportSession.objects.count()
     connection.close()  # the export opens its own cursor, as a request would
@@ -39,10 +43,12 @@ def _measure(fmt: str) -> dict:
     rows = definition.rows(Filters())
     size = 0
     if fmt == "csv":
-        for chunk in exports.csv_lines(definition.header(), rows):
+        for chunk in spreadsheets.csv_lines(definition.header(), rows):
             size += len(chunk)
     else:
-        handle = exports.write_xlsx([(definition.label, definition.header(), rows)])
+        handle = spreadsheets.write_xlsx(
+            [spreadsheets.Sheet(definition.label, definition.header(), rows)]
+        )
         while block := handle.read(64 * 1024):  # as FileResponse sends it
             size += len(block)
         handle.close()
@@ -63,13 +69,6 @@ def _measure(fmt: str) -> dict:
 
 def _dashboard_queries() -> dict:
     """Queries and time of one dashboard request by the first staff user."""
-    from django.db import connection
-    from django.test import RequestFactory
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
-    from partnerships.models import Partnership, User
-    from reports import views
 
     staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
     if staff is None:

@@ -1,4 +1,4 @@
-"""Measure the development plan PDF (DESIGN.md "Targets"): the median time of 20 renders of a
+"""Measure the development plan PDF (docs/design.md "Targets"): the median time of 20 renders of a
 plan of about five pages, and how much one process's memory (resident set) grows over 50
 renders. Prints one JSON object, for ``make bench``. Needs no database: the plan is built in
 memory as the snapshot an agreed version keeps."""
@@ -12,6 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from pypdf import PdfReader
 
 from portal.pdf import render_pdf
 from support.enums import PLAN_SECTIONS
@@ -83,7 +84,6 @@ class Command(BaseCommand):
         parser.add_argument("--memory-renders", type=int, default=50)
 
     def handle(self, *args, **options):
-        from pypdf import PdfReader
 
         content = plan_display(bench_snapshot())
         started = time.perf_counter()

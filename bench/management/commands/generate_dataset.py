@@ -7,7 +7,7 @@ from bench import dataset
 
 
 class Command(BaseCommand):
-    help = "Generate data set L of DESIGN.md (reproducible from --seed) unless it is there."
+    help = "Generate data set L of docs/design.md (reproducible from --seed) unless it is there."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42)
