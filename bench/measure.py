@@ -32,7 +32,7 @@ from clips.models import ClipCall
 from events.models import Event
 from partnerships.models import Partnership, User
 from portal.middleware import LOGIN_AT, SEEN_AT
-from portal.models import ReminderSent
+from portal.models import OutboxMessage, ReminderSent
 
 REPEAT = 15
 WARMUP = 2
@@ -162,11 +162,14 @@ def _command_json(name: str, *args, env: dict | None = None) -> dict | None:
 
 def measure_reminders() -> dict | None:
     """The full scan over L from an empty sent log: a dry run (the scan alone), a real run
-    (e-mails rendered and handed to a backend that drops them), and a second real run."""
+    (e-mails rendered into the outbox and delivered to a backend that drops them), and a
+    second real run."""
     if "send_reminders" not in get_commands():
         return None
 
-    ReminderSent.objects.all().delete()  # the bench database only: comparable runs
+    # The bench database only: comparable runs.
+    ReminderSent.objects.all().delete()
+    OutboxMessage.objects.all().delete()
     dummy = {"EMAIL_URL": "dummy://"}
     return {
         "dry_run": _command_json("send_reminders", "--dry-run", "--stats"),
@@ -299,6 +302,7 @@ def run(stdout=None) -> dict:
     report["plan_pdf"] = _command_json("bench_plan_pdf")
     report["reminder_scan"] = measure_reminders()
     report["export"] = _command_json("bench_export")
+    report["outbox"] = _command_json("bench_outbox")
     report["throughput"] = measure_throughput()
     return report
 
@@ -321,6 +325,7 @@ def format_report(report: dict) -> str:
         ("plan_pdf", "Development plan PDF"),
         ("reminder_scan", "Reminder scan"),
         ("export", "Export of support sessions"),
+        ("outbox", "Outbox: 1,000 queued e-mails to a local SMTP sink"),
         ("throughput", "Throughput under gunicorn"),
     ):
         lines.append("")

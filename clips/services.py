@@ -1,5 +1,6 @@
 """Writes of the clips app. Rule violations raise ``ValidationError`` with a message for the
-user and save nothing; e-mails go out after commit.
+user and save nothing; e-mails are queued in the outbox in the same transaction and sent by
+the worker after commit (``portal.mail``).
 
 Selections of one call run one after another: ``selection_confirm`` locks the call row
 (``select_for_update``) before it counts, so two staff members confirming at once never select
@@ -134,7 +135,8 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
 
 
 def call_open(*, call: ClipCall, actor: User) -> ClipCall:
-    """Open a call in preparation to its committee; each member is e-mailed after commit."""
+    """Open a call in preparation to its committee; each member is e-mailed (queued with the
+    change)."""
     _require_staff(actor)
     with transaction.atomic():
         call = ClipCall.objects.select_for_update().get(pk=call.pk)
@@ -146,8 +148,7 @@ def call_open(*, call: ClipCall, actor: User) -> ClipCall:
             raise ValidationError(_("The scoring deadline has passed: set a later one first."))
         call.status = CallStatus.OPEN
         call.save(update_fields=["status"])
-        pk = call.pk
-        transaction.on_commit(lambda: emails.send_call_opened(pk), robust=True)
+        emails.send_call_opened(call.pk)
     return call
 
 

@@ -91,6 +91,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain text (the text part and the subject of e-mails, ``portal.mail``): the same
+    # templates without HTML escaping, so "Razem" & Syn stays as typed.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "portal.sqlite3")}

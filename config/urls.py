@@ -27,11 +27,7 @@ auth_patterns = [
     ),
     path(
         "haslo/reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="emails/password_reset_subject.txt",
-            email_template_name="emails/password_reset.txt",
-            html_email_template_name="emails/password_reset.html",
-        ),
+        portal_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -56,6 +52,7 @@ urlpatterns = [
     path("konto/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
     path("wsparcie/", include("support.urls")),
     path("wydarzenia/", include("events.urls")),
     path("klip/", include("clips.urls")),

@@ -37,7 +37,7 @@ from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership
 from portal.calendar import CalendarItem, Revision, revisions, titled
 from portal.hooks import Todo
-from portal.mail import absolute_url
+from portal.mail import Recipient, absolute_url
 from portal.roles import is_staff_member
 from portal.spreadsheets import Sheet
 
@@ -285,6 +285,21 @@ def participants_of(event: Event) -> QuerySet[Participant]:
             "registration__partnership__name", "person__last_name", "person__first_name", "pk"
         )
     )
+
+
+def message_recipients(event: Event) -> list:
+    """Who a message from staff to the event's registered people reaches: everyone holding a
+    seat, with an address, not archived (``portal.mail.Recipient``, about their
+    partnership). One query."""
+    participants = (
+        participants_of(event)
+        .filter(person__archived_at__isnull=True)
+        .exclude(person__email="")
+        .select_related("person__user")
+    )
+    return [
+        Recipient(p.person.email, p.person.user, p.registration.partnership) for p in participants
+    ]
 
 
 def participant_sheet(event: Event) -> Sheet:

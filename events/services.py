@@ -4,7 +4,8 @@ Every function that touches registrations is one transaction that first locks th
 (``select_for_update``), so registrations, changes, withdrawals and offers of one event run one
 after another: the seat count and the per-partnership limits read inside the lock stay true
 until commit. The database adds what it can hold by itself: one active registration per
-partnership and event, one active place per person and event. E-mails go out after commit.
+partnership and event, one active place per person and event. E-mails are queued in the outbox
+in the same transaction and sent by the worker after commit (``portal.mail``).
 Rule violations raise ``ValidationError`` with a message for the user and change nothing.
 """
 
@@ -314,9 +315,7 @@ def _remove_people(registration: Registration, now) -> None:
 
 def _notify_people(registration: Registration, people: list[Person]) -> None:
     if people:
-        ids = [p.pk for p in people]
-        pk = registration.pk
-        transaction.on_commit(lambda: emails.send_registration_confirmed(pk, ids), robust=True)
+        emails.send_registration_confirmed(registration.pk, [p.pk for p in people])
 
 
 # --- registrations -------------------------------------------------------------------------
@@ -337,8 +336,8 @@ def registration_submit(
     """Register a partnership's representatives. They take seats when enough are free;
     otherwise, if ``join_waiting_list``, the registration queues, else nothing is saved.
     Fewer than the expected three (study visit) or two (seminar) need ``fewer_confirmed``
-    and a ``fewer_reason``, which is kept. Locks the event; sends the confirmations after
-    commit."""
+    and a ``fewer_reason``, which is kept. Locks the event; queues the confirmations in the
+    outbox with the registration."""
     _check_may_register(actor, partnership)
     event = _lock_event(event)
     _check_window(event, actor)
@@ -507,8 +506,7 @@ def _offer_free_seats(event: Event) -> list[Registration]:
         registration.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
         free -= registration.seats
         offered.append(registration)
-        pk = registration.pk
-        transaction.on_commit(lambda pk=pk: emails.send_seat_offer(pk), robust=True)
+        emails.send_seat_offer(registration.pk)
         if free <= 0:
             break
     return offered

@@ -24,7 +24,7 @@ def expire_seat_offers() -> int:
     return services.offers_expire()
 
 
-# --- reminders (portal.reminders claims and sends what these scans yield) ------------
+# --- reminders (portal.reminders claims what these scans yield and queues their e-mails) ----
 
 REGISTRATION_NOTICE_DAYS = 7
 EVENT_NOTICE_DAYS = 3
@@ -85,9 +85,9 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
                 user_id=leader.pk,
                 send=partial(
                     emails.send_registration_closing,
-                    event=event,
-                    partnership=partnership,
-                    user=leader,
+                    event_id=event.pk,
+                    partnership_id=partnership.pk,
+                    user_id=leader.pk,
                 ),
                 summary=f"{event.title}: {partnership.name}",
             )
@@ -129,7 +129,9 @@ def places_unfilled(now, partnership_id: int | None = None) -> Iterable[Due]:
             occasion=f"r{registration.pk}-{registration.seats}",
             email=leader.email,
             user_id=leader.pk,
-            send=partial(emails.send_places_unfilled, registration=registration, user=leader),
+            send=partial(
+                emails.send_places_unfilled, registration_id=registration.pk, user_id=leader.pk
+            ),
             summary=f"{registration.event.title}: {registration.partnership.name}",
         )
 
@@ -163,7 +165,7 @@ def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
             occasion=f"e{event.pk}-{event.starts_on:%Y%m%d}-person{person.pk}",
             email=person.email,
             user_id=person.user_id,
-            send=partial(emails.send_event_soon, participant=participant),
+            send=partial(emails.send_event_soon, participant.pk),
             summary=f"{event.title}: {person}",
         )
 
@@ -202,6 +204,11 @@ def attendance_unmarked(now, partnership_id: int | None = None) -> Iterable[Due]
                 occasion=f"e{event.pk}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_attendance_unmarked, event=event, user=user),
+                send=partial(
+                    emails.send_attendance_unmarked,
+                    event_id=event.pk,
+                    user_id=user.pk,
+                    unmarked=event.unmarked,
+                ),
                 summary=event.title,
             )

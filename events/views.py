@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +29,7 @@ from portal.web import (
     paginate,
     post_action,
     querystring_without_page,
+    staff_message_page,
 )
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
@@ -426,6 +429,21 @@ def participant_list(request, pk):
         request,
         "events/participant_list.html",
         {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def event_message(request, pk):
+    """Write to everyone registered for the event (a changed venue, a deadline): preview and
+    count first, then the outbox (``portal.web.staff_message_page``)."""
+    event = selectors.event_get_for_user(request.user, pk)
+    return staff_message_page(
+        request,
+        recipients=selectors.message_recipients(event),
+        audience=_("Everyone registered for %(event)s (%(date)s).")
+        % {"event": event.title, "date": date_format(event.starts_on, "j E Y")},
+        back_url=reverse("events:event_detail", args=[event.pk]),
     )
 
 

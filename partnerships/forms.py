@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -282,7 +283,8 @@ class OTPTokenForm(PortalForm):
 
 
 class ReminderPreferencesForm(PortalForm):
-    """One checkbox per optional reminder the user's roles receive; ticked = sent."""
+    """The language of the user's e-mails, and one checkbox per optional reminder the user's
+    roles receive; ticked = sent."""
 
     def __init__(self, *args, reminders, off: set[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,6 +293,12 @@ class ReminderPreferencesForm(PortalForm):
             self.fields[self._name(r.kind)] = forms.BooleanField(
                 label=r.label, help_text=r.description, required=False, initial=r.kind not in off
             )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of e-mails"),
+            choices=settings.LANGUAGES,
+            required=False,  # left out: stays as it is
+            help_text=_("Every e-mail the portal sends you, reminders included."),
+        )
 
     @staticmethod
     def _name(kind: str) -> str:

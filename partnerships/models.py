@@ -74,6 +74,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text=_("The secret part of the address of the person's calendar feed."),
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("E-mails from the portal are written in this language."),
+    )
 
     objects = UserManager()
 

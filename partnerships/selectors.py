@@ -22,6 +22,7 @@ from partnerships.models import (
     User,
 )
 from portal.enums import Role
+from portal.mail import Recipient
 from portal.roles import is_staff_member
 from portal.tokens import hash_token
 
@@ -258,3 +259,15 @@ def user_get_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def message_recipients(partnerships, *, animators: bool = False) -> list:
+    """Who a message from staff to these partnerships reaches: each one's leader (or
+    animator) with an active account and an address (``portal.mail.Recipient``, about the
+    partnership). Needs ``leader`` and ``animator`` loaded (``partnership_list`` does)."""
+    recipients = []
+    for partnership in partnerships:
+        user = partnership.animator if animators else partnership.leader
+        if user is not None and user.is_active and user.email:
+            recipients.append(Recipient(user.email, user, partnership))
+    return recipients

@@ -1,5 +1,6 @@
-"""Writes of the partnerships app. Each function is one transaction; e-mails go out after
-commit. Rule violations raise ``ValidationError`` with a message for the user."""
+"""Writes of the partnerships app. Each function is one transaction; its e-mails are queued in
+the outbox in the same transaction and sent by the worker after commit (``portal.mail``).
+Rule violations raise ``ValidationError`` with a message for the user."""
 
 import datetime
 
@@ -301,7 +302,7 @@ def user_invite(
         invited_by=invited_by,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    transaction.on_commit(lambda: emails.send_invitation(invitation, token))
+    emails.send_invitation(invitation.pk, token)
     return invitation
 
 
@@ -355,7 +356,7 @@ def application_start(
     save_validated(application)
     if submit:
         application = application_submit(application=application)
-    transaction.on_commit(lambda: emails.send_application_link(application, token))
+    emails.send_application_link(application.pk, token)
     return application, token
 
 
@@ -401,7 +402,7 @@ def application_submit(*, application: Application, **fields) -> Application:
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     save_validated(application)
-    transaction.on_commit(lambda: emails.send_application_submitted(application))
+    emails.send_application_submitted(application.pk)
     return application
 
 
@@ -481,7 +482,7 @@ def application_qualify(
     application.decision_note = note
     application.partnership = partnership
     application.save()
-    transaction.on_commit(lambda: emails.send_application_decision(application))
+    emails.send_application_decision(application.pk)
     return partnership
 
 
@@ -495,7 +496,7 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
     application.decided_by = actor
     application.decision_note = note
     application.save()
-    transaction.on_commit(lambda: emails.send_application_decision(application))
+    emails.send_application_decision(application.pk)
     return application
 
 

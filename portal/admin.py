@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.admin import options
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,12 +25,37 @@ for _field in (models.DateField, models.DateTimeField):
 class ReminderSentAdmin(admin.ModelAdmin):
     """The sent log, read-only: the scans write it, nobody edits it."""
 
-    list_display = ("key", "kind", "email", "recipient", "created_at", "sent_at")
+    list_display = ("key", "kind", "email", "recipient", "created_at", "sent_at", "e_mail")
     list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("key", "email", "recipient__email", "recipient__last_name")
-    list_select_related = ("recipient",)
+    list_select_related = ("recipient", "message")
+
+    def get_queryset(self, request):
+        # The message's status for the list, not its text.
+        return (
+            super()
+            .get_queryset(request)
+            .defer(
+                "message__body_text",
+                "message__body_html",
+                "message__attachments",
+                "message__headers",
+            )
+        )
+
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ReminderSent._meta.fields]
+
+    @admin.display(description=_("e-mail"))
+    def e_mail(self, obj):
+        """The message the reminder queued, on the staff's outbox page, with its status."""
+        if obj.message is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("outbox_detail", args=[obj.message_id]),
+            obj.message.get_status_display(),
+        )
 
     def has_add_permission(self, request):
         return False

@@ -11,14 +11,21 @@ def _ensure_roles(sender, **kwargs):
 
 
 class PortalConfig(AppConfig):
-    """The platform under every app: web helpers, mail, queue, PDF, spreadsheets, uploads,
-    the calendar feed, the reminder engine and the registry of extension points."""
+    """The platform under every app: web helpers, mail and its outbox, queue, PDF,
+    spreadsheets, uploads, the calendar feed, the reminder engine and the registry of
+    extension points."""
 
     name = "portal"
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import hooks, middleware, otp, tasks  # noqa: PLC0415 -- need the app registry
+        from portal import (  # noqa: PLC0415 -- need the app registry
+            hooks,
+            middleware,
+            otp,
+            outbox,
+            tasks,
+        )
 
         # Groups need the permissions that migrate creates for every app, so this runs after
         # each app's post_migrate (it is idempotent and cheap).
@@ -26,3 +33,4 @@ class PortalConfig(AppConfig):
         user_logged_in.connect(middleware.stamp_login, dispatch_uid="portal_stamp_login")
         user_logged_in.connect(otp.require_on_login, dispatch_uid="portal_otp_required")
         hooks.register_reminder(tasks.staff_digest)
+        hooks.register_periodic_task(tasks.outbox_deliver, outbox.SWEEP_SECONDS)

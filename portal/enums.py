@@ -1,7 +1,8 @@
-"""Enumerations the platform owns: the roles every app checks."""
+"""Enumerations the platform owns: the roles every app checks, the states of an e-mail."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -20,3 +21,12 @@ class Compliance(models.TextChoices):
     FULL = "full", _("compliant")
     PARTIAL = "partial", _("partially compliant")
     NONE = "none", _("not compliant")
+
+
+class MessageStatus(models.TextChoices):
+    """Where an e-mail of the outbox (``portal.models.OutboxMessage``) is."""
+
+    QUEUED = "queued", pgettext_lazy("e-mail status", "Waiting")
+    SENDING = "sending", pgettext_lazy("e-mail status", "Being sent")
+    SENT = "sent", pgettext_lazy("e-mail status", "Sent")
+    FAILED = "failed", pgettext_lazy("e-mail status", "Not sent")

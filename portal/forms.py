@@ -90,3 +90,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StaffMessageForm(PortalForm):
+    """A message from staff to many: the subject and the text, as typed."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Plain text. Your name and the support centre are added below it; replies come "
+            "to your address."
+        ),
+    )

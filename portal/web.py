@@ -1,4 +1,5 @@
-"""Small helpers that views of every app share."""
+"""Helpers that views of every app share: pagination, service errors on a form, a form's
+status, and the page where staff write one message to many."""
 
 import hashlib
 
@@ -6,8 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+
+from portal import mail, services
+from portal.forms import StaffMessageForm
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -85,3 +91,61 @@ def safe_next_url(request, default: str) -> str:
     ):
         return candidate
     return default
+
+
+# --- a message from staff to many (the apps' pages call this) ---------------------------------
+
+RECIPIENTS_SHOWN = 100
+
+
+def staff_message_page(request, *, recipients, audience, back_url: str, switch=()):
+    """The page where staff write to many: ``recipients`` (``portal.mail.Recipient``) as the
+    app found them, ``audience`` saying who they are, ``switch`` other audiences as
+    ``(label, url, active)``. "Preview" shows the rendered e-mail and the count; "Send"
+    queues one e-mail per address (``services.staff_message_send``) and goes back."""
+    distinct = mail.distinct_recipients(recipients)
+    form = StaffMessageForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "send" in request.POST:
+            try:
+                count = services.staff_message_send(
+                    actor=request.user,
+                    recipients=distinct,
+                    subject=data["subject"],
+                    body=data["body"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The message is on its way to %(count)d person.",
+                        "The message is on its way to %(count)d people.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(back_url)
+        else:
+            context = services.staff_message_context(
+                actor=request.user, subject=data["subject"], body=data["body"]
+            )
+            subject, text, _html = mail.render("staff_message", context, settings.LANGUAGE_CODE)
+            preview = {"subject": subject, "text": text}
+    return render(
+        request,
+        "portal/staff_message_form.html",
+        {
+            "form": form,
+            "audience": audience,
+            "switch": switch,
+            "recipients": distinct,
+            "shown": distinct[:RECIPIENTS_SHOWN],
+            "preview": preview,
+            "back_url": back_url,
+        },
+        status=form_status(form),
+    )

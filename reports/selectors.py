@@ -35,6 +35,7 @@ from partnerships.models import Partner, Partnership, Person, User
 from partnerships.selectors import users_with_role, with_sector_coverage
 from portal import hooks
 from portal.enums import Role
+from portal.models import OutboxMessage
 from reports.enums import Participation
 from reports.models import Anonymisation
 from reports.services import ANONYMISED_REASON
@@ -589,6 +590,19 @@ def person_data(person) -> dict:
             .order_by("event__starts_on", "pk")
         ],
         "account": None,
+        # What the portal e-mailed them (its outbox); a text with a one-time link is left out.
+        "emails": [
+            {
+                "created_at": _plain(m.created_at),
+                "subject": m.subject,
+                "status": m.status,
+                "sent_at": _plain(m.sent_at),
+                "text": "" if m.sensitive else m.body_text,
+            }
+            for m in OutboxMessage.objects.filter(to=person.email.lower()).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
     if person.user_id:
         user = User.objects.get(pk=person.user_id)

@@ -97,7 +97,9 @@ def planned_meeting_soon(now, partnership_id: int | None = None) -> Iterable[Due
                 occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_planned_meeting_soon, meeting=meeting, user=user),
+                send=partial(
+                    emails.send_planned_meeting_soon, meeting_id=meeting.pk, user_id=user.pk
+                ),
                 summary=f"{partnership.name}: {meeting.planned_on:%Y-%m-%d}",
             )
 
@@ -130,8 +132,8 @@ def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_no_diagnosis,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
                     days=(today - partnership.animator_assigned_on).days,
                 ),
                 summary=partnership.name,
@@ -160,7 +162,7 @@ def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
                 occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_meeting_2_overdue, meeting=meeting, user=user),
+                send=partial(emails.send_meeting_2_overdue, meeting_id=meeting.pk, user_id=user.pk),
                 summary=f"{meeting.partnership.name}: {meeting.planned_on:%Y-%m-%d}",
             )
 
@@ -207,8 +209,8 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_hour_budget_used,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
                     threshold=threshold,
                     used=used,
                     budget=budget,
@@ -248,8 +250,9 @@ def no_agreed_plan(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_no_agreed_plan,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
+                    held_on=partnership.meeting_2_on,
                     days=(today - partnership.meeting_2_on).days,
                 ),
                 summary=partnership.name,

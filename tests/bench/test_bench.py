@@ -1,6 +1,8 @@
 """The bench's own plumbing on a small data set: it must keep working as pages are added.
 Times are never asserted; query counts are."""
 
+import json
+
 import pytest
 
 from bench import dataset
@@ -32,3 +34,18 @@ def test_every_bench_page_answers_within_the_query_budget(small_dataset):
         if row["queries"] > (25 if row["page"] == "staff dashboard" else 12)
     }
     assert not over
+
+
+def test_bench_outbox_sends_every_queued_message_to_the_sink_and_cleans_up(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.models import OutboxMessage
+
+    out = StringIO()
+    call_command("bench_outbox", count=5, stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["sent"] == report["received_by_sink"] == 5
+    assert report["send_seconds"] >= 0 and report["queries"] > 0
+    assert not OutboxMessage.objects.exists()

@@ -352,9 +352,10 @@ def test_participant_constraint_person_once_per_event(world, cast, visit):
 
 
 def test_registration_change_emails_only_added_people(
-    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_change(
             registration=registration,
@@ -454,10 +455,16 @@ def full_event(world, cast):
 
 
 def test_withdraw_offers_seats_to_first_waiting(
-    world, full_event, mailoutbox, django_capture_on_commit_callbacks, settings
+    world,
+    full_event,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    settings,
+    deliver_earlier_mail,
 ):
     settings.EVENT_OFFER_HOURS = 48
     event, taken, waiting = full_event
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_withdraw(registration=taken, actor=world.leader_b)
     waiting.refresh_from_db()
@@ -512,10 +519,11 @@ def test_registration_submit_newcomer_fitting_free_seats_takes_them(world, cast)
 
 
 def test_accept_offer_registers_and_emails_people(
-    world, cast, full_event, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, full_event, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     event, taken, waiting = full_event
     services.registration_withdraw(registration=taken, actor=world.leader_b)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_accept_offer(
             registration=Registration.objects.get(pk=waiting.pk), actor=world.leader_a
@@ -587,9 +595,10 @@ def test_offers_expire_offers_to_next_in_queue(world, cast):
 
 
 def test_introduce_emails_both_once_and_records(
-    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_introduce(registration=registration, actor=world.staff)
     registration.refresh_from_db()

@@ -588,8 +588,14 @@ def test_staff_sees_seats_and_waiting_list(client, world, cast):
 
 
 def test_staff_introduces_leader_and_host(
-    client, world, registration_a, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    world,
+    registration_a,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    deliver_earlier_mail,
 ):
+    deliver_earlier_mail()
     client.force_login(world.staff)
     url = reverse("events:registration_introduce", args=[registration_a.pk])
     with django_capture_on_commit_callbacks(execute=True):

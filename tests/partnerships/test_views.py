@@ -461,9 +461,10 @@ def test_login_wrong_password_shows_polish_message(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_link(client):
+def test_password_reset_mails_a_link(client, django_capture_on_commit_callbacks):
     UserFactory(email="ala@example.org")
-    client.post(reverse("password_reset"), {"email": "ala@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "ala@example.org"})
     assert len(mail.outbox) == 1
     assert "/konto/haslo/reset/" in mail.outbox[0].body
     assert mail.outbox[0].alternatives  # HTML part too

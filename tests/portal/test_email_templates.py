@@ -17,6 +17,8 @@ BODIES = sorted(
     if path.suffix in {".txt", ".html"}
     and not path.stem.endswith("_subject")
     and not path.name.startswith("_")
+    # staff's own message to many: its first words are what the staff member wrote
+    and not path.stem == "staff_message"
 )
 
 

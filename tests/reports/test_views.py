@@ -219,6 +219,16 @@ def test_person_data_export_holds_everything(client, world):
     )
     Participant.objects.create(registration=registration, event=event, person=person)
     SupportSessionFactory(partnership=world.partnership_a, notes="Notatka animatora")
+    from portal.mail import queue_templated_mail
+
+    queue_templated_mail(
+        "password_reset", to=person.email, context={"url": "tajny"}, sensitive=True
+    )
+    queue_templated_mail(
+        "application_submitted",
+        to=person.email,
+        context={"application": {"library_name": "Biblioteka"}},
+    )
     client.force_login(world.staff)
     response = client.get(reverse("reports:person_data", args=[person.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="osoba-{person.pk}.json"'
@@ -229,6 +239,12 @@ def test_person_data_export_holds_everything(client, world):
     assert data["person_history"][0]["history_type"] == "+"
     assert data["account"]["email"] == "animator.a@example.org"
     assert [s["notes"] for s in data["account"]["support_sessions_logged"]] == ["Notatka animatora"]
+    subjects = [m["subject"] for m in data["emails"]]
+    assert subjects == [
+        "Ustawienie nowego hasła w portalu partnerstw",
+        "Potwierdzenie otrzymania zgłoszenia: Biblioteka",
+    ]
+    assert "tajny" not in json.dumps(data["emails"])  # a secret link is not exported
 
 
 def test_anonymise_end_to_end(client, world, english):
