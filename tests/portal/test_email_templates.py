@@ -18,7 +18,7 @@ BODIES = sorted(
     and not path.stem.endswith("_subject")
     and not path.name.startswith("_")
     # staff's own message to many: its first words are what the staff member wrote
-    and not path.stem == "staff_message"
+    and path.stem != "staff_message"
 )
 
 
