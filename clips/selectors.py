@@ -26,6 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clips.enums import CallStatus, OverrideDecision, SelectionStatus
 from clips.models import (
@@ -33,6 +35,7 @@ from clips.models import (
     EligibilityOverride,
     NoticeCall,
     Production,
+    Scenario,
     Score,
     Selection,
 )
@@ -42,6 +45,7 @@ from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, User
 from partnerships.selectors import with_sector_coverage
 from portal.enums import Role
+from portal.hooks import Todo
 from portal.roles import is_staff_member
 from support import selectors as support_selectors
 from support.enums import SINGLE_KINDS, SessionKind
@@ -562,3 +566,30 @@ def announcement_changed():
         announced=Max("announced_at"), withdrawn=Max("selections__withdrawn_at")
     )
     return max(filter(None, dates.values()), default=None)
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader in the clip (``portal.hooks``): a selection
+    whose scenario the leader has not yet adapted (§2.4.3, §2.5.5). One query."""
+    if partnership.leader_id != user.pk:
+        return []
+    waiting = (
+        Scenario.objects.filter(
+            selection__partnership=partnership, selection__status=SelectionStatus.SELECTED
+        )
+        .exclude(updated_by_id=partnership.leader_id)
+        .values_list("selection_id", flat=True)
+        .first()
+    )
+    if waiting is None:
+        return []
+    return [
+        Todo(
+            text=_(
+                "Your partnership has been selected for a promotional clip: adapt the "
+                "scenario to your partnership."
+            ),
+            url=reverse("clips:scenario_edit", args=[waiting]),
+            action=_("Adapt the scenario"),
+        )
+    ]

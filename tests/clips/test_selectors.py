@@ -179,3 +179,26 @@ def test_member_calls_name_the_first_candidate_left_to_score(world, call, eligib
     services.score_save(call=call, member=world.committee, partnership=a, progress=1, creativity=1)
     (item,) = selectors.member_calls(world.committee)
     assert (item.candidates, item.scored, item.left, item.next_pk) == (3, 1, 2, b.pk)
+
+
+def test_leader_todos_ask_to_adapt_the_scenario_until_the_leader_saved_it(
+    world, call, eligible, select
+):
+    from clips import selectors as clip_selectors
+    from clips import services as clip_services
+
+    selection = select(call, world.partnership_a)
+    [todo] = clip_selectors.leader_todos(world.leader_a, world.partnership_a)
+    assert todo.url == f"/klip/wybor/{selection.pk}/scenariusz/"
+    assert clip_selectors.leader_todos(world.animator_a, world.partnership_a) == []
+    clip_services.scenario_update(selection=selection, actor=world.leader_a, body="Nasza wersja.")
+    assert clip_selectors.leader_todos(world.leader_a, world.partnership_a) == []
+
+
+def test_leader_start_page_lists_the_scenario_to_adapt(client, world, call, eligible, select):
+    from django.urls import reverse
+
+    select(call, world.partnership_a)
+    client.force_login(world.leader_a)
+    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk])).content
+    assert "Dostosuj scenariusz" in body.decode()
