@@ -43,10 +43,13 @@ messages: install
 
 # Speed and memory on data set L (docs/design.md "Targets"): PostgreSQL when DATABASE_URL is set,
 # else a SQLite file of its own under var/bench/. Production-like settings (DEBUG off).
+# SIZE=XL also measures data set XL (ten times L) in a database of its own (DATABASE_URL's name
+# with _xl, created when missing; or var/bench-xl/) and prints both side by side.
+SIZE ?= L
 BENCH_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-key-0123456789-0123456789-0123456789-xyz \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECURE_COOKIES=0 PORTAL_VAR_DIR=$(CURDIR)/var/bench DJANGO_LOG_LEVEL=WARNING
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(BENCH_ENV) $(PY) manage.py bench
+	$(BENCH_ENV) $(PY) manage.py bench --size $(SIZE)

@@ -1,8 +1,11 @@
-"""Data set L of docs/design.md ("Targets"), generated quickly and reproducibly from a seed.
+"""The bench's data sets, generated quickly and reproducibly from a seed.
 
-2,000 partnerships, 40 animators, 30,000 support sessions, 60 events, 6,000 registrations and
-3 clip calls, written with ``bulk_create`` (no history rows: it is data to measure against,
-not a record of anyone's work). Every name starts with ``[L]`` so it is easy to tell apart.
+L is docs/design.md's ("Targets"): 2,000 partnerships, 40 animators, 30,000 support sessions,
+60 events, 6,000 registrations and 3 clip calls. XL is ten times L (20,000 partnerships, 400
+animators, 300,000 sessions, 600 events, 60,000 registrations), to see how each page grows
+with the programme. Written with ``bulk_create`` in large batches (no history rows: it is data
+to measure against, not a record of anyone's work). Every name starts with ``[L]`` (the
+bench's mark, whatever the size) so it is easy to tell apart.
 """
 
 import datetime
@@ -34,7 +37,7 @@ from support.models import (
 
 MARK = "[L]"
 PASSWORD = "bench1234"
-BATCH = 2000
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,13 @@ class Size:
     events: int = 60
     registrations_per_event: int = 100
     clip_calls: int = 3
+    scored_partnerships: int = 100  # every committee member scores these in the last call
 
 
 SMALL = Size(partnerships=10, animators=2, events=3, registrations_per_event=5, clip_calls=1)
+L = Size()
+XL = Size(partnerships=20000, animators=400, events=600, scored_partnerships=1000)
+SIZES = {"L": L, "XL": XL}
 
 
 def exists(size: Size = Size()) -> bool:
@@ -82,6 +89,7 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
     today = timezone.localdate()
     password_hash = make_password(PASSWORD)
     voivodeships = list(Voivodeship.values)
+    width = len(str(size.partnerships - 1))  # names sort as numbers
 
     staff = _users("staff", 4, Role.STAFF, password_hash, is_staff=True)
     animators = _users("animator", size.animators, Role.ANIMATOR, password_hash)
@@ -104,7 +112,7 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
     partnerships = Partnership.objects.bulk_create(
         [
             Partnership(
-                name=f"{MARK} Partnerstwo {i:04d}",
+                name=f"{MARK} Partnerstwo {i:0{width}d}",
                 lead_library=libraries[i],
                 round=1 + i % 2,
                 leader=leaders[i],
@@ -319,9 +327,11 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
 
 def _clip_calls(size, staff, committee, now) -> int:
     """Clip calls with the bench committee; the last call has every member's scores of the
-    first 100 partnerships, so the ranking has work to do."""
+    first partnerships (``size.scored_partnerships``), so the ranking has work to do."""
 
-    partnerships = list(Partnership.objects.filter(name__startswith=MARK).order_by("pk")[:100])
+    partnerships = list(
+        Partnership.objects.filter(name__startswith=MARK).order_by("pk")[: size.scored_partnerships]
+    )
     calls = []
     for c in range(size.clip_calls):
         call = ClipCall.objects.create(

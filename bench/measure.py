@@ -13,7 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from importlib import import_module
 from io import StringIO
 from pathlib import Path
@@ -26,16 +28,33 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
 
 from bench import dataset
 from clips.models import ClipCall
-from events.models import Event
-from partnerships.models import Partnership, User
+from events.models import Event, Participant, Registration
+from partnerships.models import Partnership, Person, User
+from portal import figures
 from portal.middleware import LOGIN_AT, SEEN_AT
 from portal.models import OutboxMessage, ReminderSent
+from support.models import SupportSession
 
 REPEAT = 15
 WARMUP = 2
+# After a change the summarising pages compute their figures again (portal.figures): a few
+# requests, each right after a change, show what the first reader after a change waits.
+COLD_REPEAT = 3
+EXPLAIN_DIR = Path(settings.BASE_DIR) / "var" / "bench"
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    user: str  # "staff" or "animator"
+    url: str
+    kind: str = "list"  # "list" (paginated rows), "summary" (figures of the programme), "page"
+    admin: str | None = None  # the admin changelist of the same rows, for list pages
+    admin_rows: int | None = None  # rows the page shows when not PAGINATE_BY
 
 
 def _timed(client, url, repeat=REPEAT):
@@ -57,6 +76,58 @@ def _timed(client, url, repeat=REPEAT):
     }
 
 
+def _cold(client, url, repeat=COLD_REPEAT) -> tuple[dict, dict]:
+    """Each request right after a change (the version of the data raised, as any save does):
+    the median time, the queries, and the slowest query of the last request."""
+    times, captured = [], None
+    for _ in range(repeat):
+        figures.changed()  # outside a transaction: at once
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        captured = queries.captured_queries
+    slowest = max(captured, key=lambda q: float(q["time"] or 0), default=None)
+    row = {"cold_ms": round(statistics.median(times), 1), "cold_queries": len(captured)}
+    return row, slowest
+
+
+def _select_of(sql: str) -> str | None:
+    """The SELECT of a captured statement (a server-side cursor wraps it in DECLARE)."""
+    if sql.startswith("DECLARE"):
+        sql = sql[sql.index(" FOR ") + len(" FOR ") :]
+    return sql if sql.lstrip().upper().startswith(("SELECT", "WITH")) else None
+
+
+def explain(sql: str) -> str:
+    """The plan of ``sql`` as run: ``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL, the query
+    plan on SQLite."""
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        return "\n".join(" ".join(str(col) for col in row) for row in cursor.fetchall())
+
+
+def _save_explain(size: str, label: str, slowest: dict | None) -> str | None:
+    if slowest is None:
+        return None
+    select = _select_of(slowest["sql"])
+    if select is None:
+        return None
+    folder = EXPLAIN_DIR / f"explain-{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (slugify(label) + ".txt")
+    path.write_text(
+        f"-- {label}, data set {size}: the slowest query of a request right after a change "
+        f"({float(slowest['time']) * 1000:.1f} ms)\n\n{select}\n\n{explain(select)}\n"
+    )
+    return str(path)
+
+
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -70,32 +141,79 @@ def _url(name, *args):
         return None
 
 
-def main_pages() -> list[tuple[str, str, str]]:
-    """(label, user key, URL) of each main page; pages of apps not installed yet are left out."""
+def _admin(model, query: str = "") -> str:
+    meta = model._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+    return f"{url}?{query}" if query else url
+
+
+def pages() -> list[Page]:
+    """Every main page of the bench, with the admin changelist of the same rows for the lists;
+    pages of apps not installed yet are left out."""
     partnership = Partnership.objects.filter(name__startswith="[L]").order_by("pk").first()
-
     event = Event.objects.filter(title__startswith="[L]").order_by("pk").first()
-    pages = [
-        ("trivial logged-in page", "staff", _url("password_change_done")),
-        ("partnership list (staff)", "staff", _url("partnership_list")),
-        ("partnership page", "staff", _url("partnership_detail", partnership.pk)),
-        ("support timeline", "animator", _url("support:timeline", partnership.pk)),
-        ("animator's partnerships", "animator", _url("support:partnership_list")),
-        ("support overview (staff)", "staff", _url("support:partnership_list")),
-        ("event registrations (staff)", "staff", _url("events:event_detail", event.pk)),
-        ("event participants (staff)", "staff", _url("events:participant_list", event.pk)),
-        ("staff start page", "staff", _url("staff_home")),
-    ]
-    pages.append(("staff dashboard", "staff", _url("reports:dashboard")))
-    pages.append(("clip ranking", "staff", _clip_ranking_url()))
-    pages.append(("clip candidates", "staff", _clip_ranking_url("clips:candidate_list")))
-    return [p for p in pages if p[2]]
-
-
-def _clip_ranking_url(name="clips:ranking"):
-
+    animator = bench_users()["animator"]
     call = ClipCall.objects.order_by("-pk").first()
-    return _url(name, call.pk) if call else None
+    found = [
+        Page("trivial logged-in page", "staff", _url("password_change_done"), "page"),
+        Page(
+            "partnership list (staff)",
+            "staff",
+            _url("partnership_list"),
+            admin=_admin(Partnership),
+        ),
+        Page("partnership page", "staff", _url("partnership_detail", partnership.pk), "page"),
+        Page(
+            "support timeline",
+            "animator",
+            _url("support:timeline", partnership.pk),
+            admin=_admin(SupportSession),
+        ),
+        Page(
+            "animator's partnerships",
+            "animator",
+            _url("support:partnership_list"),
+            admin=_admin(Partnership, f"animator={animator.pk}"),
+        ),
+        Page(
+            "support overview (staff)",
+            "staff",
+            _url("support:partnership_list"),
+            admin=_admin(Partnership, "status__exact=in_support"),
+        ),
+        Page("event list (staff)", "staff", _url("events:event_list"), admin=_admin(Event)),
+        # The event's page shows all its registrations, its participant list 200 people a page.
+        Page(
+            "event registrations (staff)",
+            "staff",
+            _url("events:event_detail", event.pk),
+            admin=_admin(Registration, f"event__id__exact={event.pk}"),
+            admin_rows=event.registrations.count(),
+        ),
+        Page(
+            "event participants (staff)",
+            "staff",
+            _url("events:participant_list", event.pk),
+            admin=_admin(Participant, f"event__id__exact={event.pk}"),
+            admin_rows=min(200, event.participants.count()),
+        ),
+        Page("person list (staff)", "staff", _url("reports:person_list"), admin=_admin(Person)),
+        Page("staff start page", "staff", _url("staff_home"), "summary"),
+        Page("staff dashboard", "staff", _url("reports:dashboard"), "summary"),
+        Page("participation matrix", "staff", _url("reports:participation"), "summary"),
+        Page("funder report", "staff", _url("reports:funder_report") + "?round=1", "summary"),
+    ]
+    if call is not None:
+        found.append(Page("clip ranking", "staff", _url("clips:ranking", call.pk), "summary"))
+        found.append(
+            Page("clip candidates", "staff", _url("clips:candidate_list", call.pk), "summary")
+        )
+    return [page for page in found if page.url]
+
+
+def main_pages() -> list[tuple[str, str, str]]:
+    """(label, user key, URL) of each main page."""
+    return [(page.label, page.user, page.url) for page in pages()]
 
 
 def admin_changelists() -> list[tuple[str, str]]:
@@ -123,18 +241,49 @@ def small_counts() -> dict[str, int]:
     return {row["page"]: row["queries"] for row in measure_pages(repeat=1)}
 
 
-def measure_pages(repeat=REPEAT) -> list[dict]:
+def _admin_rows(rows: int | None = None) -> None:
+    """Admin changelists show as many rows per page as the portal's lists (or ``rows``), so
+    each list page is compared with the admin showing the same rows (this process only)."""
+    for model_admin in admin.site._registry.values():
+        model_admin.list_per_page = rows or settings.PAGINATE_BY
+
+
+def measure_pages(repeat=REPEAT, *, size: str | None = None) -> list[dict]:
+    """Every main page and admin changelist: the median of ``repeat`` requests (the figures
+    kept, as most requests find them) and, with ``size``, requests right after a change, the
+    admin peer of each list and the plan of each page's slowest query (``var/bench/``)."""
     users = bench_users()
     superuser = users["staff"]
     superuser.is_superuser = True
     superuser.save(update_fields=["is_superuser"])
+    _admin_rows()
     clients = {key: _client(user) for key, user in users.items()}
     results = []
-    for label, user_key, url in main_pages():
-        results.append({"page": label, "url": url, **_timed(clients[user_key], url, repeat)})
+    for page in pages():
+        client = clients[page.user]
+        row = {"page": page.label, "kind": page.kind, "url": page.url}
+        row.update(_timed(client, page.url, repeat))
+        if size:
+            cold, slowest = _cold(client, page.url)
+            row.update(cold)
+            row["explain"] = _save_explain(size, page.label, slowest)
+            if page.admin:
+                _admin_rows(page.admin_rows)
+                peer = _timed(clients["staff"], page.admin, max(5, repeat // 3))
+                _admin_rows()
+                row["admin_url"] = page.admin
+                row["admin_ms"] = peer["median_ms"]
+                row["admin_queries"] = peer["queries"]
+                row["admin_status"] = peer["status"]
+        results.append(row)
     for label, url in admin_changelists():
         results.append(
-            {"page": label, "url": url, **_timed(clients["staff"], url, max(5, repeat // 3))}
+            {
+                "page": label,
+                "kind": "admin",
+                "url": url,
+                **_timed(clients["staff"], url, max(5, repeat // 3)),
+            }
         )
     trivial = results[0]["median_ms"]
     for row in results:
@@ -160,10 +309,11 @@ def _command_json(name: str, *args, env: dict | None = None) -> dict | None:
     return {"error": (result.stderr or result.stdout)[-500:]}
 
 
-def measure_reminders() -> dict | None:
-    """The full scan over L from an empty sent log: a dry run (the scan alone), a real run
-    (e-mails rendered into the outbox and delivered to a backend that drops them), and a
-    second real run."""
+def measure_reminders(*, send: bool = True) -> dict | None:
+    """The full scan from an empty sent log: a dry run (the scan alone) and, with ``send``, a
+    real run (e-mails rendered into the outbox and delivered to a backend that drops them) and
+    a second real run. At XL the real run would render over 100,000 e-mails; the scan is what
+    grows."""
     if "send_reminders" not in get_commands():
         return None
 
@@ -171,11 +321,11 @@ def measure_reminders() -> dict | None:
     ReminderSent.objects.all().delete()
     OutboxMessage.objects.all().delete()
     dummy = {"EMAIL_URL": "dummy://"}
-    return {
-        "dry_run": _command_json("send_reminders", "--dry-run", "--stats"),
-        "first_run": _command_json("send_reminders", "--stats", env=dummy),
-        "second_run": _command_json("send_reminders", "--stats", env=dummy),
-    }
+    report = {"dry_run": _command_json("send_reminders", "--dry-run", "--stats")}
+    if send:
+        report["first_run"] = _command_json("send_reminders", "--stats", env=dummy)
+        report["second_run"] = _command_json("send_reminders", "--stats", env=dummy)
+    return report
 
 
 def _free_port() -> int:
@@ -243,20 +393,32 @@ def measure_throughput(seconds=8.0, threads=4) -> dict:
                 urllib.request.urlopen(f"{base}/konto/logowanie/", timeout=2)
                 break
             time.sleep(0.2)
-        cookie = _session_cookie(bench_users()["staff"])
-        main = _url("partnership_list")
+        users = bench_users()
+        staff, animator = _session_cookie(users["staff"]), _session_cookie(users["animator"])
+        partnership = Partnership.objects.filter(animator=users["animator"]).order_by("pk")[0]
         trivial = _url("password_change_done")
-        _load(base + trivial, cookie, 1, threads)  # warm both workers
-        rps_trivial = _load(base + trivial, cookie, seconds, threads)
-        rps_main = _load(base + main, cookie, seconds, threads)
+        _load(base + trivial, staff, 1, threads)  # warm both workers
+        rps_trivial = _load(base + trivial, staff, seconds, threads)
+        measured = {
+            "partnership list (staff)": _load(
+                base + _url("partnership_list"), staff, seconds, threads
+            ),
+            "support timeline": _load(
+                base + _url("support:timeline", partnership.pk), animator, seconds, threads
+            ),
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     return {
-        "main_page": main,
         "trivial_rps": round(rps_trivial, 1),
-        "main_rps": round(rps_main, 1),
-        "ratio": round(rps_trivial / rps_main, 2) if rps_main else None,
+        "pages": {
+            label: {
+                "rps": round(rps, 1),
+                "share_of_trivial": round(rps / rps_trivial, 2) if rps_trivial else None,
+            }
+            for label, rps in measured.items()
+        },
         "workers": 2,
         "client_threads": threads,
     }
@@ -288,45 +450,176 @@ def small_query_counts() -> dict[str, int]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(stdout=None) -> dict:
-
-    report = {"database": connection.vendor}
-    if not dataset.exists():
+def measure_size(size: str) -> dict:
+    """Pages, reminder scan and export on data set ``size`` in this process's database
+    (generated first if it is not there)."""
+    report = {"database": connection.vendor, "size": size}
+    if not dataset.exists(dataset.SIZES[size]):
         started = time.perf_counter()
-        call_command("generate_dataset", stdout=StringIO())
+        call_command("generate_dataset", size=size, stdout=StringIO())
         report["dataset_generated_s"] = round(time.perf_counter() - started, 1)
-    report["pages"] = measure_pages()
+    report["partnerships"] = Partnership.objects.count()
+    report["pages"] = measure_pages(size=size)
+    report["reminder_scan"] = measure_reminders(send=size == "L")
+    report["export"] = _command_json("bench_export")
+    return report
+
+
+def _database_for(size: str) -> dict[str, str | None]:
+    """Environment of a database of its own for data set ``size``, next to this one: on
+    PostgreSQL a database named after this one (``…_xl``, created when missing), on SQLite a
+    file in ``var/bench-xl/``. ``None`` removes a variable."""
+    suffix = size.lower()
+    if connection.vendor == "postgresql":
+        name = f"{settings.DATABASES['default']['NAME']}_{suffix}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')  # our own name, not input
+        url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+        return {"DATABASE_URL": url._replace(path=f"/{name}").geturl()}
+    return {
+        "DATABASE_URL": None,
+        "PORTAL_VAR_DIR": str(Path(settings.BASE_DIR) / "var" / f"bench-{suffix}"),
+    }
+
+
+def measure_elsewhere(size: str) -> dict:
+    """``measure_size`` in a fresh process on the database of ``size`` (migrated first)."""
+    env = dict(os.environ)
+    for name, value in _database_for(size).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([*manage, *command], cwd=settings.BASE_DIR, env=env, check=True)
+    result = subprocess.run(
+        [*manage, "bench", "--measure-size", size],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3 * 3600,
+    )
+    if result.returncode != 0:
+        return {"error": (result.stderr or result.stdout)[-2000:]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(size: str = "L") -> dict:
+    """Data set L in this database; with ``size="XL"`` also XL in a database of its own."""
+    report = measure_size("L")
     small = small_query_counts()
     for row in report["pages"]:
         row["queries_small"] = small.get(row["page"])
     report["plan_pdf"] = _command_json("bench_plan_pdf")
-    report["reminder_scan"] = measure_reminders()
-    report["export"] = _command_json("bench_export")
     report["outbox"] = _command_json("bench_outbox")
     report["throughput"] = measure_throughput()
+    if size != "L":
+        report["other"] = measure_elsewhere(size)
     return report
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _ratio(a, b) -> str:
+    return f"{a / b:.1f}×" if a and b else "-"
+
+
+def _single_table(report: dict) -> list[str]:
+    lines = [
+        f"{'page':<38} {'q@10':>5} {'q@L':>5} {'median ms':>10} {'p95 ms':>8} {'×trivial':>9}"
+        f" {'after a change':>15} {'admin ms':>9} {'admin ÷ page':>13}"
+    ]
+    for row in report["pages"]:
+        lines.append(
+            f"{row['page'][:38]:<38} {row.get('queries_small') or '-':>5} {row['queries']:>5} "
+            f"{_ms(row['median_ms']):>10} {_ms(row['p95_ms']):>8} {row['ratio_to_trivial']:>9}"
+            f" {_ms(row.get('cold_ms')):>15} {_ms(row.get('admin_ms')):>9}"
+            f" {_ratio(row.get('admin_ms'), row['median_ms']):>13}"
+            + ("" if row["status"] == 200 else f"  (HTTP {row['status']})")
+        )
+    return lines
+
+
+def _side_by_side(large: dict, other: dict) -> list[str]:
+    """L and the other data set, page by page: medians (with the trivial page of the same run),
+    growth, the first request after a change, and the admin changelist of the same rows."""
+    size = other["size"]
+    by_page = {row["page"]: row for row in other["pages"]}
+    head = (
+        f"{'page':<30} {'kind':<7} {'q@L':>4} {'q@' + size:>5} {'L ms':>7} {size + ' ms':>7}"
+        f" {'growth':>7} {'L ×triv':>8} {size + ' ×triv':>9} {'changed L':>10}"
+        f" {'changed ' + size:>11} {'admin ' + size:>9} {'admin ÷ page':>13}"
+    )
+    lines = [head]
+    for row in large["pages"]:
+        if row["kind"] == "admin":
+            continue
+        peer = by_page.get(row["page"], {})
+        lines.append(
+            f"{row['page'][:30]:<30} {row['kind']:<7} {row['queries']:>4}"
+            f" {peer.get('queries', '-'):>5} {_ms(row['median_ms']):>7}"
+            f" {_ms(peer.get('median_ms')):>7} {_ratio(peer.get('median_ms'), row['median_ms']):>7}"
+            f" {row['ratio_to_trivial']:>8} {peer.get('ratio_to_trivial', '-'):>9}"
+            f" {_ms(row.get('cold_ms')):>10} {_ms(peer.get('cold_ms')):>11}"
+            f" {_ms(peer.get('admin_ms')):>9}"
+            f" {_ratio(peer.get('admin_ms'), peer.get('median_ms')):>13}"
+        )
+    lines.append("")
+    lines.append(
+        "growth: median at "
+        + size
+        + " ÷ median at L; ×triv: ÷ the trivial page of the same run; changed: a request"
+        " right after a change (summarising figures computed again); admin ÷ page: Django's"
+        " changelist of the same rows, as many per page, ÷ the page."
+    )
+    return lines
 
 
 def format_report(report: dict) -> str:
     lines = [f"Database: {report['database']}"]
-    if "dataset_generated_s" in report:
-        lines.append(f"Data set L generated in {report['dataset_generated_s']} s")
+    other = report.get("other")
+    for data in (report, other):
+        if data and "dataset_generated_s" in data:
+            lines.append(f"Data set {data['size']} generated in {data['dataset_generated_s']} s")
     lines.append("")
-    lines.append(
-        f"{'page':<44} {'q@10':>5} {'q@L':>5} {'median ms':>10} {'p95 ms':>8} {'×trivial':>9}"
-    )
-    for row in report["pages"]:
+    lines.extend(_single_table(report))
+    if other and "pages" in other:
+        lines.append("")
         lines.append(
-            f"{row['page'][:44]:<44} {row.get('queries_small') or '-':>5} {row['queries']:>5} "
-            f"{row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio_to_trivial']:>9}"
-            + ("" if row["status"] == 200 else f"  (HTTP {row['status']})")
+            f"L ({report['partnerships']} partnerships) and {other['size']}"
+            f" ({other['partnerships']} partnerships), side by side:"
         )
+        lines.extend(_side_by_side(report, other))
+    elif other:
+        lines.append("")
+        lines.append(f"The other data set could not be measured: {json.dumps(other)}")
+    for data in (report, other):
+        if not data or "pages" not in data:
+            continue
+        lines.append("")
+        lines.append(
+            f"Plans of each page's slowest query ({data['size']}): var/bench/explain-"
+            f"{data['size']}/"
+        )
+        for key, title in (
+            ("reminder_scan", "Reminder scan"),
+            ("export", "Export of support sessions"),
+        ):
+            value = data.get(key)
+            lines.append(
+                f"{title} ({data['size']}): "
+                + ("not available yet" if value is None else json.dumps(value))
+            )
     for key, title in (
         ("plan_pdf", "Development plan PDF"),
-        ("reminder_scan", "Reminder scan"),
-        ("export", "Export of support sessions"),
         ("outbox", "Outbox: 1,000 queued e-mails to a local SMTP sink"),
-        ("throughput", "Throughput under gunicorn"),
+        ("throughput", "Throughput under gunicorn (L)"),
     ):
         lines.append("")
         value = report.get(key)

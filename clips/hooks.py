@@ -48,9 +48,7 @@ def call_progress(filters) -> dict:
     )
     rows = []
     for call in calls:
-        candidates = list(
-            selectors.eligible_partnerships(call).values_list("animator_id", flat=True)
-        )
+        candidates = list(selectors.eligible_ids(call).values())
         expected = sum(
             1 for member in call.active_members for animator in candidates if animator != member.pk
         )

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Avg,
     BooleanField,
-    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Max,
     Min,
@@ -22,7 +23,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -40,16 +40,18 @@ from clips.models import (
     Selection,
 )
 from events.enums import EventKind
-from events.selectors import attendance_of_partnership, partnerships_attended
+from events.selectors import attendance_of_partnership, attendances
 from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, User
 from partnerships.selectors import with_sector_coverage
+from portal import figures
 from portal.enums import Role
 from portal.hooks import Todo
 from portal.roles import is_staff_member
 from support import selectors as support_selectors
 from support.enums import SINGLE_KINDS, SessionKind
 from support.models import PlanVersion, SupportSession
+from support.selectors import held_sessions
 
 # --- calls -------------------------------------------------------------------------------------
 
@@ -135,51 +137,61 @@ def member_calls(user) -> list[MemberCall]:
 
 
 # --- eligibility -------------------------------------------------------------------------------
+# One rule (``eligibility_rule``) built from the four criteria, each a correlated ``Exists``:
+# as a filter PostgreSQL turns it into one semi-join over every partnership, as a column of a
+# page of 25 rows into 25 index probes. The pages that order or count by eligibility over every
+# candidate (the candidate list, the ranking, the dashboard's panel) keep their result per
+# version of the data (``portal.figures``) and read the columns for the rows of one page only.
 
 
-def _sessions(kind: str):
-    return SupportSession.objects.filter(
-        partnership=OuterRef("pk"), kind=kind, withdrawn_at__isnull=True
+def _criteria() -> dict:
+    """The four criteria of §2.4.1, by the name of their annotation."""
+
+    def held(kind):
+        return Exists(held_sessions(kind).filter(partnership=OuterRef("pk")))
+
+    def attended(kind):
+        return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))
+
+    return {
+        "has_meeting_1": held(SessionKind.MEETING_1),
+        "has_meeting_2": held(SessionKind.MEETING_2),
+        "attended_visit": attended(EventKind.STUDY_VISIT),
+        "attended_seminar": attended(EventKind.SEMINAR),
+    }
+
+
+CRITERIA = tuple(_criteria())
+
+
+def _overridden(call: ClipCall, decision: str) -> Exists:
+    return Exists(
+        EligibilityOverride.objects.filter(call=call, partnership=OuterRef("pk"), decision=decision)
     )
 
 
-def _attended(kind: str):
-    return partnerships_attended(kind).filter(pk=OuterRef("pk"))
-
-
-CRITERIA = ("has_meeting_1", "has_meeting_2", "attended_visit", "attended_seminar")
+def eligibility_rule(call: ClipCall) -> Q:
+    """§2.4.1, the one definition: a partnership is eligible when staff included it, or when
+    it meets every criterion and staff did not exclude it."""
+    meets = Q(*_criteria().values())
+    return Q(_overridden(call, OverrideDecision.INCLUDE)) | (
+        meets & ~Q(_overridden(call, OverrideDecision.EXCLUDE))
+    )
 
 
 def with_eligibility(qs: QuerySet[Partnership], call: ClipCall) -> QuerySet[Partnership]:
     """Annotate each criterion of §2.4.1 (``has_meeting_1``, ``has_meeting_2``,
     ``attended_visit``, ``attended_seminar``), ``meets_criteria`` (all four), staff's
-    ``override`` (an ``OverrideDecision`` value or None) and ``eligible`` (the override where
-    there is one, else the criteria)."""
+    ``override`` (an ``OverrideDecision`` value or None) and ``eligible``
+    (``eligibility_rule``). Each criterion is repeated in the last two columns: meant for the
+    rows of a page, not for every partnership (use ``eligible_partnerships`` for those)."""
     override = EligibilityOverride.objects.filter(call=call, partnership=OuterRef("pk"))
-    qs = qs.annotate(
-        has_meeting_1=Exists(_sessions(SessionKind.MEETING_1)),
-        has_meeting_2=Exists(_sessions(SessionKind.MEETING_2)),
-        attended_visit=Exists(_attended(EventKind.STUDY_VISIT)),
-        attended_seminar=Exists(_attended(EventKind.SEMINAR)),
-        override=Subquery(override.values("decision")[:1]),
-    )
+    criteria = _criteria()
     return qs.annotate(
-        meets_criteria=Case(
-            When(
-                Q(has_meeting_1=True, has_meeting_2=True)
-                & Q(attended_visit=True, attended_seminar=True),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    ).annotate(
-        eligible=Case(
-            When(override=OverrideDecision.INCLUDE, then=Value(True)),
-            When(override=OverrideDecision.EXCLUDE, then=Value(False)),
-            default=F("meets_criteria"),
-            output_field=BooleanField(),
-        )
+        **criteria,
+        meets_criteria=ExpressionWrapper(Q(*criteria.values()), output_field=BooleanField()),
+        override=Subquery(override.values("decision")[:1]),
+        eligible=ExpressionWrapper(eligibility_rule(call), output_field=BooleanField()),
     )
 
 
@@ -190,13 +202,40 @@ def _base_candidates(call: ClipCall) -> QuerySet[Partnership]:
     return qs
 
 
-def candidate_list(
-    call: ClipCall, *, search: str = "", eligibility: str = ""
-) -> QuerySet[Partnership]:
-    """Every partnership that could take part, with each criterion and staff's override (its
-    reason and who decided, prefetched)."""
-    qs = with_eligibility(
-        _base_candidates(call).select_related("lead_library", "animator"), call
+def candidate_ids(call: ClipCall, *, search: str = "", eligibility: str = "") -> list[int]:
+    """The ids of every partnership that could take part, eligible ones first, then by name;
+    ``search`` and ``eligibility`` (``eligible``, ``not_eligible``, ``override``) narrow them.
+    Kept per version of the data (``portal.figures``)."""
+
+    def compute():
+        qs = _base_candidates(call)
+        if search:
+            qs = qs.filter(
+                Q(name__icontains=search)
+                | Q(lead_library__name__icontains=search)
+                | Q(lead_library__commune__icontains=search)
+            )
+        rule = eligibility_rule(call)
+        if eligibility == "eligible":
+            qs = qs.filter(rule)
+        elif eligibility == "not_eligible":
+            qs = qs.exclude(rule)
+        elif eligibility == "override":
+            qs = qs.filter(
+                Q(_overridden(call, OverrideDecision.INCLUDE))
+                | Q(_overridden(call, OverrideDecision.EXCLUDE))
+            )
+        qs = qs.annotate(eligible=ExpressionWrapper(rule, output_field=BooleanField()))
+        return list(qs.order_by("-eligible", "name", "pk").values_list("pk", flat=True))
+
+    return figures.cached(("clips.candidate_ids", call.pk, search, eligibility), compute)
+
+
+def candidate_rows(call: ClipCall, ids: list[int]) -> QuerySet[Partnership]:
+    """The partnerships of ``ids`` (a page of ``candidate_ids``) with each criterion and
+    staff's override (its reason and who decided, prefetched)."""
+    return with_eligibility(
+        Partnership.objects.filter(pk__in=ids).select_related("lead_library", "animator"), call
     ).prefetch_related(
         Prefetch(
             "clip_overrides",
@@ -204,23 +243,21 @@ def candidate_list(
             to_attr="call_overrides",
         )
     )
-    if search:
-        qs = qs.filter(
-            Q(name__icontains=search)
-            | Q(lead_library__name__icontains=search)
-            | Q(lead_library__commune__icontains=search)
-        )
-    if eligibility == "eligible":
-        qs = qs.filter(eligible=True)
-    elif eligibility == "not_eligible":
-        qs = qs.filter(eligible=False)
-    elif eligibility == "override":
-        qs = qs.exclude(override__isnull=True).exclude(override=OverrideDecision.AUTO)
-    return qs.order_by("-eligible", "name", "pk")
 
 
 def eligible_partnerships(call: ClipCall) -> QuerySet[Partnership]:
-    return with_eligibility(_base_candidates(call), call).filter(eligible=True)
+    return _base_candidates(call).filter(eligibility_rule(call))
+
+
+def eligible_ids(call: ClipCall) -> dict[int, int | None]:
+    """The eligible partnerships of the call, each with its animator's id, kept per version of
+    the data (``portal.figures``): the committee's lists and the dashboard's panel start from
+    them."""
+
+    def compute():
+        return dict(eligible_partnerships(call).values_list("pk", "animator_id"))
+
+    return figures.cached(("clips.eligible_ids", call.pk), compute)
 
 
 def candidate_get(call: ClipCall, pk) -> Partnership:
@@ -255,10 +292,9 @@ def candidates_for_member(call: ClipCall, user) -> QuerySet[Partnership]:
     their own score (``my_progress``, ``my_creativity``)."""
     mine = Score.objects.filter(call=call, member=user, partnership=OuterRef("pk"))
     return (
-        with_eligibility(
-            _base_candidates(call).select_related("lead_library").exclude(animator=user), call
-        )
-        .filter(eligible=True)
+        Partnership.objects.filter(pk__in=list(eligible_ids(call)))
+        .select_related("lead_library")
+        .exclude(animator=user)
         .annotate(
             my_progress=Subquery(mine.values("progress")[:1]),
             my_creativity=Subquery(mine.values("creativity")[:1]),
@@ -377,38 +413,51 @@ def scores_visible_to(call: ClipCall, user, partnership: Partnership) -> list[Sc
 # --- ranking -------------------------------------------------------------------------------------
 
 
-def _score_stats(call: ClipCall):
-    scores = Score.objects.filter(call=call, partnership=OuterRef("pk")).order_by()
-    member_mean = Cast(F("progress") + F("creativity"), FloatField()) / Value(2.0)
-
-    def stat(expression):
-        return Subquery(
-            scores.values("partnership").annotate(v=expression).values("v"),
-            output_field=FloatField(),
-        )
-
+def _score_stats() -> dict:
+    """Over the rows of ``call_scores`` (the call's scores of each partnership, joined and
+    grouped once for every partnership): the mean of both criteria, each criterion's mean, and
+    the lowest and highest member mean (the spread)."""
+    progress = Cast("call_scores__progress", FloatField())
+    creativity = Cast("call_scores__creativity", FloatField())
+    member_mean = (progress + creativity) / Value(2.0)
     return {
-        "mean": stat(Avg(member_mean)),
-        "mean_progress": stat(Avg(Cast("progress", FloatField()))),
-        "mean_creativity": stat(Avg(Cast("creativity", FloatField()))),
-        "lowest": stat(Min(member_mean)),
-        "highest": stat(Max(member_mean)),
-        "score_count": Subquery(scores.values("partnership").annotate(v=Count("pk")).values("v")),
+        "mean": Avg(member_mean),
+        "mean_progress": Avg(progress),
+        "mean_creativity": Avg(creativity),
+        "lowest": Min(member_mean),
+        "highest": Max(member_mean),
+        "score_count": Count("call_scores"),
     }
 
 
 def ranking(call: ClipCall) -> QuerySet[Partnership]:
     """Eligible partnerships by the mean of both criteria over the members who scored them,
-    with the lowest and highest member mean (the spread) and whether each is selected."""
+    with the lowest and highest member mean (the spread) and whether each is selected: one
+    grouped join of the call's scores, not six subqueries per partnership."""
     selected = Selection.objects.filter(
         call=call, partnership=OuterRef("pk"), status=SelectionStatus.SELECTED
     )
     return (
         eligible_partnerships(call)
         .select_related("lead_library", "animator")
-        .annotate(**_score_stats(call), is_selected=Exists(selected))
+        .annotate(call_scores=FilteredRelation("clip_scores", condition=Q(clip_scores__call=call)))
+        .annotate(**_score_stats(), is_selected=Exists(selected))
         .order_by(F("mean").desc(nulls_last=True), "name", "pk")
     )
+
+
+def ranking_ids(call: ClipCall) -> list[int]:
+    """The ids of ``ranking``, in its order, kept per version of the data."""
+
+    def compute():
+        return list(ranking(call).values_list("pk", flat=True))
+
+    return figures.cached(("clips.ranking_ids", call.pk), compute)
+
+
+def ranking_of(call: ClipCall, ids: list[int]) -> QuerySet[Partnership]:
+    """The rows of ``ranking`` for ``ids`` (a page of ``ranking_ids``)."""
+    return ranking(call).filter(pk__in=ids)
 
 
 @dataclass

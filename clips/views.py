@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -104,7 +106,7 @@ def call_detail(request, pk):
             "call": call,
             "committee": selectors.committee_of(call),
             "selections": selectors.selections_of(call),
-            "eligible_count": selectors.eligible_partnerships(call).count(),
+            "eligible_count": len(selectors.eligible_ids(call)),
             "is_member": selectors.is_member(call, request.user),
         },
     )
@@ -191,7 +193,8 @@ def candidate_list(request, pk):
             "search": form.cleaned_data["q"],
             "eligibility": form.cleaned_data["eligibility"],
         }
-    page = paginate(request, selectors.candidate_list(call, **filters))
+    ids = selectors.candidate_ids(call, **filters)
+    page = paginate(request, ids, rows=functools.partial(selectors.candidate_rows, call))
     return render(
         request,
         "clips/candidate_list.html",
@@ -242,7 +245,7 @@ def override_edit(request, pk, partnership_pk):
 @committee_roles
 def score_list(request, pk):
     call = selectors.call_get_for_member(request.user, pk)
-    page = paginate(request, selectors.candidates_for_member(call, request.user))
+    page = paginate(request, selectors.candidates_for_member(call, request.user), page_first=True)
     return render(
         request,
         "clips/score_list.html",
@@ -310,7 +313,8 @@ def score_edit(request, pk, partnership_pk):
 @staff_required
 def ranking(request, pk):
     call = selectors.call_get_for_user(request.user, pk)
-    page = paginate(request, selectors.ranking(call))
+    ids = selectors.ranking_ids(call)
+    page = paginate(request, ids, rows=functools.partial(selectors.ranking_of, call))
     return render(
         request,
         "clips/ranking.html",

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe is answered before anything else runs (portal/health.py).
+    "portal.middleware.HealthCheckMiddleware",
+    # Each request's time and query count, at debug level (logger portal.requests).
+    "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,6 +117,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # without). README, "Performance".
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Each process keeps its own copy of the figures that summarise the programme, for one version
+# of the data (portal/figures.py): the version lives in the database, so a change made through
+# any process is seen by all at once, without a shared cache server.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# At most this long even without a change (0: no cache); see portal/figures.py.
+FIGURES_CACHE_SECONDS = env_int("PORTAL_FIGURES_CACHE_SECONDS", 300)
 
 AUTH_USER_MODEL = "partnerships.User"
 AUTHENTICATION_BACKENDS = [

@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -62,19 +63,24 @@ def library_institution_ids(partnership: Partnership) -> set[int]:
     )
 
 
+def _per_event(registrations: QuerySet[Registration], total) -> Coalesce:
+    """``total`` over ``registrations`` of the outer event (0 without any): a subquery
+    through the ``(event, status)`` index, computed for the events of a page only."""
+    rows = registrations.filter(event=OuterRef("pk")).order_by().values("event")
+    return Coalesce(
+        Subquery(rows.annotate(total=total).values("total"), output_field=IntegerField()), 0
+    )
+
+
 def with_seats(qs: QuerySet[Event]) -> QuerySet[Event]:
     """Annotate ``seats_taken`` (registered and offered people) and ``waiting_count``
     (registrations queuing)."""
     return qs.annotate(
-        seats_taken=Coalesce(
-            Sum(
-                "registrations__seats",
-                filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES),
-            ),
-            0,
+        seats_taken=_per_event(
+            Registration.objects.filter(status__in=SEAT_HOLDING_STATUSES), Sum("seats")
         ),
-        waiting_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+        waiting_count=_per_event(
+            Registration.objects.filter(status=RegistrationStatus.WAITING), Count("pk")
         ),
     )
 
@@ -357,16 +363,22 @@ def attendance_of_partnership(partnership: Partnership) -> QuerySet[Participant]
     )
 
 
-def partnerships_attended(kind: str) -> QuerySet[Partnership]:
-    """Partnerships with at least one person marked as attending an event of ``kind``: the
-    input of clip eligibility (§2.4.1)."""
-    attended = Participant.objects.filter(
-        registration__partnership=OuterRef("pk"),
+def attendances(kind: str) -> QuerySet[Participant]:
+    """The people marked as attending an event of ``kind`` (on a registration that holds its
+    seats, not taken off it); ``.filter(registration__partnership=OuterRef("pk"))`` makes it
+    a probe per partnership through the registrations' index."""
+    return Participant.objects.filter(
         event__kind=kind,
         attended=True,
         removed_at__isnull=True,
         registration__status=RegistrationStatus.REGISTERED,
     )
+
+
+def partnerships_attended(kind: str) -> QuerySet[Partnership]:
+    """Partnerships with at least one person marked as attending an event of ``kind``: the
+    input of clip eligibility (§2.4.1)."""
+    attended = attendances(kind).filter(registration__partnership=OuterRef("pk"))
     return Partnership.objects.filter(Exists(attended))
 
 

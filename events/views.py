@@ -40,7 +40,7 @@ def event_list(request):
     kind = request.GET.get("rodzaj", "")
     if kind not in EventKind.values:
         kind = ""
-    page = paginate(request, selectors.event_list(user=request.user, kind=kind))
+    page = paginate(request, selectors.event_list(user=request.user, kind=kind), page_first=True)
     led = selectors.led_partnerships(request.user)
     for event in page:
         event.partnership_states = selectors.partnership_states(event, led)
@@ -63,10 +63,11 @@ def event_detail(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     context = {"event": event, "registration_open": event.registration_is_open()}
     if is_staff_member(request.user):
-        context["registrations"] = selectors.registrations_of_event(
-            event, statuses=(RegistrationStatus.REGISTERED,)
+        # Read here, not from the template.
+        context["registrations"] = list(
+            selectors.registrations_of_event(event, statuses=(RegistrationStatus.REGISTERED,))
         )
-        context["waiting"] = selectors.waiting_list(event)
+        context["waiting"] = list(selectors.waiting_list(event))
         context["gaps"] = selectors.delegation_gaps(event)
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.enums import PartnershipStatus, Round, SectorCoverage, Voivodeship
 from partnerships.models import Application, Institution, Partner, Partnership, Person, User
-from partnerships.selectors import users_with_role
+from partnerships.selectors import animator_choices, users_with_role
 from portal.enums import Role
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
 
 
 class LoginForm(AuthenticationForm):
@@ -31,35 +31,38 @@ class PartnershipFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("all statuses"))] + list(PartnershipStatus.choices),
         required=False,
+        widget=QuickSelect,
     )
     coverage = forms.ChoiceField(
         label=_("Sectors"),
         choices=[("", _("any coverage"))] + list(SectorCoverage.choices),
         required=False,
+        widget=QuickSelect,
     )
     voivodeship = forms.ChoiceField(
         label=_("Voivodeship"),
         choices=[("", _("all voivodeships"))] + list(Voivodeship.choices),
         required=False,
+        widget=QuickSelect,
     )
-    animator = forms.ModelChoiceField(
+    animator = forms.TypedChoiceField(
         label=_("Animator"),
-        queryset=User.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("all animators"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, show_animator=False, **kwargs):
         super().__init__(*args, **kwargs)
         if show_animator:
-            self.fields["animator"].queryset = users_with_role(Role.ANIMATOR).order_by(
-                "last_name", "first_name"
-            )
+            self.fields["animator"].choices = [("", _("all animators")), *animator_choices()]
         else:
             del self.fields["animator"]
         # Rendered field by field in the filter bar, so Bootstrap's classes come from here.

@@ -179,7 +179,12 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["status", "round"])]
+        # The lists are ordered by name: with this index a page is read in order, not sorted
+        # out of every partnership.
+        indexes = [
+            models.Index(fields=["status", "round"]),
+            models.Index(fields=["name", "id"], name="partnership_by_name"),
+        ]
 
     def __str__(self):
         return self.name
@@ -270,6 +275,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name", "pk"]
+        # The staff's list of people is read a page at a time in this order.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="person_by_name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

@@ -1,7 +1,17 @@
 """Reads, and who may see what. Every object a user reaches starts from a queryset here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +31,7 @@ from partnerships.models import (
     Person,
     User,
 )
+from portal import figures
 from portal.enums import Role
 from portal.mail import Recipient
 from portal.roles import is_staff_member
@@ -33,18 +44,49 @@ SECTOR_FIELDS = {
 }
 
 
+# §1.2: a partnership covers a sector when an active partner (one that has not left) is of it.
+ACTIVE_PARTNER = Q(partners__left_on__isnull=True)
+
+
+def _active_partners() -> QuerySet[Partner]:
+    return Partner.objects.filter(left_on__isnull=True)
+
+
 def with_sector_coverage(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """Annotate ``has_public``, ``has_social`` and ``has_business``: whether an active partner
     of that sector is in the partnership (§1.2)."""
     annotations = {
         field: Exists(
-            Partner.objects.filter(
-                partnership=OuterRef("pk"), left_on__isnull=True, institution__sector=sector
-            )
+            _active_partners().filter(partnership=OuterRef("pk"), institution__sector=sector)
         )
         for sector, field in SECTOR_FIELDS.items()
     }
     return qs.annotate(**annotations)
+
+
+def sector_coverage_totals(qs: QuerySet[Partnership]) -> dict:
+    """Of the partnerships of ``qs``: how many there are (``total``), how many cover each
+    sector (``public``, ``social``, ``business``) and all three (``full``). One query: a
+    single grouped pass over their active partners, instead of three probes per
+    partnership."""
+    covers = {
+        field: Max(Case(When(active_partners__institution__sector=sector, then=1), default=0))
+        for sector, field in SECTOR_FIELDS.items()
+    }
+    per_partnership = (
+        qs.order_by()
+        .annotate(active_partners=FilteredRelation("partners", condition=ACTIVE_PARTNER))
+        .values("pk")
+        .annotate(**covers)
+    )
+    return per_partnership.aggregate(
+        total=Count("pk"),
+        **{
+            sector_field.removeprefix("has_"): Count("pk", filter=Q(**{sector_field: 1}))
+            for sector_field in SECTOR_FIELDS.values()
+        },
+        full=Count("pk", filter=Q(**dict.fromkeys(SECTOR_FIELDS.values(), 1))),
+    )
 
 
 def missing_sectors(partnership: Partnership) -> list[Sector]:
@@ -174,6 +216,17 @@ def users_with_role(role: str) -> QuerySet[User]:
     return qs.filter(groups__name=role).distinct()
 
 
+def animator_choices() -> list[tuple[int, str]]:
+    """``(pk, name)`` of every active animator, by name, for the animator filters of the
+    lists and the dashboard; kept per version of the data (``portal.figures``)."""
+
+    def compute():
+        animators = users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
+        return [(user.pk, str(user)) for user in animators]
+
+    return figures.cached(("partnerships.animator_choices",), compute)
+
+
 def open_application_calls(now=None) -> QuerySet[ApplicationCall]:
     now = now or timezone.now()
     return ApplicationCall.objects.filter(opens_at__lte=now, deadline__gt=now).order_by("deadline")
@@ -232,22 +285,34 @@ def invitation_get_by_token(token: str) -> Invitation | None:
 
 
 def staff_overview() -> dict:
-    """The few figures the staff start page shows, in a fixed number of queries."""
+    """The few figures the staff start page shows, in a fixed number of queries, kept per
+    version of the data (``portal.figures``; the pending invitations depend on the time, so
+    they are counted on each request)."""
 
-    by_status = dict(Partnership.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    coverage = with_sector_coverage(Partnership.objects.exclude(status=PartnershipStatus.WITHDRAWN))
+    def compute():
+        by_status = dict(
+            Partnership.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        coverage = sector_coverage_totals(
+            Partnership.objects.exclude(status=PartnershipStatus.WITHDRAWN)
+        )
+        return {
+            "status_rows": [
+                (value, label, by_status.get(value, 0))
+                for value, label in PartnershipStatus.choices
+            ],
+            "total_partnerships": sum(by_status.values()),
+            "missing_sector_count": coverage["total"] - coverage["full"],
+            "without_animator_count": Partnership.objects.filter(
+                animator__isnull=True, status__in=SUPPORTED_STATUSES
+            ).count(),
+            "applications_to_decide": Application.objects.filter(
+                status=ApplicationStatus.SUBMITTED
+            ).count(),
+        }
+
     return {
-        "status_rows": [
-            (value, label, by_status.get(value, 0)) for value, label in PartnershipStatus.choices
-        ],
-        "total_partnerships": sum(by_status.values()),
-        "missing_sector_count": filter_by_coverage(coverage, SectorCoverage.MISSING).count(),
-        "without_animator_count": Partnership.objects.filter(
-            animator__isnull=True, status__in=SUPPORTED_STATUSES
-        ).count(),
-        "applications_to_decide": Application.objects.filter(
-            status=ApplicationStatus.SUBMITTED
-        ).count(),
+        **figures.cached(("partnerships.staff_overview",), compute),
         "pending_invitations": Invitation.objects.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),

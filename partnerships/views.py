@@ -83,7 +83,7 @@ def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
             "status": data["status"],
             "coverage": data["coverage"],
             "voivodeship": data["voivodeship"],
-            "animator_id": data["animator"].pk if data.get("animator") else None,
+            "animator_id": data.get("animator"),
         }
     return form, filters
 
@@ -91,7 +91,9 @@ def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def partnership_list(request):
     form, filters = _list_filters(request)
-    page = paginate(request, selectors.partnership_list(user=request.user, **filters))
+    page = paginate(
+        request, selectors.partnership_list(user=request.user, **filters), page_first=True
+    )
     return render(
         request,
         "partnerships/partnership_list.html",

@@ -20,6 +20,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import (  # noqa: PLC0415 -- need the app registry
+            figures,
             hooks,
             middleware,
             otp,
@@ -33,4 +34,6 @@ class PortalConfig(AppConfig):
         user_logged_in.connect(middleware.stamp_login, dispatch_uid="portal_stamp_login")
         user_logged_in.connect(otp.require_on_login, dispatch_uid="portal_otp_required")
         hooks.register_reminder(tasks.staff_digest)
+        hooks.register_periodic_task(tasks.heartbeat, tasks.HEARTBEAT_SECONDS)
+        figures.watch()
         hooks.register_periodic_task(tasks.outbox_deliver, outbox.SWEEP_SECONDS)

@@ -1,5 +1,7 @@
 """The platform's own tables: the outbox of e-mails, the reminders' sent log and opt-outs,
-the request counters of rate limits and the facts behind the public information pages."""
+the request counters of rate limits, the facts behind the public information pages, the
+version of the data that the cached figures are kept for, and the heartbeat of the scheduled
+work."""
 
 import base64
 
@@ -328,3 +330,34 @@ class PublicInformation(models.Model):
 
     def purpose_items(self) -> list[str]:
         return [line.strip() for line in str(self.purposes).splitlines() if line.strip()]
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed change to the portal's data, so a
+    figure cached for an older number is never shown again (``portal.figures``)."""
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.number)
+
+
+class Heartbeat(models.Model):
+    """When a periodic task last ran (``portal.tasks.heartbeat``, scheduled by beat and run by
+    a worker): the health check (``portal.health``) reads it to tell whether scheduled work
+    runs."""
+
+    name = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"

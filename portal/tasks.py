@@ -1,6 +1,7 @@
-"""The platform's tasks: delivering the outbox, and the weekly staff digest. The digest's
-sections come from the other apps (``portal.hooks.register_digest_section`` in their
-``hooks.py``), so this app does not import them."""
+"""The platform's tasks: delivering the outbox, the weekly staff digest and the heartbeat of
+the scheduled work. The digest's sections come from the other apps
+(``portal.hooks.register_digest_section`` in their ``hooks.py``), so this app does not import
+them."""
 
 from collections.abc import Iterable
 from functools import partial
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import emails, outbox
 from portal.enums import Role
-from portal.models import ReminderSent
+from portal.models import Heartbeat, ReminderSent
 from portal.reminders import Due, digest_sections, reminder, staff_recipients
 
 
@@ -64,3 +65,17 @@ def staff_digest(now, partnership_id: int | None = None) -> Iterable[Due]:
             send=partial(emails.send_staff_digest, user.pk, sections=sections, week=occasion),
             summary=occasion,
         )
+
+
+# How often beat schedules the heartbeat; the health check reports scheduled work as stopped
+# when the last beat is several of these old (portal.health.BEAT_STALE_SECONDS).
+HEARTBEAT_SECONDS = 60
+BEAT = "beat"
+
+
+@shared_task
+def heartbeat() -> None:
+    """Stamp the time: beat scheduled this and a worker ran it."""
+    now = timezone.now()
+    if not Heartbeat.objects.filter(name=BEAT).update(seen_at=now):
+        Heartbeat.objects.update_or_create(name=BEAT, defaults={"seen_at": now})

@@ -2,24 +2,73 @@
 status, and the page where staff write one message to many."""
 
 import hashlib
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
-from portal import mail, services
+from portal import figures, mail, services
 from portal.forms import StaffMessageForm
 
 
-def paginate(request, queryset, per_page: int | None = None):
-    """The requested page; a missing, malformed or too-large number gives the nearest page."""
-    paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
-    return paginator.get_page(request.GET.get("page"))
+class _Paginator(Paginator):
+    """Django's paginator, with a queryset's count kept for the current version of the data
+    (``portal.figures``): counting every row of a list on each request grows with the data."""
+
+    @cached_property
+    def count(self):
+        items = self.object_list
+        if not isinstance(items, QuerySet):
+            return len(items)
+        try:
+            key = ("portal.web.count", str(items.query))
+        except (EmptyResultSet, FullResultSet):  # .none() and the like: nothing to keep
+            return items.count()
+        return figures.cached(key, items.count)
+
+
+def paginate(
+    request,
+    items,
+    per_page: int | None = None,
+    *,
+    param: str = "page",
+    page_first: bool = False,
+    rows: Callable[[list], Sequence] | None = None,
+):
+    """The requested page (the number in ``request.GET[param]``); a missing, malformed or
+    too-large number gives the nearest page.
+
+    The page can be taken before its rows are read, so that what is computed per row (a
+    correlated subquery, an ``Exists``) is computed for the page's rows only, never for the
+    whole table (PostgreSQL hashes such a subquery over every row of a table when it expects
+    to need most of them):
+
+    - ``page_first=True`` with a queryset: the ids of the page are read first (a query that
+      the ordering's index answers), then the same queryset is read for those ids;
+    - ``rows`` with a list of ids (``portal.figures`` keeps such lists): ``rows(ids)`` reads
+      the page's rows.
+
+    Either way the rows keep the order of the ids."""
+    queryset = items if page_first else None
+    if queryset is not None:
+        items = queryset.values_list("pk", flat=True)
+    paginator = _Paginator(items, per_page or settings.PAGINATE_BY)
+    page = paginator.get_page(request.GET.get(param))
+    if queryset is not None or rows is not None:
+        ids = list(page.object_list)
+        found = queryset.filter(pk__in=ids) if queryset is not None else rows(ids)
+        by_pk = {row.pk: row for row in found}
+        page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    return page
 
 
 def add_service_errors(forms, exc: ValidationError) -> None:
@@ -34,9 +83,9 @@ def add_service_errors(forms, exc: ValidationError) -> None:
         (target or forms[0]).add_error(name if target else None, errors)
 
 
-def querystring_without_page(request) -> str:
+def querystring_without_page(request, param: str = "page") -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return params.urlencode()
 
 

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.enums import Round, Voivodeship
-from partnerships.models import User
+from partnerships.selectors import animator_choices
 from portal import hooks
-from portal.forms import PortalForm
-from reports.selectors import BEHIND_SORTS, Filters, animators_for_filter
+from portal.forms import PortalForm, QuickSelect
+from reports.selectors import BEHIND_SORTS, Filters
 
 
 class DashboardFilterForm(PortalForm):
@@ -18,33 +18,35 @@ class DashboardFilterForm(PortalForm):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=QuickSelect,
     )
     voivodeship = forms.ChoiceField(
         label=_("Voivodeship"),
         choices=[("", _("all voivodeships"))] + list(Voivodeship.choices),
         required=False,
+        widget=QuickSelect,
     )
-    animator = forms.ModelChoiceField(
+    animator = forms.TypedChoiceField(
         label=_("Animator"),
-        queryset=User.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("all animators"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["animator"].queryset = animators_for_filter()
+        self.fields["animator"].choices = [("", _("all animators")), *animator_choices()]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
     def filters(self) -> Filters:
         """The filters that were understood (call after ``is_valid``)."""
         data = getattr(self, "cleaned_data", {})
-        animator = data.get("animator")
         return Filters(
             round=data.get("round"),
             voivodeship=data.get("voivodeship") or "",
-            animator_id=animator.pk if animator else None,
+            animator_id=data.get("animator"),
         )
 
     def ignored_labels(self) -> list[str]:

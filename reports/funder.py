@@ -1,9 +1,11 @@
 """The report for the funder: the dashboard's figures for one PRB round, as PDF and XLSX."""
 
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnerships.enums import Round
+from portal import figures
 from portal.spreadsheets import Sheet
 from reports import selectors
 
@@ -13,9 +15,14 @@ def hours(minutes: int) -> float:
 
 
 def report(round_number: int) -> dict:
-    """Every figure of the dashboard for the round (a fixed number of queries)."""
+    """Every figure of the dashboard for the round and every event's (a fixed number of
+    queries, kept per version of the data: ``portal.figures``)."""
     filters = selectors.Filters(round=round_number)
     data = selectors.dashboard(filters)
+    data["events"] = figures.cached(
+        ("reports.funder.events", filters),
+        lambda: list(selectors.events_with_registrations(filters)),
+    )
     data["round_label"] = Round(round_number).label
     data["round"] = round_number
     data["generated_at"] = timezone.localtime()
@@ -24,6 +31,17 @@ def report(round_number: int) -> dict:
         (row["label"], row["counts"][column]) for row in data["status_by_round"]["rows"]
     ]
     return data
+
+
+def figures_html(round_number: int) -> str:
+    """The report's tables as HTML (the page shows them), rendered once per version of the
+    data and language: every event and animator of the round is a row, hundreds at the
+    bench's data set XL."""
+
+    def render():
+        return render_to_string("reports/_funder_figures.html", {"report": report(round_number)})
+
+    return figures.cached(("reports.funder_html", round_number, translation.get_language()), render)
 
 
 def sheets(data: dict) -> list:

@@ -2,8 +2,10 @@
 behind and why, the participation matrix, the rows of the exports and a partnership's history.
 
 Everything is aggregated in the database, so the number of queries does not grow with the
-data. The reasons a partnership is behind, the clip panel and the extra exports come from the
-apps that own them, through ``portal.hooks``."""
+data. The dashboard's figures and the order of its list are kept per version of the data
+(``portal.figures``): computed once after each change, never shown after the next one. The
+reasons a partnership is behind, the clip panel and the extra exports come from the apps that
+own them, through ``portal.hooks``."""
 
 import datetime
 from dataclasses import dataclass
@@ -30,11 +32,11 @@ from django.utils.translation import gettext
 
 from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
+from events.selectors import attendances
 from partnerships.enums import PartnershipStatus, Round
 from partnerships.models import Partner, Partnership, Person, User
-from partnerships.selectors import users_with_role, with_sector_coverage
-from portal import hooks
-from portal.enums import Role
+from partnerships.selectors import sector_coverage_totals
+from portal import figures, hooks
 from portal.models import OutboxMessage
 from reports.enums import Participation
 from reports.models import Anonymisation
@@ -51,7 +53,7 @@ from support.models import (
     PotentialPartner,
     SupportSession,
 )
-from support.selectors import in_budget, last_contact_on, with_support_summary
+from support.selectors import held_sessions, in_budget, last_contact_on, with_support_summary
 
 
 @dataclass(frozen=True)
@@ -123,24 +125,54 @@ BEHIND_SORTS = {
 DEFAULT_BEHIND_SORT = "contact"
 
 
-def behind_list(filters: Filters, *, reason: str = "", sort: str = "") -> QuerySet[Partnership]:
+def behind_list(
+    filters: Filters, *, reason: str = "", sort: str = "", today=None
+) -> QuerySet[Partnership]:
     """Partnerships behind, with the reasons as annotations; ``reason`` narrows to one."""
     qs = with_behind_flags(
-        filtered_partnerships(filters).select_related("lead_library", "animator", "leader")
+        filtered_partnerships(filters).select_related("lead_library", "animator", "leader"), today
     ).filter(is_behind=True)
     if reason:
         qs = qs.filter(**{f"behind_{reason}": True})
     return qs.order_by(*BEHIND_SORTS.get(sort, BEHIND_SORTS[DEFAULT_BEHIND_SORT]))
 
 
-def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
-    """``(code, label, count)`` for every reason, in one query."""
-    qs = with_behind_flags(filtered_partnerships(filters))
-    codes = [code for code, _label in hooks.behind_reason_choices()]
-    totals = qs.aggregate(
-        **{code: Count("pk", filter=Q(**{f"behind_{code}": True})) for code in codes}
+def behind_ids(filters: Filters, *, reason: str = "", sort: str = "") -> list[int]:
+    """The ids of ``behind_list``, in its order, kept for the current version of the data and
+    day (the rules depend on the date): deciding who is behind reads every partnership."""
+    today = timezone.localdate()
+
+    def compute():
+        qs = behind_list(filters, reason=reason, sort=sort, today=today)
+        return list(qs.values_list("pk", flat=True))
+
+    return figures.cached(("reports.behind_ids", filters, reason, sort, today), compute)
+
+
+def behind_rows(ids: list[int]) -> list[Partnership]:
+    """The partnerships of ``ids`` (a page of ``behind_ids``) with their reasons
+    (``reasons``), computed for these rows only."""
+    rows = list(
+        with_behind_flags(
+            Partnership.objects.filter(pk__in=ids).select_related(
+                "lead_library", "animator", "leader"
+            )
+        )
     )
-    return [(code, label, totals[code]) for code, label in hooks.behind_reason_choices()]
+    for partnership in rows:
+        partnership.reasons = behind_reasons(partnership)
+    return rows
+
+
+def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
+    """``(code, label, count)`` for every reason, in one query (``portal.figures.tally``: each
+    rule evaluated once per partnership)."""
+    conditions = hooks.behind_conditions(timezone.localdate())
+    tallied = figures.tally(filtered_partnerships(filters), conditions)
+    return [
+        (code, label, figures.count_where(tallied, code))
+        for code, label in hooks.behind_reason_choices()
+    ]
 
 
 # --- the programme in figures ---------------------------------------------------------------
@@ -167,19 +199,11 @@ def status_by_round(filters: Filters) -> dict:
 
 
 def sector_coverage(filters: Filters) -> dict:
-    """How many partnerships (not withdrawn) have an active partner of each sector, in one
-    query."""
-    qs = with_sector_coverage(
+    """How many partnerships (not withdrawn) have an active partner of each sector, and of all
+    three (``partnerships.selectors.sector_coverage_totals``)."""
+    return sector_coverage_totals(
         filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
     )
-    totals = qs.aggregate(
-        total=Count("pk"),
-        public=Count("pk", filter=Q(has_public=True)),
-        social=Count("pk", filter=Q(has_social=True)),
-        business=Count("pk", filter=Q(has_business=True)),
-        full=Count("pk", filter=Q(has_public=True, has_social=True, has_business=True)),
-    )
-    return totals
 
 
 def _supported(filters: Filters) -> QuerySet[Partnership]:
@@ -368,40 +392,56 @@ def participation_list(filters: Filters) -> QuerySet[Partnership]:
 
 
 def participation_totals(filters: Filters) -> dict:
-    qs = with_support_summary(
-        filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
-    ).annotate(
-        visit_attended=Exists(_event_people(EventKind.STUDY_VISIT).filter(attended=True)),
-        seminar_attended=Exists(_event_people(EventKind.SEMINAR).filter(attended=True)),
-    )
-    both = Q(has_meeting_1=True, has_meeting_2=True)
-    return qs.aggregate(
-        total=Count("pk"),
-        both_meetings=Count("pk", filter=both),
-        visit=Count("pk", filter=Q(visit_attended=True)),
-        seminar=Count("pk", filter=Q(seminar_attended=True)),
-        all_forms=Count("pk", filter=both & Q(visit_attended=True, seminar_attended=True)),
-    )
+    """How many partnerships (not withdrawn) held both meetings, attended a study visit, the
+    seminar, and all of these; one query (``portal.figures.tally``), kept per version of the
+    data. Only the four facts counted are computed, not the whole support summary."""
+
+    def compute():
+        def held(kind):
+            return Exists(held_sessions(kind).filter(partnership=OuterRef("pk")))
+
+        def attended(kind):
+            return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))
+
+        tallied = figures.tally(
+            _supported(filters),
+            {
+                "meeting_1": held(SessionKind.MEETING_1),
+                "meeting_2": held(SessionKind.MEETING_2),
+                "visit": attended(EventKind.STUDY_VISIT),
+                "seminar": attended(EventKind.SEMINAR),
+            },
+        )
+        return {
+            "total": figures.count_where(tallied),
+            "both_meetings": figures.count_where(tallied, "meeting_1", "meeting_2"),
+            "visit": figures.count_where(tallied, "visit"),
+            "seminar": figures.count_where(tallied, "seminar"),
+            "all_forms": figures.count_where(tallied, "meeting_1", "meeting_2", "visit", "seminar"),
+        }
+
+    return figures.cached(("reports.participation_totals", filters), compute)
 
 
 def dashboard(filters: Filters) -> dict:
-    """Every figure of the dashboard, in a fixed number of queries."""
-    return {
-        "behind_counts": behind_counts(filters),
-        "status_by_round": status_by_round(filters),
-        "coverage": sector_coverage(filters),
-        "hours_totals": hours_totals(filters),
-        "hours_by_animator": hours_by_animator(filters),
-        "hours_by_partnership": hours_by_partnership(filters),
-        "events": list(events_with_registrations(filters)),
-        "participation": participation_totals(filters),
-        "panels": hooks.dashboard_panels(filters),
-    }
+    """Every figure of the dashboard but the events' (a paginated table of its own, see
+    ``events_with_registrations``), in a fixed number of queries, kept for the current
+    version of the data and day (``portal.figures``)."""
+    today = timezone.localdate()
 
+    def compute():
+        return {
+            "behind_counts": behind_counts(filters),
+            "status_by_round": status_by_round(filters),
+            "coverage": sector_coverage(filters),
+            "hours_totals": hours_totals(filters),
+            "hours_by_animator": hours_by_animator(filters),
+            "hours_by_partnership": hours_by_partnership(filters),
+            "participation": participation_totals(filters),
+            "panels": hooks.dashboard_panels(filters),
+        }
 
-def animators_for_filter() -> QuerySet[User]:
-
-    return users_with_role(Role.ANIMATOR).order_by("last_name", "first_name", "pk")
+    return figures.cached(("reports.dashboard", filters, today), compute)
 
 
 # --- rows of the exports --------------------------------------------------------------------

@@ -60,20 +60,31 @@ def dashboard(request):
     filters = form.filters()
     table = BehindTableForm(request.GET)
     reason, sort = table.value("reason"), table.value("sort")
-    page = paginate(request, selectors.behind_list(filters, reason=reason, sort=sort))
-    for partnership in page:
-        partnership.reasons = selectors.behind_reasons(partnership)
+    ids = selectors.behind_ids(filters, reason=reason, sort=sort)
+    page = paginate(request, ids, rows=selectors.behind_rows)
+    figures = selectors.dashboard(filters)
     context = {
         "form": form,
         "page": page,
         "querystring": querystring_without_page(request),
+        # The long tables have pages of their own, so the page renders a bounded number of
+        # rows however large the programme.
+        "events_page": paginate(
+            request,
+            selectors.events_with_registrations(filters),
+            param="events_page",
+            page_first=True,
+        ),
+        "events_querystring": querystring_without_page(request, "events_page"),
+        "animators_page": paginate(request, figures["hours_by_animator"], param="animators_page"),
+        "animators_querystring": querystring_without_page(request, "animators_page"),
         "filter_querystring": _filter_querystring(form),
         "reason": reason,
         "sort": sort or selectors.DEFAULT_BEHIND_SORT,
         "reason_choices": table.fields["reason"].choices,
         "exports": exports.available_exports(),
         "today": timezone.localdate(),
-        **selectors.dashboard(filters),
+        **figures,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -82,7 +93,7 @@ def dashboard(request):
 def participation(request):
     form = _filter_form(request)
     filters = form.filters()
-    page = paginate(request, selectors.participation_list(filters))
+    page = paginate(request, selectors.participation_list(filters), page_first=True)
     return render(
         request,
         "reports/participation_list.html",
@@ -129,7 +140,8 @@ def funder_report(request):
     form = FunderReportForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        context["report"] = funder.report(form.cleaned_data["round"])
+        context["round"] = form.cleaned_data["round"]
+        context["figures_html"] = funder.figures_html(context["round"])
     return render(request, "reports/funder_report.html", context)
 
 
@@ -160,7 +172,7 @@ def funder_report_xlsx(request, round_number):
 def person_list(request):
     form = PersonSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.person_list(search=search))
+    page = paginate(request, selectors.person_list(search=search), page_first=True)
     return render(
         request,
         "reports/person_list.html",

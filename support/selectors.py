@@ -238,6 +238,14 @@ def minutes_used(partnership: Partnership, *, exclude_pk=None) -> int:
 # its own copy.
 
 
+def held_sessions(kind: str) -> QuerySet[SupportSession]:
+    """The sessions of ``kind`` that count (not withdrawn), e.g. for
+    ``Q(pk__in=held_sessions(kind).values("partnership_id"))``: one pass over the sessions
+    of that kind, where a correlated ``Exists`` per partnership would probe them once per
+    row."""
+    return SupportSession.objects.filter(kind=kind, withdrawn_at__isnull=True)
+
+
 def _sessions_of_outer(outer: str = "pk", **filters) -> QuerySet[SupportSession]:
     return SupportSession.objects.filter(
         partnership=OuterRef(outer), withdrawn_at__isnull=True, **filters

@@ -44,7 +44,7 @@ from support.selectors import format_minutes
 
 @role_required(Role.STAFF, Role.ANIMATOR)
 def partnership_list(request):
-    page = paginate(request, selectors.support_partnership_list(request.user))
+    page = paginate(request, selectors.support_partnership_list(request.user), page_first=True)
     return render(
         request, "support/partnership_list.html", {"page": page, "today": timezone.localdate()}
     )

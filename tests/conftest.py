@@ -4,6 +4,10 @@ staff and a committee member (healthchecks' owner / member / outsider, widened).
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.template.backends.django import Template as DjangoTemplate
+from django.test.utils import CaptureQueriesContext
 
 from partnerships.enums import Sector
 from portal.enums import Role
@@ -44,9 +48,34 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Each test starts with no kept figures: the database is emptied between tests, so the
+    data version starts again and a figure kept by an earlier test would match it."""
+    caches["figures"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def template_queries(monkeypatch):
+    """The SQL run while templates render (a lazy queryset evaluated by the template): a list
+    page should read its rows in the view, so the template runs at most the navigation's
+    roles query."""
+    captured = []
+    render = DjangoTemplate.render
+
+    def capturing_render(self, context=None, request=None):
+        with CaptureQueriesContext(connection) as queries:
+            html = render(self, context, request)
+        captured.extend(query["sql"] for query in queries.captured_queries)
+        return html
+
+    monkeypatch.setattr(DjangoTemplate, "render", capturing_render)
+    return captured
 
 
 @pytest.fixture

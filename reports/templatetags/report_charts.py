@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -22,3 +23,18 @@ def hours(minutes) -> str:
     minutes = int(minutes or 0)
     whole, rest = divmod(minutes, 60)
     return f"{whole}" if not rest else number_format(minutes / 60, 1)
+
+
+@register.simple_tag
+def bar(value, total, warn=False) -> str:
+    """``value`` of ``total`` as one horizontal bar drawn as SVG on the server (no script, no
+    style attribute); ``warn`` colours it as a warning. Written here, not included from a
+    template: the dashboard draws about eighty, and an include each was a tenth of its time."""
+    return format_html(
+        '<svg class="report-bar" viewBox="0 0 100 10" preserveAspectRatio="none"'
+        ' aria-hidden="true" focusable="false">'
+        '<rect class="report-bar-track" x="0" y="0" width="100" height="10"/>'
+        '<rect class="report-bar-value{}" x="0" y="0" width="{}" height="10"/></svg>',
+        " report-bar-warn" if warn else "",
+        pct(value, total),
+    )

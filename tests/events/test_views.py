@@ -824,7 +824,8 @@ def test_event_list_queries_constant_for_staff(
 ):
     events_with_registrations(n)
     client.force_login(world.staff)
-    with django_assert_num_queries(5):
+    # session, user, count, the page's ids, its events with their seats, roles
+    with django_assert_num_queries(6):
         response = client.get(reverse("events:event_list"))
     assert len(response.context["page"]) == n
 
@@ -835,9 +836,10 @@ def test_event_list_queries_constant_for_leader(
 ):
     events_with_registrations(n)
     client.force_login(world.leader_a)
-    # session, user, roles, count, events; the partnerships the leader leads and their
-    # registrations for the page's events (the "your partnership" column)
-    with django_assert_num_queries(7):
+    # session, user, count, the page's ids, its events with their seats, roles; the
+    # partnerships the leader leads and their registrations for the page's events (the "your
+    # partnership" column)
+    with django_assert_num_queries(8):
         response = client.get(reverse("events:event_list"))
     page = response.context["page"]
     assert len(page) == n

@@ -205,14 +205,24 @@ def test_partnership_list_query_count_does_not_grow(client, django_assert_num_qu
     client.force_login(user)
     _make_partnerships(1, user)
     client.get(reverse("partnership_list"))  # the first request of a session writes it
-    # session, user, roles, count, rows (+ the animator filter's choices for staff)
-    with django_assert_num_queries(6 if role == Role.STAFF else 5) as ctx:
+    # session, user, roles, count, the page's ids, its rows (+ the animator filter's choices
+    # for staff)
+    with django_assert_num_queries(7 if role == Role.STAFF else 6) as ctx:
         client.get(reverse("partnership_list"))
     count_for_one = len(ctx.captured_queries)
     _make_partnerships(2, user)
     with django_assert_num_queries(count_for_one):
         response = client.get(reverse("partnership_list"))
     assert response.context["page"].paginator.count == 3
+
+
+@pytest.mark.django_db
+def test_partnership_list_template_reads_no_table(client, template_queries):
+    client.force_login(UserFactory(role=Role.STAFF))
+    _make_partnerships(3, UserFactory(role=Role.ANIMATOR))
+    response = client.get(reverse("partnership_list"), {"coverage": "missing"})
+    assert len(response.context["page"]) == 3
+    assert [sql for sql in template_queries if "auth_group" not in sql] == []
 
 
 @pytest.mark.django_db

@@ -145,6 +145,7 @@ def test_every_reminder_is_in_the_beat_schedule():
     assert "events.tasks.expire_seat_offers" in scheduled
     assert scheduled - names == {
         "events.tasks.expire_seat_offers",
+        "portal.tasks.heartbeat",
         "portal.tasks.outbox_deliver",  # the outbox's sweep
     }
     # The eleven reminders of docs/design.md, each registered once by the app that owns it.

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from events.models import Participant, Registration
 from partnerships.enums import PartnershipStatus, Round, Sector, Voivodeship
+from partnerships.selectors import animator_choices
 from reports import selectors
 from reports.selectors import Filters
 from support.enums import BehindReason
@@ -240,6 +241,6 @@ def test_person_list_marks_anonymised(world):
     assert row.pk == person.pk and row.anonymised_at is not None
 
 
-def test_animators_for_filter_lists_animators_only(world):
+def test_animator_choices_list_animators_only(world):
     UserFactory()
-    assert set(selectors.animators_for_filter()) == {world.animator_a, world.animator_b}
+    assert {pk for pk, _name in animator_choices()} == {world.animator_a.pk, world.animator_b.pk}

@@ -60,7 +60,11 @@ def test_dashboard_query_count_does_not_grow(client, world, django_assert_num_qu
     _programme(world, n)
     ClipCallFactory(committee=[world.committee, world.staff])  # the clips panel's queries
     client.force_login(world.staff)
-    with django_assert_num_queries(23):
+    # session, user, animator choices; behind: ids, rows, counts; status by round; coverage;
+    # hours: 4 totals, 3 by animator, 2 by partnership; participation; clip panel: calls,
+    # committee, one per open call; events: count, ids, rows; roles. (The figures are computed
+    # here: the test's data is not committed, so portal.figures does not keep them.)
+    with django_assert_num_queries(25):
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n
@@ -70,7 +74,8 @@ def test_dashboard_query_count_does_not_grow(client, world, django_assert_num_qu
 def test_participation_query_count_does_not_grow(client, world, django_assert_num_queries, n):
     _programme(world, n)
     client.force_login(world.staff)
-    with django_assert_num_queries(7):
+    # session, user, animator choices, count, the page's ids, its rows, totals, roles
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:participation"))
     assert len(response.context["page"].object_list) == n + 2
 
@@ -315,25 +320,28 @@ def test_person_list_query_count(client, world, django_assert_num_queries, n):
     for _ in range(n):
         PersonFactory(partnership=world.partnership_a)
     client.force_login(world.staff)
-    with django_assert_num_queries(5):
-        client.get(reverse("reports:person_list"))
+    # session, user, count, the page's ids, its people, roles
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reports:person_list"))
+    assert len(response.context["page"]) == n
 
 
 # --- funder report --------------------------------------------------------------------------
 
 
-def test_funder_report_page_shows_round_figures(client, world):
+def test_funder_report_page_shows_round_figures(client, world, english):
     PartnershipFactory(round=Round.II)
     client.force_login(world.staff)
     response = client.get(reverse("reports:funder_report"), {"round": "2"})
-    assert response.context["report"]["status_by_round"]["total"] == 1
-    assert reverse("reports:funder_report_pdf", args=[2]) in response.content.decode()
+    body = response.content.decode()
+    assert '<th scope="row">Partnerships</th><td>1</td>' in body
+    assert reverse("reports:funder_report_pdf", args=[2]) in body
 
 
 def test_funder_report_unknown_round(client, world):
     client.force_login(world.staff)
     response = client.get(reverse("reports:funder_report"), {"round": "9"})
-    assert response.status_code == 200 and "report" not in response.context
+    assert response.status_code == 200 and "figures_html" not in response.context
     assert response.context["form"].errors
     assert client.get(reverse("reports:funder_report_pdf", args=[9])).status_code == 404
 

@@ -607,7 +607,8 @@ def test_partnership_list_query_count_constant(client, world, django_assert_num_
         partnership = PartnershipFactory(name=f"P{i}", animator=world.animator_a)
         _add_support(partnership, world.staff)
     client.force_login(world.animator_a)
-    with django_assert_num_queries(5):
+    # session, user, count, the page's ids, its partnerships with their support, roles
+    with django_assert_num_queries(6):
         response = client.get(reverse("support:partnership_list"))
     assert len(response.context["page"]) == n + 1  # and partnership A
 
