@@ -36,7 +36,7 @@ from events.models import Event, Participant, Registration
 from partnerships.models import Partnership, Person, User
 from portal import figures
 from portal.middleware import LOGIN_AT, SEEN_AT
-from portal.models import ReminderSent
+from portal.models import OutboxMessage, ReminderSent
 from support.models import SupportSession
 
 REPEAT = 15
@@ -311,12 +311,15 @@ def _command_json(name: str, *args, env: dict | None = None) -> dict | None:
 
 def measure_reminders(*, send: bool = True) -> dict | None:
     """The full scan from an empty sent log: a dry run (the scan alone) and, with ``send``, a
-    real run (e-mails rendered and handed to a backend that drops them) and a second real run.
-    At XL the real run would render over 100,000 e-mails; the scan is what grows."""
+    real run (e-mails rendered into the outbox and delivered to a backend that drops them) and
+    a second real run. At XL the real run would render over 100,000 e-mails; the scan is what
+    grows."""
     if "send_reminders" not in get_commands():
         return None
 
-    ReminderSent.objects.all().delete()  # the bench database only: comparable runs
+    # The bench database only: comparable runs.
+    ReminderSent.objects.all().delete()
+    OutboxMessage.objects.all().delete()
     dummy = {"EMAIL_URL": "dummy://"}
     report = {"dry_run": _command_json("send_reminders", "--dry-run", "--stats")}
     if send:
@@ -512,6 +515,7 @@ def run(size: str = "L") -> dict:
     for row in report["pages"]:
         row["queries_small"] = small.get(row["page"])
     report["plan_pdf"] = _command_json("bench_plan_pdf")
+    report["outbox"] = _command_json("bench_outbox")
     report["throughput"] = measure_throughput()
     if size != "L":
         report["other"] = measure_elsewhere(size)
@@ -614,6 +618,7 @@ def format_report(report: dict) -> str:
             )
     for key, title in (
         ("plan_pdf", "Development plan PDF"),
+        ("outbox", "Outbox: 1,000 queued e-mails to a local SMTP sink"),
         ("throughput", "Throughput under gunicorn (L)"),
     ):
         lines.append("")

@@ -1,21 +1,24 @@
-"""One function per e-mail of the clips app. Each takes ids and re-reads the rows, so it can run
-after commit and see what was committed."""
+"""One function per e-mail of the clips app. Each takes ids, re-reads the rows (the calling
+transaction's own writes included) and queues the message in the outbox (``portal.mail``), in
+the caller's transaction."""
 
 from django.urls import reverse
 
 from clips.models import ClipCall, Production, Selection
 from clips.selectors import candidates_for_member
-from portal.mail import absolute_url, send_templated_mail
+from portal.mail import absolute_url, queue_templated_mail
 
 
 def send_call_opened(call_pk: int) -> None:
     """To each committee member: the call is open, with the scoring deadline."""
     call = ClipCall.objects.get(pk=call_pk)
     url = absolute_url(reverse("clips:score_list", args=[call.pk]))
-    for member in call.committee.filter(is_active=True):
-        send_templated_mail(
+    for member in call.committee.filter(is_active=True).order_by("pk"):
+        queue_templated_mail(
             "clip_call_opened",
-            to=[member.email],
+            to=member.email,
+            recipient=member,
+            about=call,
             context={"call": call, "member": member, "url": url},
         )
 
@@ -25,9 +28,11 @@ def send_scoring_reminder(call_pk: int, member_pk: int) -> None:
     call = ClipCall.objects.get(pk=call_pk)
     member = call.committee.get(pk=member_pk)
     left = candidates_for_member(call, member).filter(my_progress__isnull=True).count()
-    send_templated_mail(
+    queue_templated_mail(
         "clip_scoring_reminder",
-        to=[member.email],
+        to=member.email,
+        recipient=member,
+        about=call,
         context={
             "call": call,
             "member": member,
@@ -47,9 +52,11 @@ def send_selection_notice(selection_pk: int) -> None:
     """§2.4.6: to the leader, the partnership is selected for a clip; the scenario is waiting."""
     selection = _selection(selection_pk)
     leader = selection.partnership.leader
-    send_templated_mail(
+    queue_templated_mail(
         "clip_selection_notice",
-        to=[leader.email],
+        to=leader.email,
+        recipient=leader,
+        about=selection.partnership,
         context={
             "selection": selection,
             "partnership": selection.partnership,
@@ -66,7 +73,16 @@ def send_production_introduction(production_pk: int) -> None:
     ).get(pk=production_pk)
     partnership = production.selection.partnership
     context = {"production": production, "partnership": partnership, "leader": partnership.leader}
-    send_templated_mail("clip_introduction_leader", to=[partnership.leader.email], context=context)
-    send_templated_mail(
-        "clip_introduction_videographer", to=[production.videographer_email], context=context
+    queue_templated_mail(
+        "clip_introduction_leader",
+        to=partnership.leader.email,
+        recipient=partnership.leader,
+        about=partnership,
+        context=context,
+    )
+    queue_templated_mail(
+        "clip_introduction_videographer",
+        to=production.videographer_email,
+        about=partnership,
+        context=context,
     )

@@ -1,12 +1,15 @@
 from django import forms
+from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clips.enums import SCORE_MAX, SCORE_MIN, OverrideDecision
 from clips.models import ClipCall, Production
 from clips.selectors import committee_choices
+from clips.services import clips_count_reason_validate
 from events.forms import DateTimeInput
 from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.web import add_service_errors
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -16,6 +19,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CallForm(PortalModelForm):
+    empty_choice_labels = {"round": _("— both rounds —")}
     committee = MemberChoiceField(
         label=_("Committee"),
         queryset=None,
@@ -29,13 +33,36 @@ class CallForm(PortalModelForm):
 
     class Meta:
         model = ClipCall
-        fields = ["title", "round", "clips_count", "scoring_deadline", "committee"]
-        widgets = {"scoring_deadline": DateTimeInput()}
+        fields = [
+            "title",
+            "round",
+            "clips_count",
+            "clips_count_reason",
+            "scoring_deadline",
+            "committee",
+        ]
+        widgets = {
+            "scoring_deadline": DateTimeInput(),
+            "clips_count_reason": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = committee_choices()
         self.fields["scoring_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        if "clips_count" in data:
+            # Checked here so the message stands by the reason field (the model's constraint
+            # would put it above the form); ``call_create``/``call_update`` check again.
+            try:
+                data["clips_count_reason"] = clips_count_reason_validate(
+                    clips_count=data["clips_count"], reason=data.get("clips_count_reason", "")
+                )
+            except forms.ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
 
 
 class CandidateFilterForm(forms.Form):
@@ -156,9 +183,19 @@ class ProductionForm(PortalModelForm):
         widgets = {"first_day": DateInput(), "last_day": DateInput()}
         help_texts = {
             "first_day": _("A working day: no weekend, no public holiday (§2.4.2)."),
-            "last_day": _("The next day, when the shooting takes two days; otherwise empty."),
+            "last_day": _(
+                "A second working day within a week of the first (Friday and Monday, say), "
+                "when the shooting takes two days; otherwise empty."
+            ),
             "target_minutes": _("About three minutes (§2.4.2)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # §2.4.4 names the programme's videographer; a new production starts with them.
+            self.initial.setdefault("videographer_name", settings.CLIP_VIDEOGRAPHER_NAME)
+            self.initial.setdefault("videographer_website", settings.CLIP_VIDEOGRAPHER_WEBSITE)
 
     def _post_clean(self):
         # The service validates and saves; the model's own checks would repeat its messages.

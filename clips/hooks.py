@@ -101,4 +101,5 @@ def register() -> None:
         _("Promotional clip calls in progress"), "clips/_dashboard_progress.html", call_progress
     )
     hooks.register_export("clip_scores", _("Promotional clip scores"), score_header(), score_rows)
+    hooks.register_leader_todo_source(selectors.leader_todos)
     hooks.register_demo_loader(demo.load)

@@ -6,8 +6,9 @@ and are not deleted: a selection is withdrawn, an override is set back to "as th
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,15 +17,47 @@ from clips.enums import (
     DEFAULT_TARGET_MINUTES,
     SCORE_MAX,
     SCORE_MIN,
+    SHOOTING_WITHIN_DAYS,
     CallStatus,
     OverrideDecision,
     SelectionStatus,
 )
-from events.models import NextDay
 from partnerships.enums import Round
 from partnerships.models import Partnership
 
 SCORE_VALIDATORS = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+
+
+@deconstructible(path="clips.models.DaysAfter")
+class DaysAfter(models.Func):
+    """A date plus a whole number of days, in SQL, so the database can hold "within a week".
+
+    PostgreSQL adds an integer to a date; SQLite needs its date() function (as
+    ``events.models.NextDay``)."""
+
+    output_field = models.DateField()
+    arity = 1
+
+    def __init__(self, expression, days: int, **extra):
+        self.days = int(days)
+        super().__init__(expression, **extra)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, (*args, self.days), kwargs
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template=f"(%(expressions)s + {self.days})", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"date(%(expressions)s, '+{self.days} day')",
+            **extra_context,
+        )
 
 
 class ClipCall(models.Model):
@@ -43,6 +76,12 @@ class ClipCall(models.Model):
         default=DEFAULT_CLIPS,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many partnerships get a clip (three in the programme, §2.4.1)."),
+    )
+    clips_count_reason = models.TextField(
+        _("why another number of clips"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Only when the call offers other than three clips (§2.4.1); it is kept."),
     )
     committee = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -69,6 +108,15 @@ class ClipCall(models.Model):
                 condition=Q(clips_count__gte=1),
                 name="clip_call_at_least_one_clip",
                 violation_error_message=_("A call offers at least one clip."),
+            ),
+            # §2.4.1: the offer goes to three partnerships; another number needs its reason.
+            models.CheckConstraint(
+                condition=Q(clips_count=DEFAULT_CLIPS) | ~Q(clips_count_reason=""),
+                name="clip_call_other_number_has_reason",
+                violation_error_message=_(
+                    "The programme offers three clips (§2.4.1): say why this call offers "
+                    "another number."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=CallStatus.ANNOUNCED) | Q(announced_at__isnull=False),
@@ -373,7 +421,10 @@ class Production(models.Model):
         _("second shooting day"),
         null=True,
         blank=True,
-        help_text=_("Leave empty when the clip is shot in one day."),
+        help_text=_(
+            "A working day within a week of the first (Friday and Monday, say); empty when "
+            "the clip is shot in one day."
+        ),
     )
     place = models.CharField(_("place"), max_length=255, blank=True)
     target_minutes = models.PositiveSmallIntegerField(
@@ -413,13 +464,18 @@ class Production(models.Model):
         verbose_name = _("clip production")
         verbose_name_plural = _("clip productions")
         constraints = [
-            # One or two consecutive days (§2.4.2); working days are checked by the service.
+            # One day, or two days within a week (§2.4.2); that they are working days (no
+            # weekend, no Polish public holiday) is checked by the service.
             models.CheckConstraint(
                 condition=Q(last_day__isnull=True)
-                | Q(first_day__isnull=False, last_day=NextDay("first_day")),
+                | Q(
+                    first_day__isnull=False,
+                    last_day__gt=F("first_day"),
+                    last_day__lt=DaysAfter("first_day", SHOOTING_WITHIN_DAYS),
+                ),
                 name="clip_production_one_or_two_days",
                 violation_error_message=_(
-                    "The clip is shot in one day or two consecutive working days."
+                    "The clip is shot in one or two working days within a week."
                 ),
             ),
         ]

@@ -26,6 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clips.enums import CallStatus, OverrideDecision, SelectionStatus
 from clips.models import (
@@ -33,17 +35,22 @@ from clips.models import (
     EligibilityOverride,
     NoticeCall,
     Production,
+    Scenario,
     Score,
     Selection,
 )
 from events.enums import EventKind
-from events.selectors import attendances
+from events.selectors import attendance_of_partnership, attendances
 from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, User
+from partnerships.selectors import with_sector_coverage
 from portal import figures
 from portal.enums import Role
+from portal.hooks import Todo
 from portal.roles import is_staff_member
-from support.enums import SessionKind
+from support import selectors as support_selectors
+from support.enums import SINGLE_KINDS, SessionKind
+from support.models import PlanVersion, SupportSession
 from support.selectors import held_sessions
 
 # --- calls -------------------------------------------------------------------------------------
@@ -111,6 +118,7 @@ class MemberCall:
     call: ClipCall
     candidates: int
     scored: int
+    next_pk: int | None = None  # the first candidate left to score
 
     @property
     def left(self) -> int:
@@ -123,11 +131,8 @@ def member_calls(user) -> list[MemberCall]:
     result = []
     calls = ClipCall.objects.filter(committee=user).exclude(status=CallStatus.DRAFT)
     for call in calls.order_by("-scoring_deadline", "-pk"):
-        qs = candidates_for_member(call, user)
-        counts = qs.aggregate(
-            candidates=Count("pk"), scored=Count("pk", filter=Q(my_progress__isnull=False))
-        )
-        result.append(MemberCall(call, counts["candidates"], counts["scored"]))
+        progress = scoring_progress(call, user)
+        result.append(MemberCall(call, progress.total, progress.scored, progress.next_pk))
     return result
 
 
@@ -304,6 +309,91 @@ def candidate_get_for_member(call: ClipCall, user, pk) -> Partnership:
         return candidates_for_member(call, user).get(pk=pk)
     except (Partnership.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def candidate_get_for_scoring(call: ClipCall, user, pk) -> Partnership:
+    """The candidate of ``candidate_get_for_member`` with what its page shows about it: the
+    lead library, leader and animator, and its sector coverage (§1.2)."""
+    try:
+        return with_sector_coverage(
+            candidates_for_member(call, user).select_related("leader", "animator")
+        ).get(pk=pk)
+    except (Partnership.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@dataclass
+class ScoringProgress:
+    """Where a member stands in a call: how many candidates, how many scored, and which
+    unscored one comes next (in the list's order, after ``current``, wrapping round)."""
+
+    total: int
+    scored: int
+    next_pk: int | None
+
+    @property
+    def left(self) -> int:
+        return self.total - self.scored
+
+
+def scoring_progress(call: ClipCall, user, current: Partnership | None = None) -> ScoringProgress:
+    """One query over the member's candidates (a call has tens of them, not thousands)."""
+    rows = list(candidates_for_member(call, user).values_list("pk", "my_progress"))
+    unscored = [
+        pk for pk, progress in rows if progress is None and pk != getattr(current, "pk", None)
+    ]
+    order = [pk for pk, _progress in rows]
+    next_pk = None
+    if unscored:
+        start = order.index(current.pk) if current is not None and current.pk in order else -1
+        after = [pk for pk in unscored if order.index(pk) > start]
+        next_pk = (after or unscored)[0]
+    return ScoringProgress(
+        total=len(rows),
+        scored=sum(1 for _pk, progress in rows if progress is not None),
+        next_pk=next_pk,
+    )
+
+
+def candidate_evidence(partnership: Partnership) -> dict:
+    """What a committee member reads before scoring (§2.4.1: progress and creativity in
+    planning): the development plan (its latest agreed version, else the draft), the records
+    of the diagnosis and both meetings, the partners' reports between them, the hours of
+    support used, the representatives at the study visit and the seminar with their
+    attendance. A constant number of queries, whatever the size of each."""
+    version = (
+        PlanVersion.objects.filter(plan__partnership=partnership)
+        .select_related("agreed_by_leader", "agreed_by_animator")
+        .order_by("-number")
+        .first()
+    )
+    draft = None
+    if version is not None:
+        plan = support_selectors.plan_display(version.snapshot)
+    else:
+        draft = support_selectors.plan_of(partnership)
+        plan = (
+            support_selectors.plan_display(support_selectors.plan_snapshot(draft))
+            if draft is not None
+            else None
+        )
+    records = {
+        session.kind: session
+        for session in SupportSession.objects.filter(
+            partnership=partnership, withdrawn_at__isnull=True, kind__in=SINGLE_KINDS
+        ).select_related("animator", "diagnosis_record", "meeting1_record", "meeting2_record")
+    }
+    return {
+        "plan": plan,
+        "plan_version": version,
+        "plan_draft": draft,
+        "diagnosis": records.get(SessionKind.DIAGNOSIS),
+        "meeting_1": records.get(SessionKind.MEETING_1),
+        "meeting_2": records.get(SessionKind.MEETING_2),
+        "partner_reports": support_selectors.partner_reports_of(partnership),
+        "support": support_selectors.support_state(partnership),
+        "attendance": list(attendance_of_partnership(partnership)),
+    }
 
 
 def own_score(call: ClipCall, user, partnership: Partnership) -> Score | None:
@@ -516,3 +606,39 @@ def announced_selections() -> QuerySet[Selection]:
         )
         .order_by("-call__announced_at", "-call__pk", "partnership__name", "pk")
     )
+
+
+def announcement_changed():
+    """When the public announcement last changed: a call announced or one of its selections
+    withdrawn (``None`` before the first announcement). One query."""
+    dates = ClipCall.objects.filter(status=CallStatus.ANNOUNCED).aggregate(
+        announced=Max("announced_at"), withdrawn=Max("selections__withdrawn_at")
+    )
+    return max(filter(None, dates.values()), default=None)
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader in the clip (``portal.hooks``): a selection
+    whose scenario the leader has not yet adapted (§2.4.3, §2.5.5). One query."""
+    if partnership.leader_id != user.pk:
+        return []
+    waiting = (
+        Scenario.objects.filter(
+            selection__partnership=partnership, selection__status=SelectionStatus.SELECTED
+        )
+        .exclude(updated_by_id=partnership.leader_id)
+        .values_list("selection_id", flat=True)
+        .first()
+    )
+    if waiting is None:
+        return []
+    return [
+        Todo(
+            text=_(
+                "Your partnership has been selected for a promotional clip: adapt the "
+                "scenario to your partnership."
+            ),
+            url=reverse("clips:scenario_edit", args=[waiting]),
+            action=_("Adapt the scenario"),
+        )
+    ]

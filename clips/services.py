@@ -1,5 +1,6 @@
 """Writes of the clips app. Rule violations raise ``ValidationError`` with a message for the
-user and save nothing; e-mails go out after commit.
+user and save nothing; e-mails are queued in the outbox in the same transaction and sent by
+the worker after commit (``portal.mail``).
 
 Selections of one call run one after another: ``selection_confirm`` locks the call row
 (``select_for_update``) before it counts, so two staff members confirming at once never select
@@ -19,9 +20,10 @@ from django.utils.translation import ngettext
 
 from clips import emails, selectors
 from clips.enums import (
-    MAX_SHOOTING_DAYS,
+    DEFAULT_CLIPS,
     SCORE_MAX,
     SCORE_MIN,
+    SHOOTING_WITHIN_DAYS,
     CallStatus,
     OverrideDecision,
     SelectionStatus,
@@ -51,7 +53,7 @@ Osoby występujące:
 Najważniejsze przesłanie (jedno zdanie):
 """
 
-CALL_FIELDS = ("title", "round", "clips_count", "scoring_deadline")
+CALL_FIELDS = ("title", "round", "clips_count", "clips_count_reason", "scoring_deadline")
 
 
 def _require_staff(actor: User) -> None:
@@ -66,12 +68,34 @@ def _day(value: datetime.date) -> str:
 # --- calls ---------------------------------------------------------------------------------------
 
 
+def clips_count_reason_validate(*, clips_count, reason: str) -> str:
+    """§2.4.1: the offer is for three partnerships. Another number is staff's decision, with
+    its reason kept on the call (and in its history); returns the reason to keep, cleared
+    back at three. The database holds the same rule (``clip_call_other_number_has_reason``)."""
+    reason = (reason or "").strip()
+    if clips_count == DEFAULT_CLIPS:
+        return ""
+    if clips_count is not None and not reason:
+        raise ValidationError(
+            {
+                "clips_count_reason": _(
+                    "The programme offers three clips (§2.4.1): say why this call offers "
+                    "another number."
+                )
+            }
+        )
+    return reason
+
+
 @transaction.atomic
 def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
     """Create a call in preparation, with its scenario template (the previous call's, or the
-    standard one)."""
+    standard one). Other than three clips needs ``clips_count_reason`` (§2.4.1)."""
     _require_staff(actor)
     call = ClipCall(**{name: fields[name] for name in CALL_FIELDS if name in fields})
+    call.clips_count_reason = clips_count_reason_validate(
+        clips_count=call.clips_count, reason=call.clips_count_reason
+    )
     save_validated(call)
     call.committee.set(committee)
     previous = ScenarioTemplate.objects.exclude(call=call).order_by("-call__pk").first()
@@ -83,7 +107,8 @@ def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
 
 @transaction.atomic
 def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> ClipCall:
-    """Change a call. The number of clips cannot drop below the partnerships selected."""
+    """Change a call. The number of clips cannot drop below the partnerships selected, and
+    other than three needs ``clips_count_reason`` (§2.4.1)."""
     _require_staff(actor)
     call = ClipCall.objects.select_for_update().get(pk=call.pk)
     for name in CALL_FIELDS:
@@ -100,6 +125,9 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
                 % {"count": selected}
             }
         )
+    call.clips_count_reason = clips_count_reason_validate(
+        clips_count=call.clips_count, reason=call.clips_count_reason
+    )
     save_validated(call)
     if committee is not None:
         call.committee.set(committee)
@@ -107,7 +135,8 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
 
 
 def call_open(*, call: ClipCall, actor: User) -> ClipCall:
-    """Open a call in preparation to its committee; each member is e-mailed after commit."""
+    """Open a call in preparation to its committee; each member is e-mailed (queued with the
+    change)."""
     _require_staff(actor)
     with transaction.atomic():
         call = ClipCall.objects.select_for_update().get(pk=call.pk)
@@ -119,8 +148,7 @@ def call_open(*, call: ClipCall, actor: User) -> ClipCall:
             raise ValidationError(_("The scoring deadline has passed: set a later one first."))
         call.status = CallStatus.OPEN
         call.save(update_fields=["status"])
-        pk = call.pk
-        transaction.on_commit(lambda: emails.send_call_opened(pk), robust=True)
+        emails.send_call_opened(call.pk)
     return call
 
 
@@ -398,7 +426,9 @@ def non_working_reason(day: datetime.date) -> str | None:
 
 
 def check_shooting_days(first_day, last_day) -> None:
-    """One or two consecutive working days (§2.4.2): no weekend, no Polish public holiday."""
+    """§2.4.2 "w ciągu 1-2 dni roboczych": one or two working days (no weekend, no Polish
+    public holiday), the second within a week of the first, not necessarily the next day.
+    The database holds the week (``clip_production_one_or_two_days``)."""
     if last_day and not first_day:
         raise ValidationError({"first_day": _("Give the first shooting day.")})
     if not first_day:
@@ -406,15 +436,18 @@ def check_shooting_days(first_day, last_day) -> None:
     if last_day:
         if last_day < first_day:
             raise ValidationError({"last_day": _("The second day cannot be before the first one.")})
-        days = (last_day - first_day).days + 1
-        if days > MAX_SHOOTING_DAYS:
+        apart = (last_day - first_day).days
+        if apart >= SHOOTING_WITHIN_DAYS:
             raise ValidationError(
                 {
-                    "last_day": _(
-                        "The clip is shot in one or two consecutive working days (§2.4.2); "
-                        "these dates cover %(days)d days."
+                    "last_day": ngettext(
+                        "The clip is shot in one or two working days within a week (§2.4.2); "
+                        "these dates are %(days)d day apart.",
+                        "The clip is shot in one or two working days within a week (§2.4.2); "
+                        "these dates are %(days)d days apart.",
+                        apart,
                     )
-                    % {"days": days}
+                    % {"days": apart}
                 }
             )
     for name, day in (("first_day", first_day), ("last_day", last_day)):

@@ -1,8 +1,8 @@
 """Reminders of the clips app, on the shared engine of ``portal.reminders``.
 
 The scan yields one ``Due`` per committee member with candidates left to score when a call's
-scoring closes within ``REMINDER_DAYS``; ``portal.reminders.run`` claims each (call,
-member) once in ``ReminderSent`` and sends it.
+scoring closes within ``REMINDER_DAYS``; ``portal.reminders.run`` claims each (call, member)
+once in ``ReminderSent`` and queues its e-mail.
 """
 
 import datetime

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clips import selectors, services
-from clips.enums import CallStatus, SelectionStatus
+from clips.enums import SCORE_GUIDE, CallStatus, SelectionStatus
 from clips.forms import (
     CallForm,
     CandidateFilterForm,
@@ -21,6 +21,7 @@ from clips.forms import (
     SelectionForm,
     WithdrawForm,
 )
+from partnerships.selectors import missing_sectors
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
@@ -248,15 +249,22 @@ def score_list(request, pk):
     return render(
         request,
         "clips/score_list.html",
-        {"call": call, "page": page, "scoring_open": call.scoring_is_open()},
+        {
+            "call": call,
+            "page": page,
+            "scoring_open": call.scoring_is_open(),
+            "progress": selectors.scoring_progress(call, request.user),
+        },
     )
 
 
 @committee_roles
 @require_http_methods(["GET", "POST"])
 def score_edit(request, pk, partnership_pk):
+    """The scoring workspace: the evidence beside the form, the member's progress in the call
+    and "save and next" to the next unscored candidate."""
     call = selectors.call_get_for_member(request.user, pk)
-    partnership = selectors.candidate_get_for_member(call, request.user, partnership_pk)
+    partnership = selectors.candidate_get_for_scoring(call, request.user, partnership_pk)
     score = selectors.own_score(call, request.user, partnership)
     initial = (
         {"progress": score.progress, "creativity": score.creativity, "comment": score.comment}
@@ -272,8 +280,17 @@ def score_edit(request, pk, partnership_pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Your score has been saved."))
-            return redirect("clips:score_edit", pk=call.pk, partnership_pk=partnership.pk)
+            messages.success(
+                request,
+                _("Your score of %(name)s has been saved.") % {"name": partnership.name},
+            )
+            if "save_next" not in request.POST:
+                return redirect("clips:score_edit", pk=call.pk, partnership_pk=partnership.pk)
+            progress = selectors.scoring_progress(call, request.user, partnership)
+            if progress.next_pk is None:
+                messages.info(request, _("You have scored every candidate of this call."))
+                return redirect("clips:score_list", pk=call.pk)
+            return redirect("clips:score_edit", pk=call.pk, partnership_pk=progress.next_pk)
     return render(
         request,
         "clips/score_form.html",
@@ -284,6 +301,10 @@ def score_edit(request, pk, partnership_pk):
             "score": score,
             "others": selectors.scores_visible_to(call, request.user, partnership),
             "scoring_open": call.scoring_is_open(),
+            "progress": selectors.scoring_progress(call, request.user, partnership),
+            "missing_sectors": missing_sectors(partnership),
+            "guide": SCORE_GUIDE,
+            **selectors.candidate_evidence(partnership),
         },
         status=form_status(form),
     )

@@ -46,9 +46,12 @@ def _set_beat_schedule(sender, **kwargs):
 @worker_ready.connect
 def _scan_reminders_at_start(sender, **kwargs):
     """Beat's first tick comes one interval after it starts; a worker that comes up runs the
-    scans once at once, so what fell due while nothing ran goes out now (and ``make run``
-    shows reminders within seconds). Claims make a second worker's scan harmless."""
-    from portal import reminders  # noqa: PLC0415 -- needs Django's apps loaded
+    scans and the other periodic tasks (the outbox's sweep among them) once at once, so what
+    fell due or waited while nothing ran goes out now (and ``make run`` shows reminders within
+    seconds). Claims make a second worker's run harmless."""
+    from portal import hooks, reminders  # noqa: PLC0415 -- needs Django's apps loaded
 
     for spec in reminders.registered().values():
         sender.app.send_task(spec.task_name)
+    for name in sorted(hooks.periodic_tasks()):
+        sender.app.send_task(name)

@@ -4,7 +4,8 @@
 import datetime
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_database, env_email, env_int, env_list, env_str
@@ -59,7 +60,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.PolishFirstLocaleMiddleware",
+    # Before anything reads the body: refuses methods, sizes and NUL bytes the portal never
+    # takes, and marks responses private, no-store.
+    "portal.middleware.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +94,15 @@ TEMPLATES = [
                 "portal.context_processors.roles",
             ],
         },
+    },
+    # Plain text (the text part and the subject of e-mails, ``portal.mail``): the same
+    # templates without HTML escaping, so "Razem" & Syn stays as typed.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -141,10 +154,27 @@ PASSWORD_RESET_TIMEOUT = env_int("PORTAL_PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 7)
 # How long a partnership from the waiting list has to accept the seats offered to it.
 EVENT_OFFER_HOURS = env_int("PORTAL_EVENT_OFFER_HOURS", 48)
+# The professional videographer the programme names for the clips (§2.4.4): prefilled on each
+# clip's production form, where staff can change it. The website's default is the one §2.4.4
+# gives.
+CLIP_VIDEOGRAPHER_NAME = env_str("PORTAL_CLIP_VIDEOGRAPHER_NAME", "").strip()
+CLIP_VIDEOGRAPHER_WEBSITE = env_str(
+    "PORTAL_CLIP_VIDEOGRAPHER_WEBSITE", "http://www.marekwitkowski.com/"
+).strip()
+if CLIP_VIDEOGRAPHER_WEBSITE:
+    try:
+        URLValidator(schemes=["http", "https"])(CLIP_VIDEOGRAPHER_WEBSITE)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"PORTAL_CLIP_VIDEOGRAPHER_WEBSITE={CLIP_VIDEOGRAPHER_WEBSITE!r} is not an "
+            "http(s) address."
+        ) from None
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch's choice is remembered for a year (PolishFirstLocaleMiddleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
@@ -166,7 +196,10 @@ STORAGES = {
 # Uploads: outside the static root and never served as a folder (see partnerships/uploads.py).
 MEDIA_ROOT = VAR_DIR / "media"
 UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_MB", 10) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest form (everything but an uploaded document). A larger body is refused by its
+# Content-Length before it is read (portal.middleware.RequestBoundsMiddleware); a multipart
+# body may add UPLOAD_MAX_BYTES for its document.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PORTAL_FORM_MAX_MB", 2) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -258,15 +291,25 @@ CONTENT_SECURITY_POLICY = {
 OTP_ISSUER = env_str("PORTAL_OTP_ISSUER", "Partnerstwa PRB")
 OTP_TOTP_ISSUER = OTP_ISSUER
 
-# Login throttling per account and address (django-axes, database handler).
+# Login throttling (django-axes, portal.auth.LoginThrottle): an account locks after
+# PORTAL_LOGIN_FAILURE_LIMIT failures from any addresses, an address after
+# PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT failures on any accounts, for PORTAL_LOGIN_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
+PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: portal.auth reads it
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "portal.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "portal.auth.LoginThrottle"
+# Behind N reverse proxies (PORTAL_TRUSTED_PROXIES=N) the client's address is read from
+# X-Forwarded-For, trusting N proxies; without it every login would come from the proxy's
+# address and one address's limit would lock everyone.
+TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)

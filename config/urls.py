@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.forms import LoginForm
+from portal import views as portal_views
 
 admin.site.site_header = _("Partnership support portal: administration")
 admin.site.site_title = _("Partnership portal")
@@ -26,11 +27,7 @@ auth_patterns = [
     ),
     path(
         "haslo/reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="emails/password_reset_subject.txt",
-            email_template_name="emails/password_reset.txt",
-            html_email_template_name="emails/password_reset.html",
-        ),
+        portal_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -51,12 +48,15 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", portal_views.favicon),
     path("konto/", include(auth_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
     path("wsparcie/", include("support.urls")),
     path("wydarzenia/", include("events.urls")),
     path("klip/", include("clips.urls")),
     path("raporty/", include("reports.urls")),
+    path("", include("portal.urls")),
     path("", include("partnerships.urls")),
 ]

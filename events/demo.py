@@ -64,4 +64,7 @@ def load(users) -> None:
             people=people,
             chosen_internally=True,
             actor=users["leader"],
+            # Two of the expected three (§2.2.3), so staff see an empty place in the demo.
+            fewer_confirmed=True,
+            fewer_reason="Trzecia osoba z partnerstwa nie może wyjechać w tym terminie.",
         )

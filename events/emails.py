@@ -1,12 +1,14 @@
-"""One function per e-mail of the events app. Each takes ids and re-reads the rows, so it can
-run after commit (or in a worker) and see what was committed."""
+"""One function per e-mail of the events app. Each takes ids, re-reads the rows (the calling
+transaction's own writes included) and queues the message in the outbox (``portal.mail``), in
+the caller's transaction: a registration and its confirmations are committed together."""
 
 from django.urls import reverse
 
-from events.models import Registration
+from events.models import Event, Participant, Registration
 from events.selectors import event_calendar_item, participants_of_registration
+from partnerships.models import Partnership, User
 from portal.calendar import to_ical
-from portal.mail import absolute_url, send_templated_mail
+from portal.mail import absolute_url, queue_templated_mail
 
 
 def _registration(pk: int) -> Registration:
@@ -15,34 +17,30 @@ def _registration(pk: int) -> Registration:
     ).get(pk=pk)
 
 
-def _ics(registration: Registration) -> tuple[str, bytes, str]:
-    event = registration.event
+def _ics(event: Event) -> tuple[str, bytes, str]:
     body = to_ical([event_calendar_item(event)], name=event.title)
     return (f"wydarzenie-{event.pk}.ics", body, "text/calendar")
 
 
 def send_registration_confirmed(registration_pk: int, person_ids: list[int]) -> None:
-    """To each newly registered person: dates, place, what is provided and what they pay.
-
-    Sent after commit with ``robust=True``: a mail server that fails is logged and does not
-    turn a saved registration into an error page."""
+    """To each newly registered person: dates, place, what is provided and what they pay."""
     registration = _registration(registration_pk)
-    people = [
-        p.person
-        for p in participants_of_registration(registration)
-        if p.person_id in set(person_ids)
-    ]
+    wanted = set(person_ids)
+    people = [p.person for p in participants_of_registration(registration) if p.person_id in wanted]
+    ics = _ics(registration.event)
     for person in people:
-        send_templated_mail(
+        queue_templated_mail(
             "event_registration_confirmed",
-            to=[person.email],
+            to=person.email,
+            recipient=person.user,
+            about=registration.partnership,
             context={
                 "person": person,
                 "registration": registration,
                 "event": registration.event,
                 "provided": registration.event.provided_labels(),
             },
-            attachments=[_ics(registration)],
+            attachments=[ics],
         )
 
 
@@ -52,9 +50,11 @@ def send_seat_offer(registration_pk: int) -> None:
     leader = registration.partnership.leader
     if leader is None or not leader.email:
         return
-    send_templated_mail(
+    queue_templated_mail(
         "event_seat_offer",
-        to=[leader.email],
+        to=leader.email,
+        recipient=leader,
+        about=registration.partnership,
         context={
             "leader": leader,
             "registration": registration,
@@ -71,24 +71,32 @@ def send_introduction(registration_pk: int) -> None:
     partnership = registration.partnership
     leader = partnership.leader
     context = {"event": event, "partnership": partnership, "leader": leader}
-    send_templated_mail("event_introduction_leader", to=[leader.email], context=context)
-    send_templated_mail("event_introduction_host", to=[event.host_email], context=context)
+    queue_templated_mail(
+        "event_introduction_leader",
+        to=leader.email,
+        recipient=leader,
+        about=partnership,
+        context=context,
+    )
+    queue_templated_mail(
+        "event_introduction_host", to=event.host_email, about=partnership, context=context
+    )
 
 
-# --- reminders (sent by the scans in events/tasks.py, rows already loaded) ------------------
+# --- reminders (sent by the scans in events/tasks.py) ----------------------------------------
 
 
-def _event_ics(event) -> tuple[str, bytes, str]:
-    body = to_ical([event_calendar_item(event)], name=event.title)
-    return (f"wydarzenie-{event.pk}.ics", body, "text/calendar")
-
-
-def send_registration_closing(*, event, partnership, user) -> None:
+def send_registration_closing(*, event_id: int, partnership_id: int, user_id: int) -> None:
     """To the leader: registration closes within a week and the partnership is not
     registered; the link opens the registration form."""
-    send_templated_mail(
+    event = Event.objects.get(pk=event_id)
+    partnership = Partnership.objects.get(pk=partnership_id)
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
         "reminder_registration_closing",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=partnership,
         context={
             "user": user,
             "event": event,
@@ -97,36 +105,72 @@ def send_registration_closing(*, event, partnership, user) -> None:
                 reverse("events:registration_create", args=[event.pk, partnership.pk])
             ),
         },
-        attachments=[_event_ics(event)],
+        attachments=[_ics(event)],
     )
 
 
-def send_event_soon(*, participant) -> None:
-    """To a registered person: the event is in three days, what is provided, what they pay."""
-    event, person = participant.event, participant.person
-    send_templated_mail(
-        "reminder_event_soon",
-        to=[person.email],
-        context={
-            "person": person,
-            "event": event,
-            "partnership": participant.registration.partnership,
-            "provided": event.provided_labels(),
-            "url": absolute_url(reverse("events:event_detail", args=[event.pk])),
-        },
-        attachments=[_event_ics(event)],
+def send_places_unfilled(*, registration_id: int, user_id: int) -> None:
+    """To the leader: registration closes within a week and the partnership registered fewer
+    people than expected without saying why (§2.2.3, §2.3.3); the link opens the change
+    form, where they add people or confirm fewer with the reason."""
+    registration = Registration.objects.select_related("event", "partnership").get(
+        pk=registration_id
     )
-
-
-def send_attendance_unmarked(*, event, user) -> None:
-    """To staff: the event has ended and some participants have no attendance marked."""
-    send_templated_mail(
-        "reminder_attendance_unmarked",
-        to=[user.email],
+    event, partnership = registration.event, registration.partnership
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
+        "reminder_places_unfilled",
+        to=user.email,
+        recipient=user,
+        about=partnership,
         context={
             "user": user,
             "event": event,
-            "unmarked": event.unmarked,
+            "registration": registration,
+            "partnership": partnership,
+            "expected": event.expected_people,
+            "url": absolute_url(reverse("events:registration_edit", args=[registration.pk])),
+        },
+        attachments=[_ics(event)],
+    )
+
+
+def send_event_soon(participant_id: int) -> None:
+    """To a registered person: the event is in three days, what is provided, what they pay."""
+    participant = Participant.objects.select_related(
+        "event", "person__user", "registration__partnership"
+    ).get(pk=participant_id)
+    event, person = participant.event, participant.person
+    partnership = participant.registration.partnership
+    queue_templated_mail(
+        "reminder_event_soon",
+        to=person.email,
+        recipient=person.user,
+        about=partnership,
+        context={
+            "person": person,
+            "event": event,
+            "partnership": partnership,
+            "provided": event.provided_labels(),
+            "url": absolute_url(reverse("events:event_detail", args=[event.pk])),
+        },
+        attachments=[_ics(event)],
+    )
+
+
+def send_attendance_unmarked(*, event_id: int, user_id: int, unmarked: int) -> None:
+    """To staff: the event has ended and ``unmarked`` participants have no attendance."""
+    event = Event.objects.get(pk=event_id)
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
+        "reminder_attendance_unmarked",
+        to=user.email,
+        recipient=user,
+        about=event,
+        context={
+            "user": user,
+            "event": event,
+            "unmarked": unmarked,
             "url": absolute_url(reverse("events:attendance_edit", args=[event.pk])),
         },
     )

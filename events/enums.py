@@ -24,3 +24,10 @@ ACTIVE_STATUSES = (
     RegistrationStatus.OFFERED,
 )
 SEAT_HOLDING_STATUSES = (RegistrationStatus.REGISTERED, RegistrationStatus.OFFERED)
+
+
+# §2.2.3 "W wizycie studyjnej weźmie udział trzech przedstawicieli partnerstwa" and §2.3.3 "W
+# seminarium podsumowującym weźmie udział dwóch przedstawicieli": the number of
+# representatives expected of each partnership, and the most it may register. Fewer only with
+# the leader's confirmation and reason (``events.services``).
+EXPECTED_PEOPLE = {EventKind.STUDY_VISIT: 3, EventKind.SEMINAR: 2}

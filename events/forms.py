@@ -1,10 +1,15 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from events import selectors
 from events.enums import EventKind
 from events.models import Event
 from events.services import EVENT_FIELDS
 from partnerships.models import Person
+from partnerships.selectors import is_leader_person
 from portal.forms import DateInput, PortalForm, PortalModelForm
 
 
@@ -51,7 +56,22 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{person.full_name} ({person.institution.name})"
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may be chosen, with what the rules of the event ask about them."""
+
+    person: object
+    from_library: bool  # works in a library of the partnership (§2.2.3)
+    is_leader: bool  # the library leader (§2.3.3)
+
+
 class RegistrationForm(PortalForm):
+    """The leader's choice of representatives. Every rule of the choice is checked here at
+    once, so the page lists all that is wrong in one go; the rules themselves are the
+    service's (``events.services``: who is a library representative, who is the leader, how
+    many may go), which checks them again with the event locked, with the seats and the
+    registration window."""
+
     people = PeopleChoiceField(
         label=_("Representatives"),
         queryset=None,
@@ -68,32 +88,149 @@ class RegistrationForm(PortalForm):
     )
     chosen_internally = forms.BooleanField(
         label=_("The partners chose these representatives together, inside the partnership."),
+        required=True,
+        error_messages={
+            "required": _(
+                "Confirm that the partners chose their representatives together (§2.2.3, §2.3.3)."
+            )
+        },
+    )
+    fewer_confirmed = forms.BooleanField(
+        label=_("Fewer people than the programme expects will take part: I confirm it."),
         required=False,
+    )
+    fewer_reason = forms.CharField(
+        label=_("Why fewer representatives"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you register fewer people than expected; staff see the reason."),
     )
     join_waiting_list = forms.BooleanField(
         label=_("If there are not enough free seats, put us on the waiting list."),
         required=False,
     )
 
-    def __init__(self, *args, people, event, allow_waiting_list=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        people,
+        event,
+        partnership,
+        allow_waiting_list=True,
+        check_rules=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Off when the service refuses anyway for another reason (the registration window is
+        # closed for a leader): then its message alone is shown.
+        self.check_rules = check_rules
         # Every active person of any partnership is accepted here so that the service, not
         # the form, explains why someone from another partnership cannot be chosen.
 
+        self.event = event
+        self.max_people = event.expected_people
+        libraries = selectors.library_institution_ids(partnership)
+        self.candidates = [
+            Candidate(
+                person=p,
+                from_library=p.institution_id in libraries,
+                is_leader=is_leader_person(p, partnership),
+            )
+            for p in people
+        ]
         self.fields["people"].queryset = Person.objects.filter(archived_at__isnull=True)
+        self.fields["people"].widget.attrs["class"] = "form-check-input"
         self.fields["people"].choices = [
             (p.pk, f"{p.full_name} ({p.institution.name})") for p in people
         ]
         self.fields["people"].help_text = (
             _(
-                "At most three people, at least one of them from a library of the partnership "
-                "(§2.2.3)."
+                "Three people, at least one of them from a library of the partnership "
+                "(§2.2.3). Fewer only with your confirmation and the reason below."
             )
             if event.is_study_visit
-            else _("At most two people, one of them the library leader (§2.3.3).")
+            else _(
+                "Two people, one of them the library leader (§2.3.3). Fewer only with your "
+                "confirmation and the reason below."
+            )
         )
         if not allow_waiting_list:
             del self.fields["join_waiting_list"]
+
+    def people_rows(self) -> list:
+        """Each check box with its candidate, for the template's badges."""
+        return list(zip(self["people"].subwidgets, self.candidates, strict=True))
+
+    def chosen_count(self) -> int:
+        value = self["people"].value() or []
+        return len(value)
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("people")
+        if chosen is None or not self.check_rules:
+            return data
+        limit = self.max_people
+        if len(chosen) > limit:
+            self.add_error(
+                "people",
+                ngettext(
+                    "At most %(limit)d person per partnership can take part in this event.",
+                    "At most %(limit)d people per partnership can take part in this event.",
+                    limit,
+                )
+                % {"limit": limit},
+            )
+        by_pk = {c.person.pk: c for c in self.candidates}
+        picked = [by_pk[p.pk] for p in chosen if p.pk in by_pk]
+        if len(picked) != len(chosen):
+            return data  # someone else's person: the service explains it
+        if self.event.is_study_visit and not any(c.from_library for c in picked):
+            self.add_error(
+                "people",
+                _(
+                    "At least one representative of a library of the partnership takes "
+                    "part in a study visit (§2.2.3)."
+                ),
+            )
+        elif not self.event.is_study_visit and not any(c.is_leader for c in picked):
+            self.add_error(
+                "people",
+                _(
+                    "The library leader is one of the two representatives at the seminar "
+                    "(§2.3.3). Choose the leader; if they are not marked as the leader on the "
+                    "list, tick it on their person record."
+                ),
+            )
+        self._check_fewer(data, len(chosen))
+        return data
+
+    def _check_fewer(self, data, count: int) -> None:
+        """Fewer people than expected only with the confirmation and a reason (§2.2.3,
+        §2.3.3), as ``events.services`` decides; said here with the other rules."""
+        if count == 0 or count >= self.max_people:
+            return
+        if not data.get("fewer_confirmed"):
+            if self.event.is_study_visit:
+                text = ngettext(
+                    "Three representatives of the partnership take part in a study visit "
+                    "(§2.2.3) and you chose %(count)d person. If only they will come, tick the "
+                    "confirmation and say why.",
+                    "Three representatives of the partnership take part in a study visit "
+                    "(§2.2.3) and you chose %(count)d people. If only they will come, tick the "
+                    "confirmation and say why.",
+                    count,
+                )
+            else:
+                text = _(
+                    "Two representatives of the partnership take part in the seminar, one of "
+                    "them the library leader (§2.3.3), and you chose one person. If only they "
+                    "will come, tick the confirmation and say why."
+                )
+            self.add_error("fewer_confirmed", text % {"count": count})
+        elif not (data.get("fewer_reason") or "").strip():
+            self.add_error("fewer_reason", _("Say why fewer representatives will take part."))
 
 
 class AttendanceForm(PortalForm):

@@ -8,7 +8,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
+from events.enums import ACTIVE_STATUSES, EXPECTED_PEOPLE, EventKind, RegistrationStatus
 from partnerships.models import Partnership, Person
 
 
@@ -113,10 +113,10 @@ class Event(models.Model):
         return self.kind == EventKind.STUDY_VISIT
 
     @property
-    def max_people(self) -> int:
+    def expected_people(self) -> int:
         """Representatives per partnership: three at a study visit (§2.2.3), two at the
-        seminar (§2.3.3)."""
-        return 3 if self.kind == EventKind.STUDY_VISIT else 2
+        seminar (§2.3.3); the expected number and the most allowed."""
+        return EXPECTED_PEOPLE[self.kind]
 
     def registration_is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -159,6 +159,14 @@ class Registration(models.Model):
     )
     seats = models.PositiveSmallIntegerField(
         _("seats"), default=0, help_text=_("The number of people; kept with the people.")
+    )
+    fewer_reason = models.TextField(
+        _("why fewer representatives"),
+        blank=True,
+        help_text=_(
+            "Given by the leader when fewer people take part than the programme expects: "
+            "three at a study visit (§2.2.3), two at the seminar (§2.3.3)."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

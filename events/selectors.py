@@ -5,8 +5,10 @@ and only their own partnerships' registrations."""
 import datetime
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -14,18 +16,31 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, RegistrationStatus
+from events.enums import (
+    ACTIVE_STATUSES,
+    EXPECTED_PEOPLE,
+    SEAT_HOLDING_STATUSES,
+    RegistrationStatus,
+)
 from events.models import Event, Participant, Registration
-from partnerships.models import Partnership
-from portal.calendar import CalendarItem
-from portal.mail import absolute_url
+from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
+from partnerships.models import Partner, Partnership
+from portal.calendar import CalendarItem, Revision, revisions, titled
+from portal.hooks import Todo
+from portal.mail import Recipient, absolute_url
 from portal.roles import is_staff_member
+from portal.spreadsheets import Sheet
 
 
 def _led_partnerships(user) -> QuerySet[Partnership]:
@@ -33,6 +48,18 @@ def _led_partnerships(user) -> QuerySet[Partnership]:
         Partnership.objects.filter(leader=user)
         if user.is_authenticated
         else Partnership.objects.none()
+    )
+
+
+def library_institution_ids(partnership: Partnership) -> set[int]:
+    """The institutions of the partnership's active library partners: a person who works in
+    one is a library representative (§2.2.3). One query."""
+    return set(
+        Partner.objects.filter(
+            partnership=partnership,
+            left_on__isnull=True,
+            institution__kind=InstitutionKind.LIBRARY,
+        ).values_list("institution_id", flat=True)
     )
 
 
@@ -74,10 +101,39 @@ def events_for_user(user, *, now=None) -> QuerySet[Event]:
 
 
 def event_list(*, user, kind: str = "") -> QuerySet[Event]:
+    """Events the user sees; for a leader each carries ``own_registrations``, the active
+    registrations of the partnerships they lead (one query for the page)."""
     qs = with_seats(events_for_user(user))
     if kind:
         qs = qs.filter(kind=kind)
+    if not is_staff_member(user):
+        qs = qs.prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.filter(
+                    partnership__leader=user, status__in=ACTIVE_STATUSES
+                ).order_by("pk"),
+                to_attr="own_registrations",
+            )
+        )
     return qs.order_by("-starts_on", "pk")
+
+
+def led_partnerships(user) -> list[Partnership]:
+    """The partnerships in the programme the user leads (staff register from a partnership's
+    page instead)."""
+    if is_staff_member(user):
+        return []
+    return list(
+        _led_partnerships(user).filter(status__in=PROGRAMME_STATUSES).order_by("name", "pk")
+    )
+
+
+def partnership_states(event: Event, partnerships: list[Partnership]) -> list[tuple]:
+    """For an event of ``event_list``: each partnership with its active registration or
+    None (not registered yet). No query."""
+    own = {r.partnership_id: r for r in getattr(event, "own_registrations", [])}
+    return [(p, own.get(p.pk)) for p in partnerships]
 
 
 def event_get_for_user(user, pk) -> Event:
@@ -183,6 +239,45 @@ def registrations_of_partnership(partnership: Partnership) -> QuerySet[Registrat
     )
 
 
+def expected_people(kind_field: str = "event__kind") -> Case:
+    """``EXPECTED_PEOPLE`` in SQL: three for a study visit (§2.2.3), two for the seminar
+    (§2.3.3), read from the event kind at ``kind_field``."""
+    return Case(
+        *(When(**{kind_field: kind}, then=Value(n)) for kind, n in EXPECTED_PEOPLE.items()),
+        output_field=IntegerField(),
+    )
+
+
+def delegation_gaps(event: Event) -> dict:
+    """The registrations holding seats with fewer people than the programme expects, each
+    with ``expected_people``, ``empty_places`` and the leader's ``fewer_reason``, and the
+    total of ``empty_places``: what staff booking rooms need to know. One query."""
+    registrations = list(
+        Registration.objects.filter(event=event, status__in=SEAT_HOLDING_STATUSES)
+        .annotate(expected_people=expected_people())
+        .filter(seats__lt=F("expected_people"))
+        .annotate(empty_places=F("expected_people") - F("seats"))
+        .select_related("partnership")
+        .order_by("partnership__name", "pk")
+    )
+    return {
+        "registrations": registrations,
+        "empty_places": sum(r.empty_places for r in registrations),
+    }
+
+
+def places_unfilled_without_reason() -> QuerySet[Registration]:
+    """§2.2.3 "trzech przedstawicieli", §2.3.3 "dwóch przedstawicieli": registrations still in
+    play (registered, waiting or offered) with fewer people than the programme expects and no
+    reason from the leader (a registration made before the rule, say). Fewer with a reason is
+    the leader's decision and is left alone. Each row carries ``expected_people``."""
+    return (
+        Registration.objects.filter(status__in=ACTIVE_STATUSES, fewer_reason="")
+        .annotate(expected_people=expected_people())
+        .filter(seats__lt=F("expected_people"))
+    )
+
+
 def participants_of(event: Event) -> QuerySet[Participant]:
     """Everyone holding a seat at the event (registered, not waiting), for staff lists."""
     return (
@@ -198,9 +293,73 @@ def participants_of(event: Event) -> QuerySet[Participant]:
     )
 
 
+def message_recipients(event: Event) -> list:
+    """Who a message from staff to the event's registered people reaches: everyone holding a
+    seat, with an address, not archived (``portal.mail.Recipient``, about their
+    partnership). One query."""
+    participants = (
+        participants_of(event)
+        .filter(person__archived_at__isnull=True)
+        .exclude(person__email="")
+        .select_related("person__user")
+    )
+    return [
+        Recipient(p.person.email, p.person.user, p.registration.partnership) for p in participants
+    ]
+
+
+def participant_sheet(event: Event) -> Sheet:
+    """The participant list of ``event`` as a worksheet (staff's XLSX download), with the
+    columns the sign-in sheet has and attendance once it is marked. One query."""
+    yes, no = _("yes"), _("no")
+
+    def rows():
+        for participant in participants_of(event).iterator(chunk_size=2000):
+            person = participant.person
+            yield (
+                participant.registration.partnership.name,
+                person.first_name,
+                person.last_name,
+                person.institution.name,
+                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
+                person.email,
+                person.phone,
+                "" if participant.attended is None else (yes if participant.attended else no),
+                yes if participant.materials_received else no,
+            )
+
+    header = [
+        _("Partnership"),
+        _("First name"),
+        _("Last name"),
+        _("Institution"),
+        _("Library"),
+        _("E-mail"),
+        _("Phone"),
+        _("Attended"),
+        _("Materials handed out"),
+    ]
+    return Sheet(_("Participants"), header, rows(), widths=(32, 16, 20, 36, 10, 30, 16, 12, 14))
+
+
 def participants_of_registration(registration: Registration) -> QuerySet[Participant]:
     return registration.participants.filter(removed_at__isnull=True).select_related(
         "person__institution"
+    )
+
+
+def attendance_of_partnership(partnership: Partnership) -> QuerySet[Participant]:
+    """The partnership's registered representatives at every event, with whether each
+    attended (``None`` until staff mark it), earliest event first: evidence for the clip
+    committee (§2.4.1). One query."""
+    return (
+        Participant.objects.filter(
+            registration__partnership=partnership,
+            registration__status=RegistrationStatus.REGISTERED,
+            removed_at__isnull=True,
+        )
+        .select_related("event", "person")
+        .order_by("event__starts_on", "event_id", "person__last_name", "person__first_name", "pk")
     )
 
 
@@ -226,14 +385,22 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
 # --- calendar ------------------------------------------------------------------------------
 
 
-def event_calendar_item(event: Event) -> CalendarItem:
+EVENT_DATES = ("starts_on", "ends_on")
 
+
+def event_calendar_item(event: Event, revision: Revision | None = None) -> CalendarItem:
+    """The event as a calendar item; ``revision`` (from ``portal.calendar.revisions``) is
+    read here when not given (one query)."""
+    if revision is None:
+        revision = revisions(Event, [event.pk], EVENT_DATES).get(event.pk)
     return CalendarItem(
         uid=f"event-{event.pk}",
         start=event.starts_on,
         # All-day items end on the day after the last one (RFC 5545).
         end=event.ends_on + datetime.timedelta(days=1),
-        summary=f"{event.get_kind_display()}: {event.title}",
+        summary=titled(event.get_kind_display(), event.title),
+        changed=max(filter(None, (event.updated_at, revision and revision.changed))),
+        sequence=revision.sequence if revision else 0,
         description=event.programme,
         location=event.place,
         url=_absolute(reverse("events:event_detail", args=[event.pk])),
@@ -259,4 +426,55 @@ def calendar_items_for_user(user) -> list[CalendarItem]:
             | Q(participants__person__user=user, participants__removed_at__isnull=True)
         )
         qs = qs.filter(Exists(mine))
-    return [event_calendar_item(event) for event in qs.order_by("starts_on", "pk")]
+    events = list(qs.order_by("starts_on", "pk"))
+    found = revisions(Event, [event.pk for event in events], EVENT_DATES)
+    return [event_calendar_item(event, found.get(event.pk)) for event in events]
+
+
+# --- the leader's start page -----------------------------------------------------------------
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader (``portal.hooks``): events whose registration
+    is open and the partnership has not registered for, with the deadline, and seats offered
+    to it, with the offer's end. Two queries."""
+    now = timezone.now()
+    registered = Registration.objects.filter(
+        event=OuterRef("pk"), partnership=partnership, status__in=ACTIVE_STATUSES
+    )
+    todos = [
+        Todo(
+            text=_("Registration for %(kind)s “%(title)s” (%(dates)s) is open.")
+            % {
+                "kind": event.get_kind_display(),
+                "title": event.title,
+                "dates": _dates(event),
+            },
+            url=reverse("events:registration_create", args=[event.pk, partnership.pk]),
+            action=pgettext("register for an event", "Register"),
+            due=event.registration_closes_at,
+        )
+        for event in Event.objects.filter(
+            registration_opens_at__lte=now, registration_closes_at__gt=now
+        )
+        .exclude(Exists(registered))
+        .order_by("registration_closes_at", "pk")
+    ]
+    offered = Registration.objects.filter(
+        partnership=partnership, status=RegistrationStatus.OFFERED, offer_expires_at__gt=now
+    ).select_related("event")
+    todos += [
+        Todo(
+            text=_("Seats at “%(title)s” are offered to your partnership.")
+            % {"title": registration.event.title},
+            url=reverse("events:registration_detail", args=[registration.pk]),
+            action=_("Accept the seats"),
+            due=registration.offer_expires_at,
+        )
+        for registration in offered.order_by("offer_expires_at", "pk")
+    ]
+    return todos
+
+
+def _dates(event: Event) -> str:
+    return f"{date_format(event.starts_on, 'j E')} – {date_format(event.ends_on, 'j E Y')}"

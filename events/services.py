@@ -4,7 +4,8 @@ Every function that touches registrations is one transaction that first locks th
 (``select_for_update``), so registrations, changes, withdrawals and offers of one event run one
 after another: the seat count and the per-partnership limits read inside the lock stay true
 until commit. The database adds what it can hold by itself: one active registration per
-partnership and event, one active place per person and event. E-mails go out after commit.
+partnership and event, one active place per person and event. E-mails are queued in the outbox
+in the same transaction and sent by the worker after commit (``portal.mail``).
 Rule violations raise ``ValidationError`` with a message for the user and change nothing.
 """
 
@@ -23,9 +24,10 @@ from django.utils.translation import ngettext
 from events import emails
 from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
-from partnerships.models import Partner, Partnership, Person, User
-from partnerships.selectors import can_edit_partnership
+from events.selectors import library_institution_ids
+from partnerships.enums import PROGRAMME_STATUSES
+from partnerships.models import Partnership, Person, User
+from partnerships.selectors import can_edit_partnership, is_leader_person
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -136,26 +138,9 @@ def _seats_taken(event: Event, *, exclude: Registration | None = None) -> int:
     return qs.aggregate(n=Sum("seats"))["n"] or 0
 
 
-def is_library_leader(person: Person, partnership: Partnership) -> bool:
-    """The library leader (§2.3.3) is the partnership's leader. Their Person record is the one
-    linked to the leader's account or, when the leader added themselves without linking it,
-    the one with the leader's e-mail address."""
-    leader = partnership.leader
-    if leader is None:
-        return False
-    if person.user_id is not None:
-        return person.user_id == leader.pk
-    return bool(person.email) and person.email.lower() == leader.email.lower()
-
-
 def _library_institution_ids(partnership: Partnership) -> set[int]:
-    return set(
-        Partner.objects.filter(
-            partnership=partnership,
-            left_on__isnull=True,
-            institution__kind=InstitutionKind.LIBRARY,
-        ).values_list("institution_id", flat=True)
-    )
+    # Defined once in the selectors, which the registration form reads too.
+    return library_institution_ids(partnership)
 
 
 def _check_may_register(actor: User, partnership: Partnership) -> None:
@@ -204,7 +189,7 @@ def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> l
             {"people": _("Choose only people of your own partnership who are on its current list.")}
         )
     chosen = [found[i] for i in ids]
-    limit = event.max_people
+    limit = event.expected_people
     if len(chosen) > limit:
         raise ValidationError(
             {
@@ -227,16 +212,50 @@ def _clean_people(event: Event, partnership: Partnership, people: Iterable) -> l
                     )
                 }
             )
-    elif not any(is_library_leader(p, partnership) for p in chosen):
+    elif not any(is_leader_person(p, partnership) for p in chosen):
         raise ValidationError(
             {
                 "people": _(
                     "The library leader is one of the two representatives at the seminar "
-                    "(§2.3.3). Choose the leader, or link their account to their person record."
+                    "(§2.3.3). Choose the leader; if they are not marked as the leader on the "
+                    "list, tick it on their person record."
                 )
             }
         )
     return chosen
+
+
+def _fewer_reason(
+    event: Event, chosen: list[Person], *, fewer_confirmed: bool, fewer_reason: str
+) -> str:
+    """§2.2.3, §2.3.3: three representatives take part in a study visit, two in the seminar.
+    Fewer only when the leader confirms it and says why; the reason is returned to be kept
+    (empty for a full delegation)."""
+    expected, count = event.expected_people, len(chosen)
+    if count >= expected:
+        return ""
+    if not fewer_confirmed:
+        if event.kind == EventKind.STUDY_VISIT:
+            text = ngettext(
+                "Three representatives of the partnership take part in a study visit "
+                "(§2.2.3) and you chose %(count)d person. If only they will come, tick the "
+                "confirmation and say why.",
+                "Three representatives of the partnership take part in a study visit "
+                "(§2.2.3) and you chose %(count)d people. If only they will come, tick the "
+                "confirmation and say why.",
+                count,
+            )
+        else:
+            text = _(
+                "Two representatives of the partnership take part in the seminar, one of them "
+                "the library leader (§2.3.3), and you chose one person. If only they will come, "
+                "tick the confirmation and say why."
+            )
+        raise ValidationError({"fewer_confirmed": text % {"count": count}})
+    reason = (fewer_reason or "").strip()
+    if not reason:
+        raise ValidationError({"fewer_reason": _("Say why fewer representatives will take part.")})
+    return reason
 
 
 def _check_chosen_internally(chosen_internally: bool) -> None:
@@ -296,9 +315,7 @@ def _remove_people(registration: Registration, now) -> None:
 
 def _notify_people(registration: Registration, people: list[Person]) -> None:
     if people:
-        ids = [p.pk for p in people]
-        pk = registration.pk
-        transaction.on_commit(lambda: emails.send_registration_confirmed(pk, ids), robust=True)
+        emails.send_registration_confirmed(registration.pk, [p.pk for p in people])
 
 
 # --- registrations -------------------------------------------------------------------------
@@ -313,10 +330,14 @@ def registration_submit(
     chosen_internally: bool,
     actor: User,
     join_waiting_list: bool = False,
+    fewer_confirmed: bool = False,
+    fewer_reason: str = "",
 ) -> Registration:
     """Register a partnership's representatives. They take seats when enough are free;
-    otherwise, if ``join_waiting_list``, the registration queues, else
-    nothing is saved. Locks the event; sends the confirmations after commit."""
+    otherwise, if ``join_waiting_list``, the registration queues, else nothing is saved.
+    Fewer than the expected three (study visit) or two (seminar) need ``fewer_confirmed``
+    and a ``fewer_reason``, which is kept. Locks the event; queues the confirmations in the
+    outbox with the registration."""
     _check_may_register(actor, partnership)
     event = _lock_event(event)
     _check_window(event, actor)
@@ -324,6 +345,9 @@ def registration_submit(
         raise ValidationError(_("Only partnerships in the programme can register."))
     _check_chosen_internally(chosen_internally)
     chosen = _clean_people(event, partnership, people)
+    reason = _fewer_reason(
+        event, chosen, fewer_confirmed=fewer_confirmed, fewer_reason=fewer_reason
+    )
     if Registration.objects.filter(
         event=event, partnership=partnership, status__in=ACTIVE_STATUSES
     ).exists():
@@ -358,6 +382,7 @@ def registration_submit(
         status=RegistrationStatus.REGISTERED if fits else RegistrationStatus.WAITING,
         queued_at=None if fits else now,
         seats=len(chosen),
+        fewer_reason=reason,
     )
     registration.full_clean(exclude=["seats"])
     try:
@@ -380,9 +405,12 @@ def registration_change(
     people: Iterable,
     chosen_internally: bool,
     actor: User,
+    fewer_confirmed: bool = False,
+    fewer_reason: str = "",
 ) -> Registration:
     """Replace the representatives. More people need free seats (or, while waiting, just the
-    limits); fewer free seats for the waiting list. Only newly added people are e-mailed."""
+    limits); fewer free seats for the waiting list, and fewer than expected need the leader's
+    confirmation and reason, as when registering. Only newly added people are e-mailed."""
     _check_may_register(actor, registration.partnership)
     event, registration = _lock_registration(registration)
     if not registration.is_active:
@@ -390,6 +418,9 @@ def registration_change(
     _check_window(event, actor)
     _check_chosen_internally(chosen_internally)
     chosen = _clean_people(event, registration.partnership, people)
+    reason = _fewer_reason(
+        event, chosen, fewer_confirmed=fewer_confirmed, fewer_reason=fewer_reason
+    )
     if registration.status in SEAT_HOLDING_STATUSES:
         free = event.capacity - _seats_taken(event, exclude=registration)
         if len(chosen) > free:
@@ -405,7 +436,8 @@ def registration_change(
             )
     added = _set_people(registration, chosen)
     registration.chosen_internally = True
-    registration.save(update_fields=["seats", "chosen_internally", "updated_at"])
+    registration.fewer_reason = reason
+    registration.save(update_fields=["seats", "chosen_internally", "fewer_reason", "updated_at"])
     if registration.status == RegistrationStatus.REGISTERED:
         _notify_people(registration, added)
     _offer_free_seats(event)
@@ -474,8 +506,7 @@ def _offer_free_seats(event: Event) -> list[Registration]:
         registration.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
         free -= registration.seats
         offered.append(registration)
-        pk = registration.pk
-        transaction.on_commit(lambda pk=pk: emails.send_seat_offer(pk), robust=True)
+        emails.send_seat_offer(registration.pk)
         if free <= 0:
             break
     return offered

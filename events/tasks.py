@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from events import emails, services
 from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from partnerships.enums import SUPPORTED_STATUSES
+from events.selectors import places_unfilled_without_reason
+from partnerships.enums import PROGRAMME_STATUSES, SUPPORTED_STATUSES
 from partnerships.models import Partnership
 from portal.enums import Role
 from portal.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
@@ -23,7 +24,7 @@ def expire_seat_offers() -> int:
     return services.offers_expire()
 
 
-# --- reminders (portal.reminders claims and sends what these scans yield) ------------
+# --- reminders (portal.reminders claims what these scans yield and queues their e-mails) ----
 
 REGISTRATION_NOTICE_DAYS = 7
 EVENT_NOTICE_DAYS = 3
@@ -84,12 +85,55 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
                 user_id=leader.pk,
                 send=partial(
                     emails.send_registration_closing,
-                    event=event,
-                    partnership=partnership,
-                    user=leader,
+                    event_id=event.pk,
+                    partnership_id=partnership.pk,
+                    user_id=leader.pk,
                 ),
                 summary=f"{event.title}: {partnership.name}",
             )
+
+
+@reminder(
+    kind="events.places_unfilled",
+    essential=True,
+    roles=(Role.LEADER,),
+    label=_(
+        "Registration for an event closes in 7 days and the partnership has registered fewer "
+        "people than expected"
+    ),
+    description=_(
+        "To the library leader, while the partnership has registered fewer than three people "
+        "(study visit) or two (seminar) without saying why."
+    ),
+)
+def places_unfilled(now, partnership_id: int | None = None) -> Iterable[Due]:
+    """§2.2.3, §2.3.3: the places the programme expects, filled or explained before the
+    deadline (no registration at all is ``registration_closing``)."""
+    registrations = places_unfilled_without_reason().filter(
+        event__registration_opens_at__lte=now,
+        event__registration_closes_at__gt=now,
+        event__registration_closes_at__lte=now + _days(REGISTRATION_NOTICE_DAYS),
+        partnership__status__in=PROGRAMME_STATUSES,
+        partnership__leader__isnull=False,
+    )
+    if partnership_id is not None:
+        registrations = registrations.filter(partnership_id=partnership_id)
+    for registration in registrations.select_related("event", "partnership__leader").order_by(
+        "event__registration_closes_at", "event_id", "pk"
+    ):
+        leader = registration.partnership.leader
+        if not (leader.is_active and leader.email):
+            continue
+        yield Due(
+            # The registration and its count: adding one person but still short reminds again.
+            occasion=f"r{registration.pk}-{registration.seats}",
+            email=leader.email,
+            user_id=leader.pk,
+            send=partial(
+                emails.send_places_unfilled, registration_id=registration.pk, user_id=leader.pk
+            ),
+            summary=f"{registration.event.title}: {registration.partnership.name}",
+        )
 
 
 @reminder(
@@ -121,7 +165,7 @@ def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
             occasion=f"e{event.pk}-{event.starts_on:%Y%m%d}-person{person.pk}",
             email=person.email,
             user_id=person.user_id,
-            send=partial(emails.send_event_soon, participant=participant),
+            send=partial(emails.send_event_soon, participant.pk),
             summary=f"{event.title}: {person}",
         )
 
@@ -160,6 +204,11 @@ def attendance_unmarked(now, partnership_id: int | None = None) -> Iterable[Due]
                 occasion=f"e{event.pk}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_attendance_unmarked, event=event, user=user),
+                send=partial(
+                    emails.send_attendance_unmarked,
+                    event_id=event.pk,
+                    user_id=user.pk,
+                    unmarked=event.unmarked,
+                ),
                 summary=event.title,
             )

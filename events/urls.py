@@ -16,6 +16,7 @@ urlpatterns = [
         name="registration_create",
     ),
     path("<int:pk>/uczestnicy/", views.participant_list, name="participant_list"),
+    path("<int:pk>/napisz/", views.event_message, name="event_message"),
     path("<int:pk>/uczestnicy.xlsx", views.participant_xlsx, name="participant_xlsx"),
     path("<int:pk>/lista-obecnosci.pdf", views.participant_pdf, name="participant_pdf"),
     path("<int:pk>/obecnosc/", views.attendance_edit, name="attendance_edit"),

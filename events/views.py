@@ -1,31 +1,35 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
 from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
 from partnerships import selectors as partnership_selectors
-from partnerships.enums import InstitutionKind
-from portal.calendar import to_ical
+from partnerships import services as partnership_services
+from partnerships.forms import PersonForm
+from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
+from portal.services import CHANGED_MEANWHILE
+from portal.spreadsheets import xlsx_response
 from portal.web import (
     add_service_errors,
     form_status,
     paginate,
     post_action,
     querystring_without_page,
+    staff_message_page,
 )
 
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
@@ -37,11 +41,15 @@ def event_list(request):
     if kind not in EventKind.values:
         kind = ""
     page = paginate(request, selectors.event_list(user=request.user, kind=kind), page_first=True)
+    led = selectors.led_partnerships(request.user)
+    for event in page:
+        event.partnership_states = selectors.partnership_states(event, led)
     return render(
         request,
         "events/event_list.html",
         {
             "page": page,
+            "led": led,
             "kind": kind,
             "kinds": EventKind.choices,
             "now": timezone.now(),
@@ -60,6 +68,7 @@ def event_detail(request, pk):
             selectors.registrations_of_event(event, statuses=(RegistrationStatus.REGISTERED,))
         )
         context["waiting"] = list(selectors.waiting_list(event))
+        context["gaps"] = selectors.delegation_gaps(event)
     context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
     context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)
@@ -113,59 +122,142 @@ def event_edit(request, pk):
 def event_ics(request, pk):
     """The event as an .ics file, for anyone who may see the event."""
     event = selectors.event_get_for_user(request.user, pk)
-    body = to_ical([selectors.event_calendar_item(event)], name=event.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="wydarzenie-{event.pk}.ics"'
-    return response
+    return calendar_response(
+        request,
+        [selectors.event_calendar_item(event)],
+        name=event.title,
+        filename=f"wydarzenie-{event.pk}.ics",
+        attachment=True,
+    )
 
 
 # --- registrations -------------------------------------------------------------------------
 
 
-def _people_form(request, *, event, partnership, registration=None):
+# What the registration form carries through "+ add a person" besides the people ticked.
+TICKS = ("chosen_internally", "fewer_confirmed", "join_waiting_list")
+
+
+def _ticks_from_query(request, people) -> dict:
+    """The ticks a registration page carries in its address after a person was added from it
+    (so nothing ticked is lost): the people of this partnership only."""
+    known = {p.pk for p in people}
+    chosen = []
+    for value in request.GET.getlist("people"):
+        if value.isdigit() and int(value) in known and int(value) not in chosen:
+            chosen.append(int(value))
+    return {
+        "people": chosen,
+        **{name: request.GET.get(name) == "on" for name in TICKS},
+        "fewer_reason": request.GET.get("fewer_reason", "")[:2000],
+    }
+
+
+def _people_form(request, *, event, partnership, registration=None, data=None):
     people = list(partnership_selectors.people_of(partnership).order_by("last_name", "pk"))
-    initial = {}
-    if registration is not None:
-        initial = {
-            "people": [p.person_id for p in registration.active_participants],
-            "chosen_internally": False,
-        }
-    return RegistrationForm(
-        request.POST or None,
-        initial=initial,
+    form = RegistrationForm(
+        data,
         people=people,
         event=event,
+        partnership=partnership,
         allow_waiting_list=registration is None,
+        check_rules=is_staff_member(request.user) or event.registration_is_open(),
     )
+    if "people" in request.GET:
+        form.initial = _ticks_from_query(request, people)
+    elif registration is not None:
+        form.initial = {
+            "people": [p.person_id for p in registration.active_participants],
+            "fewer_reason": registration.fewer_reason,
+        }
+    elif not event.is_study_visit:
+        # The library leader goes to the seminar (§2.3.3): ticked from the start.
+        form.initial = {"people": [c.person.pk for c in form.candidates if c.is_leader]}
+    return form
 
 
-@leader_or_staff
-@require_http_methods(["GET", "POST"])
-def registration_create(request, pk, partnership_pk):
-    event = selectors.event_get_for_user(request.user, pk)
-    partnership = partnership_selectors.partnership_get_for_editing(request.user, partnership_pk)
-    existing = selectors.registration_active_for(event, partnership)
-    if existing is not None:
-        messages.info(
-            request,
-            _("The partnership is already registered for this event; change it here."),
+def _add_person(request, *, partnership, person_form):
+    """ "+ add a person" inside the registration form: the person joins the partnership's list
+    (the partnerships service, as on the partnership's page) and the page comes back with
+    everything ticked as it was, the new person too. None when the person form has errors."""
+    if not person_form.is_valid():
+        return None
+    try:
+        person = partnership_services.person_add(
+            partnership=partnership, **person_form.cleaned_data
         )
-        return redirect("events:registration_detail", pk=existing.pk)
-    form = _people_form(request, event=event, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
+    except ValidationError as exc:
+        add_service_errors(person_form, exc)
+        return None
+    except IntegrityError:
+        person_form.add_error(None, CHANGED_MEANWHILE)
+        return None
+    query = [("people", v) for v in request.POST.getlist("people") if v.isdigit()]
+    query.append(("people", str(person.pk)))
+    query += [(name, "on") for name in TICKS if request.POST.get(name)]
+    if request.POST.get("fewer_reason", "").strip():
+        query.append(("fewer_reason", request.POST["fewer_reason"].strip()[:2000]))
+    messages.success(
+        request,
+        _("%(name)s has been added to the partnership's people and ticked.")
+        % {"name": person.full_name},
+    )
+    return redirect(f"{request.path}?{urlencode(query)}")
+
+
+def _registration_page(request, *, event, partnership, registration=None):
+    """The registration form, to register or to change a registration. All the rules of the
+    choice are listed at once (the form's checks), then the service decides with the event
+    locked. A person missing from the list is added from here without losing the ticks."""
+    creating = registration is None
+    adding = request.method == "POST" and "add_person" in request.POST
+    data = request.POST if request.method == "POST" and not adding else None
+    form = _people_form(
+        request, event=event, partnership=partnership, registration=registration, data=data
+    )
+    person_form = PersonForm(
+        request.POST if adding else None, partnership=partnership, prefix="person"
+    )
+    if adding:
+        response = _add_person(request, partnership=partnership, person_form=person_form)
+        if response is not None:
+            return response
+        # Keep the ticks sent with the person while its form is corrected.
+        form.initial = {
+            "people": [int(v) for v in request.POST.getlist("people") if v.isdigit()],
+            **{name: bool(request.POST.get(name)) for name in TICKS},
+            "fewer_reason": request.POST.get("fewer_reason", ""),
+        }
+    elif request.method == "POST" and form.is_valid():
         try:
-            registration = services.registration_submit(
-                event=event,
-                partnership=partnership,
-                people=list(form.cleaned_data["people"]),
-                chosen_internally=form.cleaned_data["chosen_internally"],
-                join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
-                actor=request.user,
-            )
+            fewer = {
+                "fewer_confirmed": form.cleaned_data["fewer_confirmed"],
+                "fewer_reason": form.cleaned_data["fewer_reason"],
+            }
+            if creating:
+                registration = services.registration_submit(
+                    event=event,
+                    partnership=partnership,
+                    people=list(form.cleaned_data["people"]),
+                    chosen_internally=form.cleaned_data["chosen_internally"],
+                    join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
+                    actor=request.user,
+                    **fewer,
+                )
+            else:
+                services.registration_change(
+                    registration=registration,
+                    people=list(form.cleaned_data["people"]),
+                    chosen_internally=form.cleaned_data["chosen_internally"],
+                    actor=request.user,
+                    **fewer,
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if registration.status == RegistrationStatus.REGISTERED:
+            if not creating:
+                messages.success(request, _("The registration has been changed."))
+            elif registration.status == RegistrationStatus.REGISTERED:
                 messages.success(
                     request,
                     _("The partnership is registered. Each person will receive an e-mail."),
@@ -184,12 +276,34 @@ def registration_create(request, pk, partnership_pk):
         "events/registration_form.html",
         {
             "form": form,
+            "person_form": person_form,
             "event": event,
             "partnership": partnership,
-            "title": _("Register for the event"),
+            "registration": registration,
+            "title": _("Register for the event") if creating else _("Change the registration"),
+            "counter_script": {
+                "limit": form.max_people,
+                "counter": _("%(count)s of %(limit)s chosen."),
+                "full": _("All places are chosen: untick someone to choose another person."),
+            },
         },
-        status=form_status(form),
+        status=form_status(form, person_form),
     )
+
+
+@leader_or_staff
+@require_http_methods(["GET", "POST"])
+def registration_create(request, pk, partnership_pk):
+    event = selectors.event_get_for_user(request.user, pk)
+    partnership = partnership_selectors.partnership_get_for_editing(request.user, partnership_pk)
+    existing = selectors.registration_active_for(event, partnership)
+    if existing is not None:
+        messages.info(
+            request,
+            _("The partnership is already registered for this event; change it here."),
+        )
+        return redirect("events:registration_detail", pk=existing.pk)
+    return _registration_page(request, event=event, partnership=partnership)
 
 
 @leader_or_staff
@@ -223,34 +337,11 @@ def _registration_for_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def registration_edit(request, pk):
     registration = _registration_for_change(request, pk)
-    event = registration.event
-    form = _people_form(
-        request, event=event, partnership=registration.partnership, registration=registration
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.registration_change(
-                registration=registration,
-                people=list(form.cleaned_data["people"]),
-                chosen_internally=form.cleaned_data["chosen_internally"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The registration has been changed."))
-            return redirect("events:registration_detail", pk=registration.pk)
-    return render(
+    return _registration_page(
         request,
-        "events/registration_form.html",
-        {
-            "form": form,
-            "event": event,
-            "partnership": registration.partnership,
-            "registration": registration,
-            "title": _("Change the registration"),
-        },
-        status=form_status(form),
+        event=registration.event,
+        partnership=registration.partnership,
+        registration=registration,
     )
 
 
@@ -335,7 +426,26 @@ def partnership_registration_list(request, pk):
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
     page = paginate(request, selectors.participants_of(event), per_page=200)
-    return render(request, "events/participant_list.html", {"event": event, "page": page})
+    return render(
+        request,
+        "events/participant_list.html",
+        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def event_message(request, pk):
+    """Write to everyone registered for the event (a changed venue, a deadline): preview and
+    count first, then the outbox (``portal.web.staff_message_page``)."""
+    event = selectors.event_get_for_user(request.user, pk)
+    return staff_message_page(
+        request,
+        recipients=selectors.message_recipients(event),
+        audience=_("Everyone registered for %(event)s (%(date)s).")
+        % {"event": event.title, "date": date_format(event.starts_on, "j E Y")},
+        back_url=reverse("events:event_detail", args=[event.pk]),
+    )
 
 
 @staff_required
@@ -364,51 +474,8 @@ def attendance_edit(request, pk):
 
 @staff_required
 def participant_xlsx(request, pk):
-
     event = selectors.event_get_for_user(request.user, pk)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    header = [
-        _("Partnership"),
-        _("First name"),
-        _("Last name"),
-        _("Institution"),
-        _("Library"),
-        _("E-mail"),
-        _("Phone"),
-        _("Attended"),
-        _("Materials handed out"),
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    yes, no = _("yes"), _("no")
-    for participant in selectors.participants_of(event):
-        person = participant.person
-        sheet.append(
-            [
-                participant.registration.partnership.name,
-                person.first_name,
-                person.last_name,
-                person.institution.name,
-                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
-                person.email,
-                person.phone,
-                "" if participant.attended is None else (yes if participant.attended else no),
-                yes if participant.materials_received else no,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (32, 16, 20, 36, 10, 30, 16, 12, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="uczestnicy-{event.pk}.xlsx"'
-    return response
+    return xlsx_response([selectors.participant_sheet(event)], filename=f"uczestnicy-{pk}.xlsx")
 
 
 @staff_required

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships import selectors
+from partnerships import selectors, services
 from partnerships.enums import SectorCoverage
 from partnerships.models import (
     Application,
@@ -141,6 +142,19 @@ class PartnershipAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return selectors.with_sector_coverage(super().get_queryset(request))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "leader" in form.changed_data:
+            # §2.3.3: a change of leader moves the link to the new leader's person (after the
+            # inline people are saved, so one added here with the login e-mail is found).
+            # An active account has accepted its invitation to lead; an inactive one gets
+            # its person on accepting (``invitation_accept``).
+            leader = form.instance.leader
+            services.leader_person_sync(
+                partnership=form.instance,
+                consent_given_at=timezone.now() if leader and leader.is_active else None,
+            )
 
     @admin.display(description=_("sectors"))
     def sectors(self, obj):

@@ -111,10 +111,12 @@ PARTNERSHIPS = [
         ],
         "people": [
             (
+                # The record carries his work e-mail, not his login: the link to his account
+                # makes him the library leader (§2.3.3).
                 "Tomasz",
                 "Wójcik",
                 "library",
-                "lider@demo.prb.pl",
+                "t.wojcik@biblioteka-drohiczyn.demo.prb.pl",
                 "kierownik biblioteki",
                 "leader_b",
             ),

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,11 @@ class PartnershipFilterForm(forms.Form):
             self.fields["animator"].choices = [("", _("all animators")), *animator_choices()]
         else:
             del self.fields["animator"]
+        # Rendered field by field in the filter bar, so Bootstrap's classes come from here.
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        self.fields["q"].widget.input_type = "search"
 
 
 class PartnershipForm(PortalModelForm):
@@ -117,6 +123,8 @@ class PersonForm(PortalModelForm):
         model = Person
         fields = ["first_name", "last_name", "institution", "position", "email", "phone"]
 
+    is_leader = forms.BooleanField(required=False)
+
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.filter(
@@ -125,6 +133,21 @@ class PersonForm(PortalModelForm):
         ).order_by("name")
         if self.instance.pk:
             del self.fields["consent"]
+        leader = partnership.leader
+        if leader is None:
+            del self.fields["is_leader"]
+        else:
+            # §2.3.3: the seminar rule recognises the leader by this link, not by the e-mail.
+            field = self.fields["is_leader"]
+            field.label = _(
+                "This is the partnership's library leader: link the person to the leader's "
+                "account (%(email)s)."
+            ) % {"email": leader.email}
+            field.help_text = _(
+                "The e-mail above may differ from the login. Only one person is the leader: "
+                "ticking it here removes the mark from anyone else."
+            )
+            field.initial = self.instance.pk is not None and self.instance.user_id == leader.pk
 
 
 class InvitationForm(PortalForm):
@@ -136,6 +159,7 @@ class InvitationForm(PortalForm):
         label=_("Partnership to lead"),
         queryset=Partnership.objects.order_by("name"),
         required=False,
+        empty_label=_("— none —"),
         help_text=_("Only for a library leader: the partnership they will lead."),
     )
 
@@ -224,6 +248,7 @@ class ApplicationDecisionForm(PortalForm):
         label=_("Animator"),
         queryset=User.objects.none(),
         required=False,
+        empty_label=_("— assign later —"),
         help_text=_("Can also be assigned later in the admin."),
     )
     note = forms.CharField(
@@ -261,7 +286,8 @@ class OTPTokenForm(PortalForm):
 
 
 class ReminderPreferencesForm(PortalForm):
-    """One checkbox per optional reminder the user's roles receive; ticked = sent."""
+    """The language of the user's e-mails, and one checkbox per optional reminder the user's
+    roles receive; ticked = sent."""
 
     def __init__(self, *args, reminders, off: set[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,6 +296,12 @@ class ReminderPreferencesForm(PortalForm):
             self.fields[self._name(r.kind)] = forms.BooleanField(
                 label=r.label, help_text=r.description, required=False, initial=r.kind not in off
             )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of e-mails"),
+            choices=settings.LANGUAGES,
+            required=False,  # left out: stays as it is
+            help_text=_("Every e-mail the portal sends you, reminders included."),
+        )
 
     @staticmethod
     def _name(kind: str) -> str:

@@ -74,6 +74,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text=_("The secret part of the address of the person's calendar feed."),
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("E-mails from the portal are written in this language."),
+    )
 
     objects = UserManager()
 
@@ -278,6 +285,15 @@ class Person(models.Model):
                 name="person_email_once_per_partnership",
                 violation_error_message=_(
                     "A person with this e-mail is already in the partnership."
+                ),
+            ),
+            # §2.3.3: one person of the partnership is linked to the leader's account.
+            models.UniqueConstraint(
+                fields=["partnership", "user"],
+                condition=Q(archived_at__isnull=True, user__isnull=False),
+                name="person_account_once_per_partnership",
+                violation_error_message=_(
+                    "Another person of the partnership is already linked to this account."
                 ),
             ),
         ]

@@ -33,6 +33,7 @@ from partnerships.models import (
 )
 from portal import figures
 from portal.enums import Role
+from portal.mail import Recipient
 from portal.roles import is_staff_member
 from portal.tokens import hash_token
 
@@ -194,6 +195,13 @@ def people_of(partnership: Partnership) -> QuerySet[Person]:
     return partnership.people.filter(archived_at__isnull=True).select_related("institution")
 
 
+def is_leader_person(person: Person, partnership: Partnership) -> bool:
+    """§2.3.3 "w tym lider biblioteczny": the library leader is the person of the partnership
+    linked to its leader's account (the e-mail on the record may differ from the login).
+    ``partnerships.services`` keeps the link: one person per partnership holds it."""
+    return partnership.leader_id is not None and person.user_id == partnership.leader_id
+
+
 def person_get(partnership: Partnership, pk) -> Person:
     try:
         return people_of(partnership).get(pk=pk)
@@ -316,3 +324,15 @@ def user_get_by_calendar_token(token: str) -> User:
         return User.objects.get(calendar_token=token, is_active=True)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def message_recipients(partnerships, *, animators: bool = False) -> list:
+    """Who a message from staff to these partnerships reaches: each one's leader (or
+    animator) with an active account and an address (``portal.mail.Recipient``, about the
+    partnership). Needs ``leader`` and ``animator`` loaded (``partnership_list`` does)."""
+    recipients = []
+    for partnership in partnerships:
+        user = partnership.animator if animators else partnership.leader
+        if user is not None and user.is_active and user.email:
+            recipients.append(Recipient(user.email, user, partnership))
+    return recipients

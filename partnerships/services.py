@@ -1,5 +1,6 @@
-"""Writes of the partnerships app. Each function is one transaction; e-mails go out after
-commit. Rule violations raise ``ValidationError`` with a message for the user."""
+"""Writes of the partnerships app. Each function is one transaction; its e-mails are queued in
+the outbox in the same transaction and sent by the worker after commit (``portal.mail``).
+Rule violations raise ``ValidationError`` with a message for the user."""
 
 import datetime
 
@@ -92,7 +93,51 @@ def _check_person_institution(person: Person) -> None:
         )
 
 
-def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
+def _link_leader(person: Person, is_leader: bool | None) -> None:
+    """§2.3.3: the library leader is the person linked to the partnership's leader account.
+
+    ``is_leader`` True links ``person`` and unlinks whoever held the link before; False
+    removes the person's link to the leader's account; None leaves it, except that a new
+    person with the leader's login e-mail is linked when nobody holds the link yet (the leader
+    adding themselves). Locks the partnership row, so two links at once end with one."""
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("leader")
+        .get(pk=person.partnership_id)
+    )
+    leader = partnership.leader
+    holders = Person.objects.filter(
+        partnership=partnership, user=leader, archived_at__isnull=True
+    ).exclude(pk=person.pk)
+    if is_leader and leader is None:
+        raise ValidationError(
+            {
+                "is_leader": _(
+                    "The partnership has no leader's account yet: the support centre invites "
+                    "the leader first."
+                )
+            }
+        )
+    if leader is None:
+        return
+    if is_leader is None and person.pk is None and person.user_id is None:
+        is_leader = person.email == leader.email.lower() and not holders.exists()
+    if is_leader:
+        # Row by row, so each change keeps its history with the actor.
+        for other in holders.select_for_update():
+            other.user = None
+            other.save(update_fields=["user"])
+        person.user = leader
+    elif is_leader is False and person.user_id == leader.pk:
+        person.user = None
+
+
+@transaction.atomic
+def person_add(
+    *, partnership: Partnership, consent: bool, is_leader: bool | None = None, **fields
+) -> Person:
+    """Add a person who agreed to the processing of their data; ``is_leader`` links them to
+    the leader's account (``_link_leader``)."""
     if not consent:
         raise ValidationError(
             {"consent": _("Add a person only after they agreed to the processing of their data.")}
@@ -100,15 +145,82 @@ def person_add(*, partnership: Partnership, consent: bool, **fields) -> Person:
     person = Person(partnership=partnership, consent_given_at=timezone.now(), **fields)
     person.email = person.email.lower()
     _check_person_institution(person)
+    _link_leader(person, is_leader)
     save_validated(person)
     return person
 
 
-def person_update(*, person: Person, **fields) -> Person:
+@transaction.atomic
+def person_update(*, person: Person, is_leader: bool | None = None, **fields) -> Person:
+    """Change a person; ``is_leader`` True or False sets or removes the link to the leader's
+    account (``_link_leader``), None keeps it."""
     for name, value in fields.items():
         setattr(person, name, value)
     person.email = person.email.lower()
     _check_person_institution(person)
+    _link_leader(person, is_leader)
+    save_validated(person)
+    return person
+
+
+@transaction.atomic
+def leader_person_sync(
+    *, partnership: Partnership, consent_given_at: datetime.datetime | None = None, **details
+) -> Person | None:
+    """§2.3.3 "w tym lider biblioteczny": the leader is one of the partnership's people,
+    linked to the leader's account from the moment the account exists. Called when the
+    account appears or changes: an application qualified, an invitation to lead accepted, staff
+    changing the leader (invited on the invitations page, or in the admin).
+
+    Locks the partnership row (as ``_link_leader``), then: people linked to another account
+    lose the link (a change of leader moves it); a person already linked to the leader stays;
+    otherwise the active person with the leader's login e-mail is linked; otherwise, when the
+    leader's consent is known (``consent_given_at``: the application's, or accepting the
+    invitation to lead), a person is added at the lead library from ``details`` (first_name,
+    last_name, email, phone, position) or the account's names. Without consent, or without a
+    first and last name, nobody is added: the link waits for the invitation to be accepted or
+    for the leader adding themselves (linked by their login e-mail). Returns the linked person
+    or None."""
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("leader")
+        .get(pk=partnership.pk)
+    )
+    leader = partnership.leader
+    people = Person.objects.filter(partnership=partnership, archived_at__isnull=True)
+    # Row by row, so each change keeps its history.
+    for former in people.filter(user__isnull=False).exclude(user=leader).select_for_update():
+        former.user = None
+        former.save(update_fields=["user"])
+    if leader is None:
+        return None
+    linked = people.filter(user=leader).first()
+    if linked is not None:
+        return linked
+    person = people.filter(email__iexact=leader.email).select_for_update().first()
+    if person is not None:
+        person.user = leader
+        person.save(update_fields=["user"])
+        return person
+    if consent_given_at is None:
+        return None
+    person = Person(
+        partnership=partnership,
+        institution_id=partnership.lead_library_id,
+        user=leader,
+        first_name=(details.get("first_name") or leader.first_name).strip(),
+        last_name=(details.get("last_name") or leader.last_name).strip(),
+        email=(details.get("email") or leader.email).strip().lower(),
+        phone=details.get("phone", ""),
+        position=details.get("position", ""),
+        consent_given_at=consent_given_at,
+    )
+    if not (person.first_name and person.last_name):
+        return None
+    try:
+        _check_person_institution(person)
+    except ValidationError:
+        return None  # the lead library has left the partnership: nowhere to place the person
     save_validated(person)
     return person
 
@@ -174,6 +286,9 @@ def user_invite(
             raise ValidationError({"partnership": _("Only a library leader leads a partnership.")})
         partnership.leader = user
         partnership.save(update_fields=["leader", "updated_at"])
+        # §2.3.3: the link moves to the new leader at once (their person, when they are
+        # already among the partnership's people; otherwise on accepting).
+        leader_person_sync(partnership=partnership)
 
     now = timezone.now()
     user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -189,7 +304,7 @@ def user_invite(
         invited_by=invited_by,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    transaction.on_commit(lambda: emails.send_invitation(invitation, token))
+    emails.send_invitation(invitation.pk, token)
     return invitation
 
 
@@ -205,6 +320,11 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.save(update_fields=["password", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    partnership = invitation.partnership
+    if partnership is not None and partnership.leader_id == user.pk:
+        # §2.3.3: accepting the invitation to lead, the leader agrees to be listed among the
+        # partnership's people (the page says so); their person is linked or added.
+        leader_person_sync(partnership=partnership, consent_given_at=invitation.accepted_at)
     return user
 
 
@@ -238,7 +358,7 @@ def application_start(
     save_validated(application)
     if submit:
         application = application_submit(application=application)
-    transaction.on_commit(lambda: emails.send_application_link(application, token))
+    emails.send_application_link(application.pk, token)
     return application, token
 
 
@@ -284,7 +404,7 @@ def application_submit(*, application: Application, **fields) -> Application:
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     save_validated(application)
-    transaction.on_commit(lambda: emails.send_application_submitted(application))
+    emails.send_application_submitted(application.pk)
     return application
 
 
@@ -347,6 +467,16 @@ def application_qualify(
         user.groups.add(Group.objects.get(name=Role.LEADER))
         partnership.leader = user
         partnership.save(update_fields=["leader", "updated_at"])
+    # §2.3.3: the applicant, who agreed to the processing of the application's data, is the
+    # partnership's first person, linked to the leader's account from now on.
+    leader_person_sync(
+        partnership=partnership,
+        consent_given_at=application.submitted_at if application.consent else None,
+        first_name=first,
+        last_name=last,
+        email=application.contact_email,
+        phone=application.contact_phone,
+    )
 
     application.status = ApplicationStatus.QUALIFIED
     application.decided_at = timezone.now()
@@ -354,7 +484,7 @@ def application_qualify(
     application.decision_note = note
     application.partnership = partnership
     application.save()
-    transaction.on_commit(lambda: emails.send_application_decision(application))
+    emails.send_application_decision(application.pk)
     return partnership
 
 
@@ -368,7 +498,7 @@ def application_reject(*, application: Application, actor: User, note: str) -> A
     application.decided_by = actor
     application.decision_note = note
     application.save()
-    transaction.on_commit(lambda: emails.send_application_decision(application))
+    emails.send_application_decision(application.pk)
     return application
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("personel/", views.staff_home, name="staff_home"),
     path("partnerstwa/", views.partnership_list, name="partnership_list"),
+    path("partnerstwa/napisz/", views.partnership_message, name="partnership_message"),
     path("partnerstwa/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerstwa/<int:pk>/edycja/", views.partnership_edit, name="partnership_edit"),
     path("partnerstwa/<int:pk>/partnerzy/dodaj/", views.partner_add, name="partner_add"),

@@ -4,12 +4,12 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from partnerships import selectors, services
@@ -28,13 +28,20 @@ from partnerships.forms import (
     PersonForm,
     ReminderPreferencesForm,
 )
-from portal import calendar, otp
+from portal import calendar, hooks, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
+from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
-from portal.web import add_service_errors, form_status, paginate, querystring_without_page
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    querystring_without_page,
+    staff_message_page,
+)
 
 
 @login_required
@@ -61,10 +68,12 @@ def staff_home(request):
     return render(request, "partnerships/staff_home.html", context)
 
 
-@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
-def partnership_list(request):
+def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
+    """The partnership list's filter form and the filters it gives (none when invalid)."""
     show_animator = is_staff_member(request.user)
-    form = PartnershipFilterForm(request.GET or None, show_animator=show_animator)
+    params = request.GET.copy()
+    params.pop(MESSAGE_AUDIENCE_PARAM, None)
+    form = PartnershipFilterForm(params or None, show_animator=show_animator)
     filters = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -76,6 +85,12 @@ def partnership_list(request):
             "voivodeship": data["voivodeship"],
             "animator_id": data.get("animator"),
         }
+    return form, filters
+
+
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+def partnership_list(request):
+    form, filters = _list_filters(request)
     page = paginate(
         request, selectors.partnership_list(user=request.user, **filters), page_first=True
     )
@@ -86,9 +101,57 @@ def partnership_list(request):
     )
 
 
+# The page for writing to many: ``?do=animatorzy`` writes to the animators, else the leaders.
+MESSAGE_AUDIENCE_PARAM = "do"
+MESSAGE_TO_ANIMATORS = "animatorzy"
+MESSAGE_TO_LEADERS = "liderzy"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_message(request):
+    """Write to the leaders (or the animators) of the partnerships the list's filters select
+    (``portal.views.staff_message_page``: preview, count, then the outbox)."""
+    _form, filters = _list_filters(request)
+    partnerships = list(selectors.partnership_list(user=request.user, **filters))
+    animators = request.GET.get(MESSAGE_AUDIENCE_PARAM) == MESSAGE_TO_ANIMATORS
+    params = request.GET.copy()
+    params.pop(MESSAGE_AUDIENCE_PARAM, None)
+    filters_qs = params.urlencode()
+    here = reverse("partnership_message")
+    switch = [
+        (label, f"{here}?{filters_qs}&{MESSAGE_AUDIENCE_PARAM}={value}", active)
+        for label, value, active in (
+            (_("Leaders"), MESSAGE_TO_LEADERS, not animators),
+            (_("Animators"), MESSAGE_TO_ANIMATORS, animators),
+        )
+    ]
+    if animators:
+        audience = ngettext(
+            "The animators of %(count)d partnership of the list (with its filters).",
+            "The animators of %(count)d partnerships of the list (with its filters).",
+            len(partnerships),
+        )
+    else:
+        audience = ngettext(
+            "The leaders of %(count)d partnership of the list (with its filters).",
+            "The leaders of %(count)d partnerships of the list (with its filters).",
+            len(partnerships),
+        )
+    audience %= {"count": len(partnerships)}
+    return staff_message_page(
+        request,
+        recipients=selectors.message_recipients(partnerships, animators=animators),
+        audience=audience,
+        back_url=f"{reverse('partnership_list')}?{filters_qs}",
+        switch=switch,
+    )
+
+
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def partnership_detail(request, pk):
     partnership = selectors.partnership_get_for_user(request.user, pk)
+    staff = is_staff_member(request.user)
     return render(
         request,
         "partnerships/partnership_detail.html",
@@ -98,6 +161,13 @@ def partnership_detail(request, pk):
             "people": selectors.people_of(partnership),
             "missing_sectors": selectors.missing_sectors(partnership),
             "can_edit": selectors.can_edit_partnership(request.user, partnership),
+            # The leader's start page: what is open for them in the other apps.
+            "todos": hooks.leader_todos(request.user, partnership)
+            if partnership.leader_id == request.user.pk
+            else [],
+            # Staff see what the portal e-mailed about the partnership (portal's outbox).
+            "messages_sent": (portal_selectors.messages_about(partnership) if staff else None),
+            "about_key": portal_selectors.about_key(partnership),
         },
     )
 
@@ -255,10 +325,19 @@ def person_edit(request, pk, person_pk):
         else:
             messages.success(request, _("The person has been saved."))
             return redirect("partnership_detail", pk=partnership.pk)
+    messages_sent = (
+        portal_selectors.messages_to(person.email) if is_staff_member(request.user) else None
+    )
     return render(
         request,
         "partnerships/person_form.html",
-        {"partnership": partnership, "form": form, "person": person, "title": _("Edit person")},
+        {
+            "partnership": partnership,
+            "form": form,
+            "person": person,
+            "title": _("Edit person"),
+            "messages_sent": messages_sent,
+        },
         status=form_status(form),
     )
 
@@ -292,7 +371,7 @@ def invitation_list(request):
         else:
             messages.success(
                 request,
-                _("An invitation has been sent to %(email)s.") % {"email": invitation.user.email},
+                _("An invitation is on its way to %(email)s.") % {"email": invitation.user.email},
             )
             return redirect("invitation_list")
     page = paginate(request, selectors.invitation_list())
@@ -371,8 +450,8 @@ def _application_saved_message(application):
     if application.status == ApplicationStatus.SUBMITTED:
         return _("The application has been submitted. A confirmation is on its way by e-mail.")
     return _(
-        "The draft has been saved. We e-mailed you a link to come back to it; keep this "
-        "page's address as well."
+        "The draft has been saved. Keep the link shown below to come back to it; a copy is on "
+        "its way by e-mail."
     )
 
 
@@ -395,10 +474,17 @@ def application_edit(request, token):
         else:
             messages.success(request, _application_saved_message(application))
             return redirect("application_edit", token=token)
+    link = absolute_url(reverse("application_edit", args=[token])) if editable else ""
     return render(
         request,
         "partnerships/application_form.html",
-        {"call": application.call, "form": form, "application": application, "editable": editable},
+        {
+            "call": application.call,
+            "form": form,
+            "application": application,
+            "editable": editable,
+            "link": link,
+        },
         status=form_status(form),
     )
 
@@ -476,9 +562,8 @@ def calendar_settings(request):
             request, _("The calendar address has been changed; the old one no longer works.")
         )
         return redirect("calendar_settings")
-    feed_url = request.build_absolute_uri(
-        reverse("calendar_feed", args=[request.user.calendar_token])
-    )
+    # From PORTAL_SITE_URL, not the request's Host: the address is copied into calendar apps.
+    feed_url = absolute_url(reverse("calendar_feed", args=[request.user.calendar_token]))
     items = sorted(
         (i for i in calendar.items_for_user(request.user) if _item_date(i) >= timezone.localdate()),
         key=_item_date,
@@ -496,12 +581,13 @@ def _item_date(item):
 def calendar_feed(request, token):
     """The iCalendar feed; the secret in the address stands in for a login."""
     user = selectors.user_get_by_calendar_token(token)
-    body = calendar.to_ical(
-        calendar.items_for_user(user), name=_("PRB partnerships: %(name)s") % {"name": user}
+    return calendar.calendar_response(
+        request,
+        calendar.items_for_user(user),
+        name=_("PRB partnerships: %(name)s") % {"name": user},
+        filename="kalendarz.ics",
+        cache_control=calendar.FEED_CACHE_CONTROL,
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kalendarz.ics"'
-    return response
 
 
 # --- second factor (staff) -----------------------------------------------------------------
@@ -569,13 +655,19 @@ def reminder_settings(request):
         request.POST if request.method == "POST" else None,
         reminders=optional,
         off=portal_selectors.reminder_kinds_off(request.user),
+        initial={"language": request.user.language},
     )
     if request.method == "POST" and form.is_valid():
-        portal_services.reminder_preferences_set(user=request.user, enabled=form.enabled_kinds())
+        portal_services.reminder_preferences_set(
+            user=request.user,
+            enabled=form.enabled_kinds(),
+            language=form.cleaned_data["language"] or None,
+        )
         messages.success(request, _("Your reminder settings have been saved."))
         return redirect("reminder_settings")
     return render(
         request,
         "partnerships/reminder_settings.html",
         {"form": form, "essential": essential, "optional": optional},
+        status=form_status(form),
     )

@@ -11,8 +11,9 @@ def _ensure_roles(sender, **kwargs):
 
 
 class PortalConfig(AppConfig):
-    """The platform under every app: web helpers, mail, queue, PDF, spreadsheets, uploads,
-    the calendar feed, the reminder engine and the registry of extension points."""
+    """The platform under every app: web helpers, mail and its outbox, queue, PDF,
+    spreadsheets, uploads, the calendar feed, the reminder engine and the registry of
+    extension points."""
 
     name = "portal"
     verbose_name = _("Portal")
@@ -23,6 +24,7 @@ class PortalConfig(AppConfig):
             hooks,
             middleware,
             otp,
+            outbox,
             tasks,
         )
 
@@ -34,3 +36,4 @@ class PortalConfig(AppConfig):
         hooks.register_reminder(tasks.staff_digest)
         hooks.register_periodic_task(tasks.heartbeat, tasks.HEARTBEAT_SECONDS)
         figures.watch()
+        hooks.register_periodic_task(tasks.outbox_deliver, outbox.SWEEP_SECONDS)

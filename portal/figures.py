@@ -45,9 +45,11 @@ from django.utils import timezone
 from portal.models import DataVersion
 
 CACHE_ALIAS = "figures"
-# The platform's own bookkeeping, written by the reminder engine and the health checks: no
-# figure counts it, and it changes often.
+# The platform's own bookkeeping, written by the outbox, the login throttle, the reminder engine
+# and the health checks: no figure counts it, and it changes often.
 UNWATCHED = {
+    "portal.outboxmessage",  # each e-mail queued and sent: thousands in a reminder run
+    "portal.throttle",
     "portal.remindersent",
     "portal.reminderoptout",
     "portal.dataversion",

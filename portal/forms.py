@@ -1,9 +1,70 @@
-"""Form bases every app's forms build on."""
+"""Form bases every app's forms build on.
+
+Every date and datetime field of a form built on these bases accepts only the programme's
+years (``FIRST_YEAR``–``LAST_YEAR``), with a Polish message and ``min``/``max`` on the
+browser's date picker. A date outside them is a typing slip (``0202``, ``20266``), and the
+database and the calendar could not hold every such date: year 1 in Warsaw is before year 1
+in UTC, and the day after 9999-12-31 does not exist. The admin's fields get the same check
+(``portal.admin``)."""
+
+import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+
+
+def validate_programme_date(value) -> None:
+    """A date or datetime within the programme's years."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _("Enter a date from the years %(first)d–%(last)d."),
+            code="date_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+def bound_dates(fields) -> None:
+    """Add the programme's date range to each date and datetime field in ``fields`` (a form's
+    ``fields``, which are the form instance's own copies)."""
+    for field in fields.values():
+        if not isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+            continue
+        if validate_programme_date not in field.validators:
+            field.validators.append(validate_programme_date)
+        input_type = getattr(field.widget, "input_type", "")
+        if input_type == "date":
+            field.widget.attrs.setdefault("min", FIRST_DAY.isoformat())
+            field.widget.attrs.setdefault("max", LAST_DAY.isoformat())
+        elif input_type == "datetime-local":
+            field.widget.attrs.setdefault("min", f"{FIRST_DAY.isoformat()}T00:00")
+            field.widget.attrs.setdefault("max", f"{LAST_DAY.isoformat()}T23:59")
+
+
+DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def label_empty_choices(form) -> None:
+    """Drop-downs say "— wybierz —" rather than Django's "---------"; a form names another
+    empty choice for a field in ``empty_choice_labels`` (``{"round": _("both rounds")}``)."""
+    labels = getattr(form, "empty_choice_labels", {})
+    for name, field in form.fields.items():
+        label = labels.get(name, _("— choose —"))
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DASHES:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == BLANK_CHOICE_DASH[0]:
+                field.choices = [("", label), *choices[1:]]
 
 
 class PortalForm(forms.Form):
@@ -13,6 +74,8 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        bound_dates(self.fields)
+        label_empty_choices(self)
 
 
 class PortalModelForm(forms.ModelForm):
@@ -20,6 +83,8 @@ class PortalModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        bound_dates(self.fields)
+        label_empty_choices(self)
 
 
 class DateInput(forms.DateInput):
@@ -49,3 +114,18 @@ class QuickSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
         )
+
+
+class StaffMessageForm(PortalForm):
+    """A message from staff to many: the subject and the text, as typed."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Plain text. Your name and the support centre are added below it; replies come "
+            "to your address."
+        ),
+    )

@@ -1,6 +1,6 @@
 """The health check for load balancers and monitoring: ``GET /health/`` (answered by
 ``portal.middleware.HealthCheckMiddleware`` before sessions, logins and host checks, so a
-probe costs one query and a broker round trip).
+probe costs three small queries and a broker round trip).
 
 Each check says whether it passed and, if not, what is wrong, in words that reveal no host,
 password or stack trace (in English, for the operators' tools; no user reads this page):
@@ -8,11 +8,13 @@ password or stack trace (in English, for the operators' tools; no user reads thi
 - ``database``: a ``SELECT 1``;
 - ``broker``: a connection to the Celery broker, and how many tasks wait in the default queue;
 - ``beat``: how long ago the heartbeat ran (``portal.tasks.heartbeat``: scheduled by beat,
-  run by a worker), so stopped scheduled work shows.
+  run by a worker), so stopped scheduled work shows;
+- ``outbox``: how many e-mails are due and waiting (``portal.outbox``), and how long the oldest
+  has waited; a backlog older than ``OUTBOX_STALE_SECONDS`` means no worker sends them.
 
 The answer is 503 when this process cannot serve pages (the database is unreachable): what a
-load balancer needs to take a node out. The broker and beat serve the whole site, not one node
-(pages answer without the broker, ``portal.queue``), so their failures show as ``degraded``
+load balancer needs to take a node out. The broker, beat and the outbox's worker serve the
+whole site, not one node (pages answer without them), so their failures show as ``degraded``
 with 200; ``?strict`` answers 503 for any failed check, for monitoring that should alert."""
 
 import time
@@ -20,15 +22,20 @@ from datetime import datetime
 
 from celery import current_app
 from django.db import connection
+from django.db.models import Count, Min
 from django.http import JsonResponse
 from django.utils import timezone
 
-from portal.models import Heartbeat
+from portal.enums import MessageStatus
+from portal.models import Heartbeat, OutboxMessage
 from portal.tasks import BEAT, HEARTBEAT_SECONDS
 
 PATH = "/health/"
 # Scheduled work counts as stopped when the heartbeat is older than this (five beats missed).
 BEAT_STALE_SECONDS = 5 * HEARTBEAT_SECONDS
+# E-mails due this long ago and still waiting: nobody sends them (a worker delivers the outbox
+# right after each commit and every minute).
+OUTBOX_STALE_SECONDS = 15 * 60
 
 
 def _timed(name: str, check) -> dict:
@@ -77,6 +84,18 @@ def _beat(now: datetime) -> dict:
     return {"ok": True, "seconds_ago": age}
 
 
+def _outbox(now: datetime) -> dict:
+    due = OutboxMessage.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+    waiting = due.aggregate(n=Count("pk"), oldest=Min("next_attempt_at"))
+    age = round((now - waiting["oldest"]).total_seconds()) if waiting["oldest"] else 0
+    result = {"ok": age <= OUTBOX_STALE_SECONDS, "waiting": waiting["n"], "oldest_seconds": age}
+    if not result["ok"]:
+        result["problem"] = (
+            f"{waiting['n']} e-mails wait to be sent, the oldest for {age} s (is a worker running?)"
+        )
+    return result
+
+
 def report() -> tuple[int, dict]:
     """``(status, body)``: ``ok``, ``degraded`` (the site's shared services) or ``fail``
     (this process cannot serve), and the JSON body."""
@@ -85,11 +104,12 @@ def report() -> tuple[int, dict]:
         "database": _timed("database", _database),
         "broker": _timed("broker", _broker),
     }
-    checks["beat"] = (
-        _timed("beat", lambda: _beat(now))
-        if checks["database"]["ok"]
-        else {"ok": False, "problem": "unknown: the database is unreachable"}
-    )
+    for name, check in (("beat", _beat), ("outbox", _outbox)):
+        checks[name] = (
+            _timed(name, lambda check=check: check(now))
+            if checks["database"]["ok"]
+            else {"ok": False, "problem": "unknown: the database is unreachable"}
+        )
     failed = [name for name, check in checks.items() if not check["ok"]]
     if not checks["database"]["ok"]:
         status = "fail"

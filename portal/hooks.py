@@ -15,11 +15,16 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
 - an export, ``register_export(name, label, header, rows)``: the staff exports;
 - calendar items, ``register_calendar_source(source)``: each user's feed (``portal.calendar``);
 - another periodic task, ``register_periodic_task(task, every_seconds)``: the beat schedule;
-- demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order.
+- demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order;
+- what is open for a partnership's leader, ``register_leader_todo_source(source)``: the
+  leader's start page (the partnership's page).
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,16 @@ class ExtraExport:
     rows: Callable[..., Iterable[tuple]]  # (filters) -> rows
 
 
+@dataclass(frozen=True)
+class Todo:
+    """Something waiting for a partnership's leader: what, where to do it, until when."""
+
+    text: str
+    url: str
+    action: str  # the button's label
+    due: object = None  # a date or datetime, shown as the deadline
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -66,6 +81,7 @@ _exports: dict[str, ExtraExport] = {}
 _calendar_sources: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _periodic: dict[str, int] = {}
+_leader_todo_sources: list[Callable] = []
 
 
 def _append_once(items: list, item) -> None:
@@ -119,6 +135,12 @@ def register_periodic_task(task, every_seconds: int) -> None:
     _periodic[task.name] = every_seconds
 
 
+def register_leader_todo_source(source: Callable) -> None:
+    """``source(user, partnership) -> Iterable[Todo]``: what is open for the partnership's
+    leader in an app; a constant number of queries."""
+    _append_once(_leader_todo_sources, source)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -159,3 +181,18 @@ def demo_loaders() -> list[Callable]:
 
 def periodic_tasks() -> dict[str, int]:
     return dict(_periodic)
+
+
+def leader_todos(user, partnership) -> list[Todo]:
+    """Everything open for the leader, earliest deadline first (undated last)."""
+    todos = [todo for source in _leader_todo_sources for todo in source(user, partnership)]
+    return sorted(todos, key=_due_key)
+
+
+def _due_key(todo: Todo) -> tuple:
+    due = todo.due
+    if due is None:
+        return (1, "")
+    if isinstance(due, datetime.datetime):
+        due = timezone.localtime(due)
+    return (0, due.isoformat())

@@ -103,9 +103,13 @@ def static_only_fetcher():
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render ``template_name`` (a template under ``templates/pdf/``) to PDF bytes."""
+    """Render ``template_name`` (a template under ``templates/pdf/``) to PDF bytes.
+
+    Every PDF is PDF/UA-1 (accessible): tagged with the HTML's structure (headings, tables
+    with their header cells, paragraphs), its language from ``<html lang>`` and its title
+    from ``<title>``, which a reader shows instead of the file name."""
     html_class, fetcher_class = _weasyprint()
     html = render_to_string(template_name, context)
     return html_class(string=html, url_fetcher=fetcher_class()).write_pdf(
-        font_config=font_configuration()
+        font_config=font_configuration(), pdf_variant="pdf/ua-1"
     )

@@ -13,7 +13,8 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def _publish(task, args: tuple, kwargs: dict) -> None:
+def publish(task, *args, **kwargs) -> None:
+    """Publish ``task`` now, once; a broker that is down is logged, not raised."""
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception:
@@ -27,4 +28,4 @@ def _publish(task, args: tuple, kwargs: dict) -> None:
 
 def enqueue(task, *args, **kwargs) -> None:
     """Queue ``task`` after the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: _publish(task, args, kwargs))
+    transaction.on_commit(lambda: publish(task, *args, **kwargs))

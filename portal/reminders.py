@@ -15,18 +15,20 @@ then:
 
 1. calls the scan and drops recipients who switched the kind off (unless it is essential);
 2. reads the sent log of the kind once (rows of the last ``HORIZON``) and keeps what is new,
-   or claimed but never sent for longer than ``STALE_CLAIM``;
+   or claimed but never queued for longer than ``STALE_CLAIM``;
 3. claims those atomically: ``bulk_create(ignore_conflicts=True)`` on the unique ``key``
    (and, for stale claims, ``filter(sent_at=None, claimed_at__lt=…).update(…)``), each with
-   this run's token, then reads back the rows holding the token: only those are sent. Two
-   runs at once, a retried task or a replayed message find the key taken and send nothing;
-4. sends each e-mail and marks its row sent.
+   this run's token, then reads back the rows holding the token: only those are queued. Two
+   runs at once, a retried task or a replayed message find the key taken and queue nothing;
+4. for each claimed reminder, in one transaction: renders its e-mail into the outbox
+   (``portal.mail``) and marks its row sent, linked to the message (``ReminderSent.message``);
+5. delivers the messages it queued (``portal.outbox.deliver``), being in a worker already.
 
-A crash between the claim and the sending leaves a claim without ``sent_at``; a later scan
-retakes it after ``STALE_CLAIM`` and sends it then, so nothing is lost. The price is that a
-worker dying in the instant between the mail server's acceptance and the ``sent_at`` update
-sends that one reminder twice, thirty minutes apart: we prefer that to losing it. A mail
-server that refuses a message leaves the claim unsent too, so it is retried the same way.
+The claim and the outbox share the work: the sent log makes a reminder due once, the outbox
+makes its e-mail arrive once. A mail server that refuses is the outbox's business (retries
+with backoff, then "failed" for staff to see); the sent log's stale claim only covers a run
+that died between the claim and the queuing (a later scan retakes it after ``STALE_CLAIM``),
+and since the message and the mark are committed together, nothing is queued twice.
 
 The sent log is the only record: scans look at the database, never at ETAs or queues, so a
 broker that was down only delays reminders.
@@ -44,13 +46,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal import hooks
+from portal import hooks, mail, outbox
 from portal.hooks import Reminder
 from portal.models import ReminderOptOut, ReminderSent
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this without ``sent_at`` belongs to a run that died: take it again.
+# A claim older than this without ``sent_at`` belongs to a run that died before queuing its
+# e-mail: take it again.
 STALE_CLAIM = datetime.timedelta(minutes=30)
 # The sent log read by a scan: keys older than this are still guarded by the unique index,
 # only not pre-filtered in Python (see ``run``).
@@ -59,6 +62,8 @@ HORIZON = datetime.timedelta(days=120)
 # about only within this many days of the moment, so a scan's candidates stay few however
 # long the programme runs; the weekly staff digest lists everything older.
 CATCH_UP_DAYS = 30
+# Reminders queued per transaction (each in a savepoint of its own).
+QUEUE_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -146,11 +151,12 @@ def _chunks(items: list, size: int = 500):
 
 
 def run(kind: str, *, now=None, dry_run: bool = False, **filters) -> Result:
-    """Send the reminders of ``kind`` that are due and not yet sent (see the module
-    docstring). ``filters`` narrow the scan (``partnership_id=…`` after a contact is logged).
+    """Queue the reminders of ``kind`` that are due and not yet sent, then deliver them (see
+    the module docstring). ``filters`` narrow the scan (``partnership_id=…`` after a contact
+    is logged). ``Result.sent`` counts the reminders queued; the outbox reports delivery.
 
-    Side effects: rows in ``ReminderSent`` and e-mails; with ``dry_run`` neither, only the
-    list of what would go out in ``Result.listed``."""
+    Side effects: rows in ``ReminderSent`` and the outbox, e-mails; with ``dry_run`` none,
+    only the list of what would go out in ``Result.listed``."""
     item = get(kind)
     now = now or timezone.now()
     result = Result(kind)
@@ -210,20 +216,37 @@ def run(kind: str, *, now=None, dry_run: bool = False, **filters) -> Result:
     claimed = list(
         ReminderSent.objects.filter(claim_token=token).order_by("pk").values_list("pk", "key")
     )
-    for pk, key in claimed:
-        due = by_key.get(key)
-        if due is None:
-            continue
-        try:
-            due.send()
-        except Exception:
-            # The claim stays unsent: a scan after STALE_CLAIM tries again.
-            logger.exception("Reminder %s could not be sent; it will be retried.", key)
-            result.failed += 1
-            continue
-        ReminderSent.objects.filter(pk=pk).update(sent_at=timezone.now())
-        result.sent += 1
-        logger.info("Reminder sent: %s", key)
+    optional_kind = "" if item.essential else kind
+    queued: list[int] = []
+    # One commit per chunk, one savepoint per reminder: a commit costs a disk flush, and a
+    # run that dies loses only claims that a later scan takes back.
+    for chunk in _chunks(claimed, QUEUE_CHUNK):
+        with transaction.atomic():
+            for pk, key in chunk:
+                due = by_key.get(key)
+                if due is None:
+                    continue
+                try:
+                    with (
+                        transaction.atomic(),
+                        mail.batch(optional_kind=optional_kind, user_id=due.user_id) as batch,
+                    ):
+                        due.send()
+                        ReminderSent.objects.filter(pk=pk).update(
+                            sent_at=timezone.now(),
+                            message_id=batch.ids[0] if batch.ids else None,
+                        )
+                except Exception:
+                    # Nothing was queued and the claim stays unsent: a scan after STALE_CLAIM
+                    # tries again (a bug in a template, a row deleted meanwhile).
+                    logger.exception("Reminder %s could not be queued; it will be retried.", key)
+                    result.failed += 1
+                    continue
+                queued.extend(batch.ids)
+                result.sent += 1
+                logger.info("Reminder sent: %s", key)
+    if queued:
+        outbox.deliver(queued)
     return result
 
 

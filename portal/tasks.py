@@ -1,6 +1,7 @@
-"""The weekly staff digest (its sections come from the other apps,
-``portal.hooks.register_digest_section`` in their ``hooks.py``, so this app does not import
-them) and the heartbeat of the scheduled work."""
+"""The platform's tasks: delivering the outbox, the weekly staff digest and the heartbeat of
+the scheduled work. The digest's sections come from the other apps
+(``portal.hooks.register_digest_section`` in their ``hooks.py``), so this app does not import
+them."""
 
 from collections.abc import Iterable
 from functools import partial
@@ -10,10 +11,19 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal import emails
+from portal import emails, outbox
 from portal.enums import Role
 from portal.models import Heartbeat, ReminderSent
 from portal.reminders import Due, digest_sections, reminder, staff_recipients
+
+
+@shared_task
+def outbox_deliver() -> int:
+    """Send the e-mails that are due (``portal.outbox``). Published after each transaction
+    that queues mail, and run by beat every ``outbox.SWEEP_SECONDS``; claims make runs at
+    once harmless. Returns the number sent."""
+    return outbox.deliver().sent
+
 
 # The kind is stored in users' opt-outs and in the sent log, so it keeps the name it was
 # first given.
@@ -52,7 +62,7 @@ def staff_digest(now, partnership_id: int | None = None) -> Iterable[Due]:
             occasion=occasion,
             email=user.email,
             user_id=user.pk,
-            send=partial(emails.send_staff_digest, user=user, sections=sections, week=occasion),
+            send=partial(emails.send_staff_digest, user.pk, sections=sections, week=occasion),
             summary=occasion,
         )
 

@@ -1,5 +1,7 @@
-"""Small helpers that views of every app share."""
+"""Helpers that views of every app share: pagination, service errors on a form, a form's
+status, and the page where staff write one message to many."""
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
@@ -7,9 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
+from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 
-from portal import figures
+from portal import figures, mail, services
+from portal.forms import StaffMessageForm
 
 
 class _Paginator(Paginator):
@@ -104,3 +111,90 @@ def post_action(request, service, success_message, redirect_to, **objects):
     else:
         messages.success(request, success_message)
     return redirect_to
+
+
+def conditional_get(request, response):
+    """Give a finished (not streamed) response a strong ``ETag``, a hash of its body, and
+    answer 304 when the client's copy matches it or its ``Last-Modified``: feed readers and
+    calendar apps poll, and most polls find nothing new."""
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    return not_modified or response
+
+
+def safe_next_url(request, default: str) -> str:
+    """The ``next`` address sent with the form (or in the query) when it is a path on this
+    site, else ``default``. Only a local path is followed: never another host or scheme, nor a
+    protocol-relative ``//host``, so the parameter cannot send a user away (open redirect)."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return default
+
+
+# --- a message from staff to many (the apps' pages call this) ---------------------------------
+
+RECIPIENTS_SHOWN = 100
+
+
+def staff_message_page(request, *, recipients, audience, back_url: str, switch=()):
+    """The page where staff write to many: ``recipients`` (``portal.mail.Recipient``) as the
+    app found them, ``audience`` saying who they are, ``switch`` other audiences as
+    ``(label, url, active)``. "Preview" shows the rendered e-mail and the count; "Send"
+    queues one e-mail per address (``services.staff_message_send``) and goes back."""
+    distinct = mail.distinct_recipients(recipients)
+    form = StaffMessageForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "send" in request.POST:
+            try:
+                count = services.staff_message_send(
+                    actor=request.user,
+                    recipients=distinct,
+                    subject=data["subject"],
+                    body=data["body"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The message is on its way to %(count)d person.",
+                        "The message is on its way to %(count)d people.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(back_url)
+        else:
+            context = services.staff_message_context(
+                actor=request.user, subject=data["subject"], body=data["body"]
+            )
+            subject, text, _html = mail.render("staff_message", context, settings.LANGUAGE_CODE)
+            preview = {"subject": subject, "text": text}
+    return render(
+        request,
+        "portal/staff_message_form.html",
+        {
+            "form": form,
+            "audience": audience,
+            "switch": switch,
+            "recipients": distinct,
+            "shown": distinct[:RECIPIENTS_SHOWN],
+            "preview": preview,
+            "back_url": back_url,
+        },
+        status=form_status(form),
+    )

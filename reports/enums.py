@@ -9,5 +9,6 @@ class Participation(models.TextChoices):
 
 
 class ExportFormat(models.TextChoices):
-    CSV = "csv", "CSV"
+    CSV = "csv", "CSV"  # for people: ``;`` and decimal commas (portal.spreadsheets.PEOPLE)
+    DATA_CSV = "data-csv", _("CSV for programs")  # ``,`` and decimal points
     XLSX = "xlsx", "XLSX"

@@ -1,32 +1,23 @@
-"""Exports that staff open in a spreadsheet, streamed so that a large one neither times out
-nor fills the memory.
+"""The staff exports: what each holds (a header and rows of plain values, read with
+``QuerySet.iterator(chunk_size=…)``). They are written, as every spreadsheet and CSV file,
+by ``portal.spreadsheets`` (CSV for people and for programs, XLSX), streamed so that a large
+one neither times out nor fills the memory. Aware datetimes are passed as they are: the
+writer shows them in Warsaw time."""
 
-CSV: a generator of lines (UTF-8 with a byte-order mark, so Excel reads Polish letters), fed
-by ``QuerySet.iterator(chunk_size=…)``; the response is a ``StreamingHttpResponse``.
-
-XLSX: ``portal.xlsx`` writes each row out as it comes (no cells kept in memory) into a
-temporary file on disk; the finished file is sent with ``FileResponse`` in blocks and deleted
-when the response is closed. (openpyxl's write-only mode was five times too slow for 30,000
-sessions; see ``portal/xlsx.py``.)"""
-
-import csv
-import datetime
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.enums import EventKind, RegistrationStatus
 from partnerships.enums import InstitutionKind, PartnershipStatus, Round, Sector, Voivodeship
-from portal import hooks, xlsx
+from portal import hooks
 from reports import selectors as report_selectors
 from support.enums import Channel, SessionKind
+from support.selectors import counts_toward_budget
 
 CHUNK_SIZE = 2000
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -45,22 +36,6 @@ def _yes_no(value) -> str:
     if value is None:
         return ""
     return _("yes") if value else _("no")
-
-
-def _local(value):
-    """Aware datetimes in local time without the zone (spreadsheets know no zones)."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
-
-
-def _csv_safe(value):
-    value = _local(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # A text that a spreadsheet would run as a formula stays text. (XLSX cells are typed
-        # as text, so they need no such guard.)
-        return "'" + value
-    return value
 
 
 def _person(first: str, last: str, email: str = "") -> str:
@@ -138,6 +113,7 @@ def session_header() -> list:
         _("Channel"),
         _("Date of the contact"),
         _("Duration in minutes"),
+        _("In the hour budget"),
         _("Withdrawn"),
         _("Reason for withdrawal"),
         _("Notes"),
@@ -176,7 +152,8 @@ def session_rows(filters) -> Iterator[tuple]:
             channels.get(channel, channel),
             held_on,
             minutes,
-            _local(withdrawn_at),
+            _yes_no(counts_toward_budget(kind)),  # the diagnosis is outside it (§2.1.4)
+            withdrawn_at,
             withdrawn_reason,
             notes,
         )
@@ -232,7 +209,7 @@ def participant_rows(filters) -> Iterator[tuple]:
             partnership_id,
             partnership,
             statuses.get(status, status),
-            _local(created_at),
+            created_at,
             person_id,
             _person(first, last),
             institution,
@@ -265,47 +242,3 @@ def available_exports() -> dict[str, Export]:
     for name, extra in hooks.extra_exports().items():
         exports[name] = Export(name, extra.label, lambda e=extra: list(e.header), extra.rows)
     return exports
-
-
-# --- writers --------------------------------------------------------------------------------
-
-
-class _Line:
-    """A file-like object whose ``write`` hands back what it was given: csv.writer formats a
-    row, we yield the text."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_value(value):
-    value = _csv_safe(value)
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return "" if value is None else value
-
-
-def csv_lines(header: list, rows: Iterable[tuple]) -> Iterator[bytes]:
-    """Encoded CSV lines, the first with the byte-order mark. Rows are batched so that a
-    response chunk is a few kilobytes, not one line."""
-    writer = csv.writer(_Line())
-    yield (BOM + writer.writerow([str(h) for h in header])).encode("utf-8")
-    batch = []
-    for row in rows:
-        batch.append(writer.writerow([_csv_value(v) for v in row]))
-        if len(batch) >= 500:
-            yield "".join(batch).encode("utf-8")
-            batch = []
-    if batch:
-        yield "".join(batch).encode("utf-8")
-
-
-def write_xlsx(sheets: Iterable[tuple[str, list, Iterable[tuple]]]):
-    """Write ``(title, header, rows)`` sheets into a temporary file; return it, rewound. The
-    file is deleted when closed (``FileResponse`` closes it)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the response)
-    xlsx.write(handle, ((title, [str(h) for h in header], rows) for title, header, rows in sheets))
-    handle.seek(0)
-    return handle

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.enums import Round
 from portal import figures
+from portal.spreadsheets import Sheet
 from reports import selectors
 
 
@@ -44,11 +45,11 @@ def figures_html(round_number: int) -> str:
 
 
 def sheets(data: dict) -> list:
-    """``(title, header, rows)`` for ``reports.exports.write_xlsx``."""
+    """The report's worksheets for ``portal.spreadsheets.xlsx_response``."""
     coverage, totals, part = data["coverage"], data["hours_totals"], data["participation"]
     summary = [
         (_("PRB round"), str(data["round_label"])),
-        (_("Generated"), data["generated_at"].replace(tzinfo=None)),
+        (_("Generated"), data["generated_at"]),
         (_("Partnerships"), data["status_by_round"]["total"]),
         (_("Partnerships (not withdrawn)"), coverage["total"]),
         (_("With a public partner"), coverage["public"]),
@@ -60,27 +61,40 @@ def sheets(data: dict) -> list:
         (_("Second meeting held"), totals["meeting_2"]),
         (_("Support hours used"), hours(totals["used"])),
         (_("Support hours budgeted"), hours(totals["budget"])),
+        (_("Diagnosis hours (before support, outside the budget)"), hours(totals["diagnosis"])),
         (_("Attended a study visit"), part["visit"]),
         (_("Attended the seminar"), part["seminar"]),
         (_("Active in every form of support"), part["all_forms"]),
     ]
     summary += [(str(label), count) for _code, label, count in data["behind_counts"]]
     return [
-        (_("Summary"), [_("Figure"), _("Value")], summary),
-        (
+        Sheet(_("Summary"), [_("Figure"), _("Value")], summary, widths=(45, 20)),
+        Sheet(
             _("Status"),
             [_("Status"), _("Partnerships")],
             [(str(label), count) for label, count in data["status_rows"]],
         ),
-        (
+        Sheet(
             _("Hours by animator"),
-            [_("Animator"), _("Partnerships"), _("Hours used"), _("Hours budgeted")],
             [
-                (row["name"], row["partnerships"], hours(row["used"]), hours(row["budget"]))
+                _("Animator"),
+                _("Partnerships"),
+                _("Hours used"),
+                _("Diagnosis hours"),
+                _("Hours budgeted"),
+            ],
+            [
+                (
+                    row["name"],
+                    row["partnerships"],
+                    hours(row["used"]),
+                    hours(row["diagnosis"]),
+                    hours(row["budget"]),
+                )
                 for row in data["hours_by_animator"]
             ],
         ),
-        (
+        Sheet(
             _("Events"),
             [
                 _("Event"),

@@ -37,6 +37,7 @@ from partnerships.enums import PartnershipStatus, Round
 from partnerships.models import Partner, Partnership, Person, User
 from partnerships.selectors import sector_coverage_totals
 from portal import figures, hooks
+from portal.models import OutboxMessage
 from reports.enums import Participation
 from reports.models import Anonymisation
 from reports.services import ANONYMISED_REASON
@@ -49,9 +50,10 @@ from support.models import (
     Meeting2Record,
     PartnerReport,
     PlannedMeeting,
+    PotentialPartner,
     SupportSession,
 )
-from support.selectors import held_sessions, last_contact_on, with_support_summary
+from support.selectors import held_sessions, in_budget, last_contact_on, with_support_summary
 
 
 @dataclass(frozen=True)
@@ -224,10 +226,19 @@ def _budget_extra(partnerships: QuerySet) -> QuerySet:
     )
 
 
+def _minutes_apart() -> dict:
+    """Sums of the support counted against the budget (``used``) and of the diagnosis, which
+    is outside it (``diagnosis``, §2.1.4), for one aggregation."""
+    return {
+        "used": Sum("duration_minutes", filter=in_budget()),
+        "diagnosis": Sum("duration_minutes", filter=~in_budget()),
+    }
+
+
 def hours_by_animator(filters: Filters) -> list[dict]:
-    """Per animator: partnerships (not withdrawn), minutes used and budgeted. Three grouped
-    queries over the tables themselves, which is much faster than summing per-partnership
-    subqueries at 2,000 partnerships."""
+    """Per animator: partnerships (not withdrawn), minutes used and budgeted, and the minutes
+    of diagnosis apart. Three grouped queries over the tables themselves, which is much faster
+    than summing per-partnership subqueries at 2,000 partnerships."""
     partnerships = _supported(filters).filter(animator__isnull=False)
     rows = (
         partnerships.order_by()
@@ -235,11 +246,12 @@ def hours_by_animator(filters: Filters) -> list[dict]:
         .annotate(partnerships=Count("pk"))
         .order_by("animator__last_name", "animator__first_name", "animator_id")
     )
-    used = dict(
-        _active_sessions_of(partnerships)
-        .values_list("partnership__animator_id")
-        .annotate(total=Sum("duration_minutes"))
-    )
+    minutes = {
+        row["partnership__animator_id"]: row
+        for row in _active_sessions_of(partnerships)
+        .values("partnership__animator_id")
+        .annotate(**_minutes_apart())
+    }
     extra = dict(
         _budget_extra(partnerships)
         .values_list("partnership__animator_id")
@@ -249,12 +261,14 @@ def hours_by_animator(filters: Filters) -> list[dict]:
     for row in rows:
         name = f"{row['animator__first_name']} {row['animator__last_name']}".strip()
         animator_id = row["animator_id"]
+        spent = minutes.get(animator_id, {})
         result.append(
             {
                 "animator_id": animator_id,
                 "name": name or row["animator__email"],
                 "partnerships": row["partnerships"],
-                "used": used.get(animator_id) or 0,
+                "used": spent.get("used") or 0,
+                "diagnosis": spent.get("diagnosis") or 0,
                 "budget": row["partnerships"] * DEFAULT_BUDGET_MINUTES
                 + (extra.get(animator_id) or 0),
             }
@@ -263,10 +277,12 @@ def hours_by_animator(filters: Filters) -> list[dict]:
 
 
 def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
-    """The partnerships that used the most hours (those that used any), with their budget:
-    the top ids from one grouped query over the sessions, then those few rows."""
+    """The partnerships that used the most hours of their budget (those that used any), with
+    their budget and diagnosis: the top ids from one grouped query over the sessions, then
+    those few rows."""
     top = list(
         _active_sessions_of(_supported(filters))
+        .filter(in_budget())
         .values_list("partnership_id")
         .annotate(total=Sum("duration_minutes"))
         .order_by("-total", "partnership_id")
@@ -277,7 +293,8 @@ def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
 
 
 def hours_totals(filters: Filters) -> dict:
-    """Minutes used and budgeted, and how many partnerships reached each step."""
+    """Minutes used and budgeted, minutes of diagnosis (outside the budget, §2.1.4), and how
+    many partnerships reached each step."""
     partnerships = _supported(filters)
     sessions = _active_sessions_of(partnerships)
     count = partnerships.count()
@@ -287,9 +304,11 @@ def hours_totals(filters: Filters) -> dict:
         .annotate(n=Count("partnership", distinct=True))
     )
     extra = _budget_extra(partnerships).aggregate(total=Sum("extra"))["total"] or 0
+    spent = sessions.aggregate(**_minutes_apart())
     return {
         "partnerships": count,
-        "used": sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0,
+        "used": spent["used"] or 0,
+        "diagnosis": spent["diagnosis"] or 0,
         "budget": count * DEFAULT_BUDGET_MINUTES + extra,
         "diagnosed": steps.get(SessionKind.DIAGNOSIS, 0),
         "meeting_1": steps.get(SessionKind.MEETING_1, 0),
@@ -611,6 +630,19 @@ def person_data(person) -> dict:
             .order_by("event__starts_on", "pk")
         ],
         "account": None,
+        # What the portal e-mailed them (its outbox); a text with a one-time link is left out.
+        "emails": [
+            {
+                "created_at": _plain(m.created_at),
+                "subject": m.subject,
+                "status": m.status,
+                "sent_at": _plain(m.sent_at),
+                "text": "" if m.sensitive else m.body_text,
+            }
+            for m in OutboxMessage.objects.filter(to=person.email.lower()).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
     if person.user_id:
         user = User.objects.get(pk=person.user_id)
@@ -668,6 +700,7 @@ def _history_models():
         PlannedMeeting,
         PartnerReport,
         MaterialsDispatch,
+        PotentialPartner,
         Registration,
         Participant,
     ]

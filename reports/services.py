@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import Person
-from portal.models import ReminderSent
+from portal.models import OutboxMessage, ReminderSent
 from reports.models import Anonymisation
 
 ANONYMOUS_FIRST_NAME = "Osoba zanonimizowana"
@@ -57,5 +57,8 @@ def person_anonymise(*, person: Person, actor) -> Person:
     # keys and dates stay, so a reminder is still never sent twice).
     if old_email:
         ReminderSent.objects.filter(email__iexact=old_email).update(email="")
+        # The e-mails to them carry their name and address in every line: they go (the sent
+        # log's link to a message is emptied with them). One still waiting is not sent.
+        OutboxMessage.objects.filter(to=old_email.lower()).delete()
     Anonymisation.objects.create(person=locked, done_by=actor)
     return locked

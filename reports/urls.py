@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views
+from reports.enums import ExportFormat
 
 app_name = "reports"
 
@@ -8,6 +9,12 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("udzial/", views.participation, name="participation"),
     path("eksport/<slug:name>.<slug:fmt>", views.export, name="export"),
+    path(
+        "eksport/dane/<slug:name>.csv",
+        views.export,
+        {"fmt": ExportFormat.DATA_CSV.value},
+        name="export_data",
+    ),
     path("raport-dla-grantodawcy/", views.funder_report, name="funder_report"),
     path(
         "raport-dla-grantodawcy/runda-<int:round_number>.pdf",

@@ -4,14 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponse,
-    HttpResponseBadRequest,
-    QueryDict,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnerships.enums import Round
 from partnerships.selectors import partnership_get_for_user
+from portal import spreadsheets
 from portal.pdf import render_pdf
 from portal.roles import staff_required
 from portal.web import paginate, querystring_without_page
@@ -31,8 +25,6 @@ from reports.forms import (
     FunderReportForm,
     PersonSearchForm,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filter_form(request) -> DashboardFilterForm:
@@ -117,7 +109,8 @@ def participation(request):
 
 @staff_required
 def export(request, name, fmt):
-    """A streamed CSV or XLSX of one export, narrowed by the dashboard's filters."""
+    """A streamed download of one export, narrowed by the dashboard's filters: CSV for
+    people (``;``, decimal comma), CSV for programs (``dane/…csv``) or XLSX."""
     definition = exports.available_exports().get(name)
     if definition is None or fmt not in ExportFormat.values:
         raise Http404
@@ -129,19 +122,17 @@ def export(request, name, fmt):
             % {"names": ", ".join(form.ignored_labels())},
             content_type="text/plain; charset=utf-8",
         )
-    filters = form.filters()
     stamp = timezone.localdate().isoformat()
-    filename = f"{name}-{stamp}.{fmt}"
-    header = definition.header()
-    rows = definition.rows(filters)
-    if fmt == ExportFormat.CSV:
-        response = StreamingHttpResponse(
-            exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    header, rows = definition.header(), definition.rows(form.filters())
+    if fmt == ExportFormat.XLSX:
+        return spreadsheets.xlsx_response(
+            [spreadsheets.Sheet(definition.label, header, rows)], filename=f"{name}-{stamp}.xlsx"
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    handle = exports.write_xlsx([(definition.label, header, rows)])
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    if fmt == ExportFormat.DATA_CSV:
+        return spreadsheets.csv_response(
+            header, rows, filename=f"{name}-{stamp}-dane.csv", dialect=spreadsheets.DATA
+        )
+    return spreadsheets.csv_response(header, rows, filename=f"{name}-{stamp}.csv")
 
 
 @staff_required
@@ -172,12 +163,8 @@ def funder_report_pdf(request, round_number):
 @staff_required
 def funder_report_xlsx(request, round_number):
     report = funder.report(_funder_round(round_number))
-    handle = exports.write_xlsx(funder.sheets(report))
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"raport-runda-{round_number}.xlsx",
-        content_type=XLSX_TYPE,
+    return spreadsheets.xlsx_response(
+        funder.sheets(report), filename=f"raport-runda-{round_number}.xlsx"
     )
 
 

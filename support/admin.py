@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from support import services
-from support.forms import HourBudgetAdminForm
+from support.forms import HourBudgetAdminForm, MaterialsDispatchAdminForm
 from support.models import (
     DevelopmentPlan,
     DiagnosisRecord,
@@ -18,6 +18,7 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 
@@ -147,6 +148,7 @@ class PartnerReportAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(MaterialsDispatch)
 class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = MaterialsDispatchAdminForm
     list_display = ["sent_on", "partnership", "channel", "sent_by"]
     list_filter = ["channel"]
     list_select_related = ["partnership", "sent_by"]
@@ -159,7 +161,10 @@ class MaterialsDispatchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return ["sent_by", "partnership", "attachment"] if obj else ["sent_by"]
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in ("what", "sent_on", "channel")}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in ("what", "sent_on", "channel", "after_support_confirmed")
+        }
         if change:
             services.materials_dispatch_update(dispatch=obj, actor=request.user, **fields)
         else:
@@ -222,3 +227,19 @@ class PlanVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["plan__partnership", "agreed_by_leader", "agreed_by_animator"]
     search_fields = ["plan__partnership__name"]
     date_hierarchy = "agreed_at"
+
+
+@admin.register(PotentialPartner)
+class PotentialPartnerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Read only: the leader and the animator keep them on the partnership's pages."""
+
+    list_display = ["name", "partnership", "sector", "status", "contacted_on", "contacted_by"]
+    list_filter = ["sector", "status"]
+    list_select_related = ["partnership"]
+    search_fields = ["name", "partnership__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

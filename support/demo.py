@@ -13,6 +13,7 @@ from support.models import DevelopmentPlan
 
 
 def load(users) -> None:
+    _load_potential_partners(users)
     partnership = Partnership.objects.filter(name="Razem dla Gminy Wąchock").first()
     if partnership is None:
         return
@@ -20,6 +21,39 @@ def load(users) -> None:
         _load_cycle(partnership, users)
     if not DevelopmentPlan.objects.filter(partnership=partnership).exists():
         _load_plan(partnership, users)
+
+
+def _load_potential_partners(users) -> None:
+    """ "Partnerstwo Nad Bugiem" has no business partner yet (§1.2): it is approaching two
+    businesses, one of them with the animator's help (§2.1.1)."""
+    partnership = Partnership.objects.filter(name="Partnerstwo Nad Bugiem").first()
+    if partnership is None or partnership.potential_partners.exists():
+        return
+    today = timezone.localdate()
+    services.potential_partner_add(
+        partnership=partnership,
+        actor=users["leader_b"],
+        name="Sklep spożywczy „U Haliny”",
+        sector="business",
+        kind="company",
+        contact_person="Halina Bielecka, właścicielka",
+        contacted_by="Tomasz Wójcik",
+        contacted_on=today - datetime.timedelta(days=6),
+        outcome="Rozmowa przy okazji zakupów; właścicielka prosi o informację na piśmie.",
+    )
+    services.potential_partner_add(
+        partnership=partnership,
+        actor=users["animator_b"],
+        name="Bank Spółdzielczy w Drohiczynie",
+        sector="business",
+        kind="company",
+        contact_person="Dyrektor oddziału",
+        contacted_by="Tomasz Wójcik i animatorka Ewa Wiśniewska",
+        contacted_on=today - datetime.timedelta(days=3),
+        status="interested",
+        outcome="Bank chce prowadzić z seniorami warsztaty bezpiecznej bankowości.",
+        animator_help="Przygotowałam z liderem list intencyjny i byłam na spotkaniu w banku.",
+    )
 
 
 def _load_cycle(partnership, users) -> None:

@@ -1,13 +1,13 @@
-"""One function per e-mail of the support app. The reminder scans in ``tasks.py`` load the
-rows these need (``select_related``), so sending runs no queries of its own."""
+"""One function per e-mail of the support app: the reminders its scans in ``tasks.py`` find.
+Each takes ids (and the figures the scan computed), re-reads the rows and queues the message
+in the outbox (``portal.mail``)."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from partnerships.models import Partnership, User
 from portal.calendar import to_ical
-from portal.mail import absolute_url, send_templated_mail
+from portal.mail import absolute_url, language_of, queue_templated_mail
 from support.enums import KIND_SLUGS, SessionKind
 from support.models import PlannedMeeting
 from support.selectors import format_minutes, planned_meeting_calendar_item
@@ -21,12 +21,16 @@ def _log_url(partnership_id: int, kind: str) -> str:
     return absolute_url(reverse("support:session_log", args=[partnership_id, KIND_SLUGS[kind]]))
 
 
-def send_planned_meeting_soon(*, meeting: PlannedMeeting, user: User) -> None:
+def send_planned_meeting_soon(*, meeting_id: int, user_id: int) -> None:
     """To the leader and the animator: the second meeting is in two days, with its .ics."""
+    meeting = PlannedMeeting.objects.select_related("partnership").get(pk=meeting_id)
+    user = User.objects.get(pk=user_id)
     body = to_ical([planned_meeting_calendar_item(meeting)], name=meeting.partnership.name)
-    send_templated_mail(
+    queue_templated_mail(
         "reminder_planned_meeting",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=meeting.partnership,
         context={
             "user": user,
             "meeting": meeting,
@@ -37,11 +41,15 @@ def send_planned_meeting_soon(*, meeting: PlannedMeeting, user: User) -> None:
     )
 
 
-def send_no_diagnosis(*, partnership: Partnership, user: User, days: int) -> None:
+def send_no_diagnosis(*, partnership_id: int, user_id: int, days: int) -> None:
     """To the animator: no diagnosis logged ``days`` days after being assigned."""
-    send_templated_mail(
+    partnership = Partnership.objects.get(pk=partnership_id)
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
         "reminder_no_diagnosis",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=partnership,
         context={
             "user": user,
             "partnership": partnership,
@@ -51,11 +59,15 @@ def send_no_diagnosis(*, partnership: Partnership, user: User, days: int) -> Non
     )
 
 
-def send_meeting_2_overdue(*, meeting: PlannedMeeting, user: User) -> None:
+def send_meeting_2_overdue(*, meeting_id: int, user_id: int) -> None:
     """To the animator: the date agreed at meeting 1 has passed and meeting 2 is not logged."""
-    send_templated_mail(
+    meeting = PlannedMeeting.objects.select_related("partnership").get(pk=meeting_id)
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
         "reminder_meeting_2_overdue",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=meeting.partnership,
         context={
             "user": user,
             "meeting": meeting,
@@ -67,15 +79,20 @@ def send_meeting_2_overdue(*, meeting: PlannedMeeting, user: User) -> None:
 
 
 def send_hour_budget_used(
-    *, partnership: Partnership, user: User, threshold: int, used: int, budget: int
+    *, partnership_id: int, user_id: int, threshold: int, used: int, budget: int
 ) -> None:
     """To the animator and staff: 75 % or all of the hour budget is used."""
-    with translation.override(settings.LANGUAGE_CODE):
+    partnership = Partnership.objects.get(pk=partnership_id)
+    user = User.objects.get(pk=user_id)
+    # The durations are words ("1 godz. 15 min"): written in the reader's language.
+    with translation.override(language_of(user)):
         used_text, budget_text = format_minutes(used), format_minutes(budget)
         left_text = format_minutes(max(0, budget - used))
-    send_templated_mail(
+    queue_templated_mail(
         "reminder_hour_budget",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=partnership,
         context={
             "user": user,
             "partnership": partnership,
@@ -88,15 +105,20 @@ def send_hour_budget_used(
     )
 
 
-def send_no_agreed_plan(*, partnership: Partnership, user: User, days: int) -> None:
-    """To the leader and the animator: meeting 2 was held ``days`` days ago and the
-    development plan is not agreed yet."""
-    send_templated_mail(
+def send_no_agreed_plan(*, partnership_id: int, user_id: int, held_on, days: int) -> None:
+    """To the leader and the animator: meeting 2 was held on ``held_on``, ``days`` days ago,
+    and the development plan is not agreed yet."""
+    partnership = Partnership.objects.get(pk=partnership_id)
+    user = User.objects.get(pk=user_id)
+    queue_templated_mail(
         "reminder_no_agreed_plan",
-        to=[user.email],
+        to=user.email,
+        recipient=user,
+        about=partnership,
         context={
             "user": user,
             "partnership": partnership,
+            "held_on": held_on,
             "days": days,
             "url": absolute_url(reverse("support:plan_detail", args=[partnership.pk])),
         },

@@ -23,6 +23,11 @@ class SessionKind(models.TextChoices):
 # Kinds that happen at most once per partnership (among sessions not withdrawn).
 SINGLE_KINDS = (SessionKind.DIAGNOSIS, SessionKind.MEETING_1, SessionKind.MEETING_2)
 
+# §2.1.4 lists the contact before support (the diagnosis) apart from the support itself, "w
+# wymiarze 16 godzin": it is logged with its length but outside the hour budget. The one rule
+# built on this is ``support.selectors.in_budget`` / ``counts_toward_budget``.
+OUTSIDE_BUDGET_KINDS = (SessionKind.DIAGNOSIS,)
+
 # Polish words for the log page's address, one per kind.
 KIND_SLUGS = {
     SessionKind.DIAGNOSIS: "diagnoza",
@@ -33,6 +38,13 @@ KIND_SLUGS = {
     SessionKind.PLAN_HELP: "plan",
 }
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
+
+# Kinds logged without a record, from the one "+ contact" page: the animator's weekly work.
+# The diagnosis and the meetings keep their own pages, each with its record.
+EVERYDAY_KINDS = (SessionKind.REMOTE, SessionKind.SUMMARY_HELP, SessionKind.PLAN_HELP)
+
+# Lengths offered as one click on the log pages; any other quarter hour is typed in.
+DURATION_PRESETS = (15, 30, 45, 60, 90)
 
 
 class Channel(models.TextChoices):
@@ -91,4 +103,23 @@ class BehindReason(models.TextChoices):
     NO_DIAGNOSIS = "no_diagnosis", _("no diagnosis 14 days after the animator was assigned")
     NO_CONTACT = "no_contact", _("no contact for 30 days")
     MEETING_2_MISSING = "meeting_2_missing", _("second meeting missing after its planned date")
-    NO_PLAN = "no_plan", _("No agreed plan 14 days after the second meeting")
+    NO_PLAN = "no_plan", _("no agreed plan 14 days after the second meeting")
+
+
+class PotentialPartnerStatus(models.TextChoices):
+    """Where the partnership stands with an institution it is approaching (§1.2: the library
+    identifies and invites potential partners from the three sectors)."""
+
+    APPROACHED = "approached", _("approached")
+    INTERESTED = "interested", _("interested")
+    DECLINED = "declined", _("declined")
+    JOINED = "joined", _("joined the partnership")
+
+
+# A potential partner becomes ``joined`` only by joining (``potential_partner_join``), which
+# makes it a partner; the forms offer the other statuses.
+OPEN_POTENTIAL_STATUSES = (
+    PotentialPartnerStatus.APPROACHED,
+    PotentialPartnerStatus.INTERESTED,
+    PotentialPartnerStatus.DECLINED,
+)

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput, PortalForm, PortalModelForm
 from portal.web import add_service_errors
-from support.enums import PLAN_SECTIONS, Channel, SessionKind, TrainingTopic
+from support.enums import (
+    DURATION_PRESETS,
+    OPEN_POTENTIAL_STATUSES,
+    PLAN_SECTIONS,
+    Channel,
+    SessionKind,
+    TrainingTopic,
+)
 from support.models import (
     DevelopmentPlan,
     DiagnosisRecord,
@@ -14,9 +21,11 @@ from support.models import (
     Meeting2Record,
     PartnerReport,
     PlanAction,
+    PotentialPartner,
     SupportSession,
 )
-from support.services import hour_budget_validate
+from support.selectors import format_minutes
+from support.services import hour_budget_validate, materials_dispatch_validate
 
 
 class TimeInput(forms.TimeInput):
@@ -26,28 +35,117 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+OTHER_DURATION = "other"
+
+# The channels on the log pages, in the order an animator uses them most, each in the words
+# of the timeline; "in person" also says it was a meeting.
+CHANNEL_CHOICE_LABELS = {
+    Channel.PHONE: Channel.PHONE.label,
+    Channel.EMAIL: Channel.EMAIL.label,
+    Channel.VIDEO: Channel.VIDEO.label,
+    Channel.LABIB: Channel.LABIB.label,
+    Channel.IN_PERSON: _("in person (a meeting)"),
+}
+
+
+class ChoiceButtons(forms.RadioSelect):
+    """Radio buttons drawn as large buttons (Bootstrap's ``btn-check``): still radios, so they
+    work by keyboard and without JavaScript."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "btn-check", "autocomplete": "off", **(attrs or {})}, choices)
+
+
 class SessionForm(PortalModelForm):
+    """One contact. The length is one click on a preset or typed in (quarter hours); the
+    channel is one click among a few buttons, none pre-chosen except for the meetings."""
+
+    duration_preset = forms.ChoiceField(label=_("Duration"), required=False, widget=ChoiceButtons())
+
     class Meta:
         model = SupportSession
-        fields = ["held_on", "channel", "duration_minutes", "notes"]
+        fields = ["channel", "held_on", "duration_minutes", "notes"]
+        labels = {"duration_minutes": _("Other duration, in minutes")}
         widgets = {
+            "channel": ChoiceButtons(),
             "held_on": DateInput(),
             "duration_minutes": forms.NumberInput(attrs={"step": 15, "min": 15}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The model's clean needs the kind (remote support is never in person).
-        self.instance.kind = kind
-        if kind == SessionKind.REMOTE:
-            self.fields["channel"].choices = [
-                c for c in self.fields["channel"].choices if c[0] != Channel.IN_PERSON
-            ]
-        if not self.instance.pk:
+        if kind is not None:
+            # The model's clean needs the kind (remote support is never in person).
+            self.instance.kind = kind
+        channels = [
+            (value, CHANNEL_CHOICE_LABELS[value])
+            for value in CHANNEL_CHOICE_LABELS
+            if not (kind == SessionKind.REMOTE and value == Channel.IN_PERSON)
+        ]
+        self.fields["channel"].choices = channels  # no "---------": one click chooses
+        self.fields["channel"].error_messages["required"] = _(
+            "Choose how you were in touch: by phone, e-mail, video call, labib.pl or in person."
+        )
+        self.fields["duration_preset"].choices = [
+            *((str(m), format_minutes(m)) for m in DURATION_PRESETS),
+            (OTHER_DURATION, _("other")),
+        ]
+        self.fields["duration_minutes"].required = False
+        self.fields["duration_minutes"].help_text = _(
+            "In quarter hours: 15, 30, 45, 60 … Type it when none of the lengths above fits."
+        )
+        if self.instance.pk:
+            duration = self.instance.duration_minutes
+            if duration in DURATION_PRESETS:
+                self.initial["duration_preset"] = str(duration)
+                self.initial["duration_minutes"] = None
+            else:
+                self.initial["duration_preset"] = OTHER_DURATION
+        else:
             self.initial.setdefault("held_on", timezone.localdate())
             if kind in (SessionKind.MEETING_1, SessionKind.MEETING_2):
                 self.initial.setdefault("channel", Channel.IN_PERSON)
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("duration_preset")
+        typed = data.get("duration_minutes")
+        typed_failed = "duration_minutes" in self.errors
+        if preset and preset != OTHER_DURATION:
+            chosen = int(preset)
+            if typed is not None and typed != chosen:
+                self.add_error(
+                    "duration_minutes",
+                    _("You chose %(chosen)s and typed %(typed)s minutes: keep one of them.")
+                    % {"chosen": format_minutes(chosen), "typed": typed},
+                )
+            data["duration_minutes"] = chosen
+        elif typed is None and not typed_failed:
+            self.add_error(
+                "duration_minutes",
+                _("Choose how long the contact took, or type the minutes."),
+            )
+        return data
+
+
+class ContactForm(SessionForm):
+    """The "+ contact" page: the kind is chosen here too, among the kinds without a record
+    that the order of support allows now (``EVERYDAY_KINDS``)."""
+
+    kind = forms.ChoiceField(label=_("What was it about?"), widget=ChoiceButtons())
+
+    class Meta(SessionForm.Meta):
+        fields = ["kind", *SessionForm.Meta.fields]
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, SessionKind(k).label) for k in kinds]
+        self.fields["kind"].error_messages["invalid_choice"] = _(
+            "This kind of contact cannot be logged now: support starts with the diagnosis."
+        )
+        if SessionKind.REMOTE in kinds:
+            self.initial.setdefault("kind", SessionKind.REMOTE)
 
 
 class DiagnosisRecordForm(PortalModelForm):
@@ -136,7 +234,14 @@ class PartnerReportForm(PortalModelForm):
             self.initial.setdefault("reported_on", timezone.localdate())
 
 
+AFTER_SUPPORT_LABEL = _(
+    "The materials were sent after the animator's support began (§2.5.1): I confirm it."
+)
+
+
 class MaterialsDispatchForm(PortalModelForm):
+    after_support_confirmed = forms.BooleanField(label=AFTER_SUPPORT_LABEL, required=False)
+
     class Meta:
         model = MaterialsDispatch
         fields = ["what", "sent_on", "channel", "attachment"]
@@ -145,6 +250,34 @@ class MaterialsDispatchForm(PortalModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("sent_on", timezone.localdate())
+
+
+class MaterialsDispatchAdminForm(forms.ModelForm):
+    """The admin's form: the same confirmation as on the staff page, checked in ``clean`` to
+    show the message next to the field (the admin saves through the services, which check
+    again under the budget row's lock)."""
+
+    after_support_confirmed = forms.BooleanField(label=AFTER_SUPPORT_LABEL, required=False)
+
+    class Meta:
+        model = MaterialsDispatch
+        fields = ["partnership", "what", "sent_on", "channel", "attachment"]
+
+    def clean(self):
+        data = super().clean()
+        partnership = self.instance.partnership if self.instance.pk else data.get("partnership")
+        sent_on = data.get("sent_on")
+        changed = not self.instance.pk or sent_on != self.instance.sent_on
+        if partnership is not None and changed and not self.errors:
+            try:
+                materials_dispatch_validate(
+                    partnership=partnership,
+                    sent_on=sent_on,
+                    after_support_confirmed=data.get("after_support_confirmed", False),
+                )
+            except forms.ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
 
 
 class HourBudgetAdminForm(forms.ModelForm):
@@ -225,3 +358,61 @@ class PlanActionForm(PortalModelForm):
         self.fields["partner"].error_messages["invalid_choice"] = _(
             "Choose an active partner of this partnership."
         )
+
+
+class PotentialPartnerForm(PortalModelForm):
+    """An institution being approached (§1.2). The animator's help (§2.1.1) is shown only to
+    those who may write it: the animator and staff."""
+
+    class Meta:
+        model = PotentialPartner
+        fields = [
+            "name",
+            "sector",
+            "kind",
+            "contact_person",
+            "contacted_by",
+            "contacted_on",
+            "status",
+            "outcome",
+            "animator_help",
+        ]
+        widgets = {
+            "contacted_on": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "animator_help": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, can_note_help: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in self.fields["status"].choices
+            if value in OPEN_POTENTIAL_STATUSES
+        ]
+        if not can_note_help:
+            del self.fields["animator_help"]
+        if not self.instance.pk:
+            self.initial.setdefault("contacted_on", timezone.localdate())
+
+
+class PotentialPartnerJoinForm(PortalForm):
+    """What the institution brings and gains as a partner (§1.2)."""
+
+    contribution = forms.CharField(
+        label=_("Contribution"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner brings."),
+    )
+    benefit = forms.CharField(
+        label=_("Benefit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the partner gains from working together."),
+    )
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty when it is the lead library's commune."),
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput(), required=False)

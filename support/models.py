@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerships.enums import InstitutionKind, Sector
 from partnerships.models import Partner, Partnership
 from portal.uploads import validate_document
 from support.enums import (
@@ -22,6 +23,7 @@ from support.enums import (
     Channel,
     MaterialsChannel,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
     TrainingTopic,
 )
@@ -554,3 +556,99 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.plan}: {self.number}"
+
+
+class PotentialPartner(models.Model):
+    """An institution the partnership is approaching (§1.2: the library identifies and invites
+    potential partners from the three sectors), with who contacted it, when and the outcome,
+    and the animator's help in making the contact (§2.1.1). One that joins becomes a partner
+    (``partner``) and stays here, marked, for the history."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="potential_partners",
+        verbose_name=_("partnership"),
+    )
+    name = models.CharField(_("institution"), max_length=255)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    contact_person = models.CharField(
+        _("contact at the institution"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who the partnership talks to there: name, position, phone or e-mail."),
+    )
+    contacted_by = models.CharField(
+        _("contacted by"),
+        max_length=255,
+        help_text=_("Who from the partnership made the contact."),
+    )
+    contacted_on = models.DateField(_("contacted on"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PotentialPartnerStatus.choices,
+        default=PotentialPartnerStatus.APPROACHED,
+    )
+    outcome = models.TextField(
+        _("outcome"), blank=True, help_text=_("What came of the contact so far.")
+    )
+    animator_help = models.TextField(
+        _("the animator's help"),
+        blank=True,
+        help_text=_("How the animator helped to make or deepen the contact (§2.1.1)."),
+    )
+    partner = models.OneToOneField(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="potential_partner",
+        verbose_name=_("partner it became"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("potential partner")
+        verbose_name_plural = _("potential partners")
+        ordering = ["sector", "name", "pk"]
+        indexes = [models.Index(fields=["partnership", "sector"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=PotentialPartnerStatus.JOINED, partner__isnull=False)
+                | (~Q(status=PotentialPartnerStatus.JOINED) & Q(partner__isnull=True)),
+                name="potential_partner_joined_has_partner",
+                violation_error_message=_(
+                    "A potential partner has joined exactly when it has become a partner."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.contacted_on and self.contacted_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "contacted_on": _(
+                        "A contact is recorded after it took place: the date cannot "
+                        "be in the future."
+                    )
+                }
+            )
+
+    @property
+    def has_joined(self):
+        return self.status == PotentialPartnerStatus.JOINED

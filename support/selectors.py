@@ -31,17 +31,20 @@ from django.utils.translation import gettext as _
 from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
 from partnerships.selectors import partnership_get_for_user, partnerships_for_user
-from portal.calendar import CalendarItem
+from portal.calendar import CalendarItem, revisions
+from portal.hooks import Todo
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     DIAGNOSIS_DAYS,
     NO_CONTACT_DAYS,
+    OUTSIDE_BUDGET_KINDS,
     PLAN_DAYS,
     PLAN_SECTIONS,
     SINGLE_KINDS,
     BehindReason,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
     SupportStep,
 )
@@ -55,6 +58,7 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 
@@ -85,6 +89,27 @@ def can_act_on(user, partnership: Partnership) -> bool:
     )
 
 
+def _is_leader_of(user, partnership: Partnership) -> bool:
+    return partnership.leader_id is not None and partnership.leader_id == user.pk
+
+
+def can_record_partner_report(user, partnership: Partnership) -> bool:
+    """§2.1.5: what the partners pass on between the meetings is recorded by staff, the
+    partnership's animator or its leader, who gathers it from the partners."""
+    return can_act_on(user, partnership) or _is_leader_of(user, partnership)
+
+
+def can_work_on_potential_partners(user, partnership: Partnership) -> bool:
+    """§1.2: the library (its leader) approaches potential partners; §2.1.1: the animator
+    helps it make the contacts; staff may correct."""
+    return can_act_on(user, partnership) or _is_leader_of(user, partnership)
+
+
+def can_note_animator_help(user, partnership: Partnership) -> bool:
+    """Only the animator (or staff) writes down the animator's own help (§2.1.1)."""
+    return can_act_on(user, partnership)
+
+
 def can_change_session(user, session: SupportSession, now=None) -> bool:
     """Staff change any session; an animator their own, within 30 days of logging it."""
     if session.withdrawn_at is not None:
@@ -104,6 +129,24 @@ def partnership_get_for_acting(user, pk) -> Partnership:
     it (its leader)."""
     partnership = partnership_get_for_user(user, pk)
     if not can_act_on(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def partnership_get_for_partner_reports(user, pk) -> Partnership:
+    """404 when the user cannot see the partnership, 403 when they see it but may not record
+    its partners' reports."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_record_partner_report(user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+def partnership_get_for_potential_partners(user, pk) -> Partnership:
+    """404 when the user cannot see the partnership, 403 when they see it but do not work on
+    its potential partners."""
+    partnership = partnership_get_for_user(user, pk)
+    if not can_work_on_potential_partners(user, partnership):
         raise PermissionDenied
     return partnership
 
@@ -134,6 +177,58 @@ def session_get_for_change(user, partnership: Partnership, pk) -> SupportSession
 
 def _active_sessions():
     return SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
+
+
+def counts_toward_budget(kind: str) -> bool:
+    """§2.1.4: every contact counts toward the 16 hours but the diagnosis, the contact before
+    support, which is logged with its length and shown apart."""
+    return kind not in OUTSIDE_BUDGET_KINDS
+
+
+def in_budget(prefix: str = "") -> Q:
+    """``counts_toward_budget`` over sessions (``prefix`` reaches them through a relation)."""
+    return ~Q(**{f"{prefix}kind__in": OUTSIDE_BUDGET_KINDS})
+
+
+def _minutes_of_outer(condition: Q, outer: str = "pk") -> Coalesce:
+    total = (
+        SupportSession.objects.filter(
+            condition, partnership=OuterRef(outer), withdrawn_at__isnull=True
+        )
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def budget_minutes_used(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the minutes of support counted against the hour budget."""
+    return _minutes_of_outer(in_budget(), outer)
+
+
+def diagnosis_minutes(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the minutes of the contact before support, outside the budget."""
+    return _minutes_of_outer(~in_budget(), outer)
+
+
+def budget_minutes(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the hour budget, the default when staff never changed it."""
+    budget = HourBudget.objects.filter(partnership=OuterRef(outer)).values("minutes")
+    return Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES))
+
+
+def minutes_used(partnership: Partnership, *, exclude_pk=None) -> int:
+    """The minutes of the partnership's support counted against its budget (withdrawn
+    contacts and the diagnosis left out); ``exclude_pk`` leaves out the session being
+    changed."""
+    qs = SupportSession.objects.filter(
+        in_budget(), partnership=partnership, withdrawn_at__isnull=True
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
 
 
 # --- the programme's milestones: one rule each ------------------------------------------------
@@ -242,16 +337,9 @@ BEHIND_RULES = {
 
 
 def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    """Annotate ``used_minutes``, ``budget_minutes``, ``next_meeting_on`` (the earliest open
-    planned meeting) and ``step`` (a ``SupportStep`` value), in the same query."""
-    used = (
-        _active_sessions()
-        .order_by()
-        .values("partnership")
-        .annotate(total=Sum("duration_minutes"))
-        .values("total")
-    )
-    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
+    """Annotate ``used_minutes`` (of the budget), ``diagnosis_minutes`` (outside it),
+    ``budget_minutes``, ``left_minutes``, ``next_meeting_on`` (the earliest open planned
+    meeting) and ``step`` (a ``SupportStep`` value), in the same query."""
     next_meeting = (
         PlannedMeeting.objects.filter(
             partnership=OuterRef("pk"), cancelled_at__isnull=True, held_session__isnull=True
@@ -260,8 +348,9 @@ def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
         .values("planned_on")[:1]
     )
     return qs.annotate(
-        used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
-        budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
+        used_minutes=budget_minutes_used(),
+        diagnosis_minutes=diagnosis_minutes(),
+        budget_minutes=budget_minutes(),
         next_meeting_on=Subquery(next_meeting),
         has_diagnosis=Exists(_active_sessions().filter(kind=SessionKind.DIAGNOSIS)),
         has_meeting_1=Exists(_active_sessions().filter(kind=SessionKind.MEETING_1)),
@@ -296,6 +385,7 @@ class SupportState:
 
     budget_minutes: int
     used_minutes: int
+    diagnosis_minutes: int = 0  # outside the budget (§2.1.4)
     logged_kinds: set = field(default_factory=set)
     planned_meeting: PlannedMeeting | None = None
 
@@ -363,9 +453,36 @@ def support_state(partnership: Partnership) -> SupportState:
     )
     return SupportState(
         budget_minutes=DEFAULT_BUDGET_MINUTES if budget is None else budget,
-        used_minutes=sum(row["total"] for row in rows),
+        used_minutes=sum(row["total"] for row in rows if counts_toward_budget(row["kind"])),
+        diagnosis_minutes=sum(
+            row["total"] for row in rows if not counts_toward_budget(row["kind"])
+        ),
         logged_kinds={row["kind"] for row in rows},
         planned_meeting=planned,
+    )
+
+
+def sessions_like(
+    partnership: Partnership,
+    *,
+    kind: str,
+    channel: str,
+    held_on: datetime.date,
+    duration_minutes: int,
+) -> list[SupportSession]:
+    """Contacts already logged (not withdrawn) with the same kind, channel, date and length:
+    most likely the same contact logged twice. The log pages warn about them and save only when
+    the animator confirms (two phone calls of 30 minutes on one day do happen)."""
+    return list(
+        partnership.support_sessions.filter(
+            withdrawn_at__isnull=True,
+            kind=kind,
+            channel=channel,
+            held_on=held_on,
+            duration_minutes=duration_minutes,
+        )
+        .select_related("animator")
+        .order_by("created_at", "pk")
     )
 
 
@@ -416,10 +533,22 @@ def partner_get_active(partnership: Partnership, pk):
         raise Http404 from None
 
 
+def support_began_on(partnership: Partnership) -> datetime.date | None:
+    """The day the animator's support began: the first contact that counts toward the 16
+    hours (meeting 1 or a remote contact). §2.1.4 names the diagnosis "kontakt przed
+    rozpoczęciem wsparcia", so the diagnosis does not start the support; §2.5.1 sends the
+    materials "przed wsparciem animatora", i.e. before this day. ``None``: not begun."""
+    return SupportSession.objects.filter(
+        in_budget(), partnership=partnership, withdrawn_at__isnull=True
+    ).aggregate(first=Min("held_on"))["first"]
+
+
 def partnerships_without_materials() -> QuerySet[Partnership]:
-    """Partnerships in support that never received the materials (§2.5.1); staff only."""
+    """Qualified partnerships, before and during support, that never received the materials
+    (§2.5.1: "przed wsparciem animatora", so the ones still waiting for an animator matter
+    most); staff only."""
     return (
-        Partnership.objects.filter(status=PartnershipStatus.IN_SUPPORT)
+        Partnership.objects.filter(status__in=SUPPORTED_STATUSES)
         .exclude(Exists(MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))))
         .select_related("lead_library", "animator")
         .order_by("name", "pk")
@@ -451,12 +580,17 @@ def planned_meetings_for_user(user) -> QuerySet[PlannedMeeting]:
         partnership__in=partnerships_for_user(user),
         cancelled_at__isnull=True,
         held_session__isnull=True,
-    ).select_related("partnership")
+    ).select_related("partnership", "planned_by_session")
 
 
-def planned_meeting_calendar_item(meeting: PlannedMeeting):
-    """One planned meeting as a calendar item (the feed and the reminder's .ics)."""
+MEETING_DATES = ("planned_on", "starts_at")
 
+
+def planned_meeting_calendar_item(meeting: PlannedMeeting, revision=None):
+    """One planned meeting as a calendar item (the feed and the reminder's .ics);
+    ``revision`` (from ``portal.calendar.revisions``) is read here when not given."""
+    if revision is None:
+        revision = revisions(PlannedMeeting, [meeting.pk], MEETING_DATES).get(meeting.pk)
     if meeting.starts_at:
         start = timezone.make_aware(
             datetime.datetime.combine(meeting.planned_on, meeting.starts_at)
@@ -469,6 +603,9 @@ def planned_meeting_calendar_item(meeting: PlannedMeeting):
         start=start,
         end=end,
         summary=_("Second partnership meeting: %(name)s") % {"name": meeting.partnership.name},
+        # Without history (a bulk-loaded row): when meeting 1, which planned it, was logged.
+        changed=revision.changed if revision else meeting.planned_by_session.created_at,
+        sequence=revision.sequence if revision else 0,
         location=meeting.place,
         url=settings.SITE_URL + reverse("support:timeline", args=[meeting.partnership_id]),
     )
@@ -476,7 +613,9 @@ def planned_meeting_calendar_item(meeting: PlannedMeeting):
 
 def calendar_items(user) -> list:
     """The calendar source registered in ``SupportConfig.ready``."""
-    return [planned_meeting_calendar_item(m) for m in planned_meetings_for_user(user)]
+    meetings = list(planned_meetings_for_user(user))
+    found = revisions(PlannedMeeting, [m.pk for m in meetings], MEETING_DATES)
+    return [planned_meeting_calendar_item(m, found.get(m.pk)) for m in meetings]
 
 
 # --- the development plan (§2.1.4) ----------------------------------------------------------
@@ -723,3 +862,87 @@ def meetings_summary(partnership: Partnership) -> dict:
         "partner_reports": partner_reports_of(partnership),
         "generated_at": timezone.now(),
     }
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+
+def potential_partners_of(partnership: Partnership) -> QuerySet[PotentialPartner]:
+    """The institutions the partnership is approaching, by sector, those still open first."""
+    return (
+        partnership.potential_partners.select_related("created_by", "partner__institution")
+        .annotate(
+            closed=Case(
+                When(
+                    status__in=(PotentialPartnerStatus.DECLINED, PotentialPartnerStatus.JOINED),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "-contacted_on", "name", "pk")
+    )
+
+
+def potential_partner_get(partnership: Partnership, pk) -> PotentialPartner:
+    try:
+        candidate = partnership.potential_partners.select_related("partner").get(pk=pk)
+    except (PotentialPartner.DoesNotExist, ValueError):
+        raise Http404 from None
+    candidate.partnership = partnership
+    return candidate
+
+
+@dataclass
+class SectorPipeline:
+    """One sector of §1.2: whether an active partner covers it, and the institutions being
+    approached in it."""
+
+    sector: Sector
+    covered: bool
+    candidates: list = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(
+            c.status in (PotentialPartnerStatus.APPROACHED, PotentialPartnerStatus.INTERESTED)
+            for c in self.candidates
+        )
+
+
+def potential_partner_pipeline(partnership: Partnership) -> list[SectorPipeline]:
+    """The three sectors, each with its coverage and its potential partners. Two queries."""
+    covered = set(
+        partnership.partners.filter(left_on__isnull=True).values_list(
+            "institution__sector", flat=True
+        )
+    )
+    rows = {sector: SectorPipeline(sector=sector, covered=sector in covered) for sector in Sector}
+    for candidate in potential_partners_of(partnership):
+        candidate.partnership = partnership
+        rows[candidate.sector].candidates.append(candidate)
+    return list(rows.values())
+
+
+# --- the leader's start page -----------------------------------------------------------------
+
+
+def leader_todos(user, partnership: Partnership) -> list:
+    """What is open for the partnership's leader in support (``portal.hooks``): the
+    development plan the animator has agreed and the leader has not yet (§2.1.4). One query."""
+    waiting = DevelopmentPlan.objects.filter(
+        partnership=partnership,
+        status=PlanStatus.DRAFT,
+        agreed_by_animator_at__isnull=False,
+        agreed_by_leader_at__isnull=True,
+    ).exists()
+    if not waiting or plan_side(user, partnership) != "leader":
+        return []
+    return [
+        Todo(
+            text=_("The animator has agreed the development plan; it waits for your agreement."),
+            url=reverse("support:plan_detail", args=[partnership.pk]),
+            action=_("Read and agree"),
+        )
+    ]

@@ -8,21 +8,23 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partnerships.models import Partner, Partnership, User
+from partnerships.models import Institution, Partner, Partnership, User
+from partnerships.services import partner_add
 from portal import figures
 from portal.queue import enqueue
 from portal.roles import is_staff_member
 from portal.services import save_validated
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
+    OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
     SINGLE_KINDS,
     PlanStatus,
+    PotentialPartnerStatus,
     SessionKind,
 )
 from support.models import (
@@ -36,18 +38,25 @@ from support.models import (
     PlanAction,
     PlannedMeeting,
     PlanVersion,
+    PotentialPartner,
     SupportSession,
 )
 from support.selectors import (
     can_act_on,
     can_change_session,
     can_edit_plan,
+    can_note_animator_help,
+    can_record_partner_report,
+    can_work_on_potential_partners,
+    counts_toward_budget,
     format_minutes,
+    minutes_used,
     plan_empty_sections,
     plan_prefill,
     plan_section_label,
     plan_side,
     plan_snapshot,
+    support_began_on,
 )
 from support.tasks import hour_budget_check
 
@@ -67,15 +76,11 @@ def _budget_locked(partnership: Partnership) -> HourBudget:
     return budget
 
 
-def _used_minutes(partnership: Partnership, *, exclude_pk=None) -> int:
-    qs = SupportSession.objects.filter(partnership=partnership, withdrawn_at__isnull=True)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=Sum("duration_minutes"))["total"] or 0
-
-
 def _check_budget(budget: HourBudget, session: SupportSession) -> None:
-    used = _used_minutes(session.partnership, exclude_pk=session.pk)
+    """§2.1.4: the support stays within the budget; the diagnosis is outside it."""
+    if not counts_toward_budget(session.kind):
+        return
+    used = minutes_used(session.partnership, exclude_pk=session.pk)
     left = budget.minutes - used
     if session.duration_minutes > left:
         if left <= 0:
@@ -343,7 +348,7 @@ def hour_budget_set(
 def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str) -> None:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for changing the budget.")})
-    used = _used_minutes(partnership)
+    used = minutes_used(partnership)
     if minutes is not None and minutes < used:
         raise ValidationError(
             {
@@ -357,16 +362,26 @@ def hour_budget_validate(*, partnership: Partnership, minutes: int, reason: str)
 def partner_report_save(
     *, partner: Partner, actor: User, reported_on: datetime.date, how_spread: str
 ) -> PartnerReport:
-    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5).
-    Needs meeting 1 held; the report is dated on or after it."""
+    """Record (or correct) how a partner spread the idea between the meetings (§2.1.5), by
+    staff, the animator or the leader. Needs meeting 1 held; the report is dated from meeting
+    1 until meeting 2, once that is held. Locks the budget row, as logging a contact does, so
+    the meetings' dates read here cannot change before commit."""
     partnership = partner.partnership
-    if not can_act_on(actor, partnership):
+    if not can_record_partner_report(actor, partnership):
         raise PermissionDenied
     if partner.left_on is not None:
         raise ValidationError(_("This partner has left the partnership."))
-    meeting_1 = SupportSession.objects.filter(
-        partnership=partnership, kind=SessionKind.MEETING_1, withdrawn_at__isnull=True
-    ).first()
+    _budget_locked(partnership)
+    meetings = {
+        session.kind: session
+        for session in SupportSession.objects.filter(
+            partnership=partnership,
+            kind__in=(SessionKind.MEETING_1, SessionKind.MEETING_2),
+            withdrawn_at__isnull=True,
+        )
+    }
+    meeting_1 = meetings.get(SessionKind.MEETING_1)
+    meeting_2 = meetings.get(SessionKind.MEETING_2)
     if meeting_1 is None:
         raise ValidationError(
             _("Partners report between the meetings: log the first meeting before.")
@@ -376,6 +391,16 @@ def partner_report_save(
             {
                 "reported_on": _("The report comes after the first meeting (%(date)s).")
                 % {"date": _day(meeting_1.held_on)}
+            }
+        )
+    if reported_on and meeting_2 is not None and reported_on > meeting_2.held_on:
+        raise ValidationError(
+            {
+                "reported_on": _(
+                    "The report is about the time between the meetings: date it no later than "
+                    "the second meeting (%(date)s)."
+                )
+                % {"date": _day(meeting_2.held_on)}
             }
         )
     report = PartnerReport.objects.filter(partner=partner).first() or PartnerReport(
@@ -388,6 +413,30 @@ def partner_report_save(
     return report
 
 
+def materials_dispatch_validate(
+    *,
+    partnership: Partnership,
+    sent_on: datetime.date | None,
+    after_support_confirmed: bool,
+) -> None:
+    """§2.5.1: the materials go out "przed wsparciem animatora". A dispatch dated after the
+    support began (``support_began_on``: the first contact after the diagnosis) is taken only
+    when staff confirm it, so a late dispatch is a decision, not a slip of the date."""
+    began = support_began_on(partnership)
+    if sent_on and began and sent_on > began and not after_support_confirmed:
+        raise ValidationError(
+            {
+                "after_support_confirmed": _(
+                    "The animator's support began on %(date)s; the materials are meant to "
+                    "go out before it (§2.5.1). Tick the confirmation to record them "
+                    "anyway."
+                )
+                % {"date": _day(began)}
+            }
+        )
+
+
+@transaction.atomic
 def materials_dispatch_record(
     *,
     partnership: Partnership,
@@ -396,11 +445,18 @@ def materials_dispatch_record(
     sent_on: datetime.date,
     channel: str,
     attachment=None,
+    after_support_confirmed: bool = False,
 ) -> MaterialsDispatch:
     """Staff record materials sent to a partnership before support (§2.5.1), with the file
-    when there is one (checked by content in ``full_clean``)."""
+    when there is one (checked by content in ``full_clean``). A date after the support began
+    needs ``after_support_confirmed``. Locks the budget row, as logging a contact does, so
+    the support's first day read here cannot change before commit."""
     if not is_staff_member(actor):
         raise PermissionDenied
+    _budget_locked(partnership)
+    materials_dispatch_validate(
+        partnership=partnership, sent_on=sent_on, after_support_confirmed=after_support_confirmed
+    )
     dispatch = MaterialsDispatch(
         partnership=partnership,
         what=what,
@@ -413,12 +469,27 @@ def materials_dispatch_record(
     return dispatch
 
 
+@transaction.atomic
 def materials_dispatch_update(
-    *, dispatch: MaterialsDispatch, actor: User, what: str, sent_on: datetime.date, channel: str
+    *,
+    dispatch: MaterialsDispatch,
+    actor: User,
+    what: str,
+    sent_on: datetime.date,
+    channel: str,
+    after_support_confirmed: bool = False,
 ) -> MaterialsDispatch:
-    """Staff correct what was sent, when and how (the file and the partnership stay)."""
+    """Staff correct what was sent, when and how (the file and the partnership stay); a
+    date moved after the support began needs ``after_support_confirmed`` (§2.5.1)."""
     if not is_staff_member(actor):
         raise PermissionDenied
+    _budget_locked(dispatch.partnership)
+    if sent_on != dispatch.sent_on:
+        materials_dispatch_validate(
+            partnership=dispatch.partnership,
+            sent_on=sent_on,
+            after_support_confirmed=after_support_confirmed,
+        )
     dispatch.what, dispatch.sent_on, dispatch.channel = what, sent_on, channel
     save_validated(dispatch)
     return dispatch
@@ -621,3 +692,127 @@ def plan_agree(*, plan: DevelopmentPlan, actor: User, revision: int) -> PlanVers
         save_validated(version)
     save_validated(plan)
     return version
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+# The leader, the animator and staff keep the institutions a partnership is approaching. Each
+# change keeps its history with the actor; a potential partner that joins becomes a partner
+# through ``partnerships.services.partner_add`` and stays here, marked as joined.
+
+POTENTIAL_PARTNER_FIELDS = (
+    "name",
+    "sector",
+    "kind",
+    "contact_person",
+    "contacted_by",
+    "contacted_on",
+    "status",
+    "outcome",
+    "animator_help",
+)
+
+
+def _fill_potential_partner(
+    candidate: PotentialPartner, actor: User, fields: dict
+) -> PotentialPartner:
+    partnership = candidate.partnership
+    unknown = set(fields) - set(POTENTIAL_PARTNER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    help_changed = "animator_help" in fields and (fields["animator_help"] or "").strip() != (
+        candidate.animator_help or ""
+    )
+    if help_changed and not can_note_animator_help(actor, partnership):
+        raise PermissionDenied
+    status = fields.get("status", candidate.status)
+    if status not in OPEN_POTENTIAL_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An institution joins the partnership through “Joins as a partner”, with "
+                    "its contribution and benefit."
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_add(*, partnership: Partnership, actor: User, **fields) -> PotentialPartner:
+    """Record an institution the partnership is approaching (§1.2). The leader, the animator
+    or staff; only the animator or staff note the animator's help (§2.1.1)."""
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner(partnership=partnership, created_by=actor)
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_update(*, candidate: PotentialPartner, actor: User, **fields):
+    """Change the contact's details or its status (approached, interested, declined). Locks
+    the row; one that has joined is a partner now and is no longer changed here."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(
+            _("This institution has joined the partnership; change it on the partner's page.")
+        )
+    _fill_potential_partner(candidate, actor, fields)
+    save_validated(candidate)
+    return candidate
+
+
+@transaction.atomic
+def potential_partner_join(
+    *,
+    candidate: PotentialPartner,
+    actor: User,
+    contribution: str,
+    benefit: str,
+    commune: str = "",
+    joined_on: datetime.date | None = None,
+) -> Partner:
+    """The institution joins: it becomes a partner with its contribution and benefit (§1.2)
+    and the potential partner is marked as joined. Locks the row, so a double click makes one
+    partner. The institution is in the lead library's voivodeship, and its commune unless
+    another is given."""
+    partnership = candidate.partnership
+    if not can_work_on_potential_partners(actor, partnership):
+        raise PermissionDenied
+    candidate = PotentialPartner.objects.select_for_update().get(pk=candidate.pk)
+    candidate.partnership = partnership
+    if candidate.has_joined:
+        raise ValidationError(_("This institution has already joined the partnership."))
+    errors = {
+        name: _("Say what the partner brings and what it gains (§1.2).")
+        for name, value in (("contribution", contribution), ("benefit", benefit))
+        if not (value or "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    library = partnership.lead_library
+    institution = Institution(
+        name=candidate.name,
+        sector=candidate.sector,
+        kind=candidate.kind,
+        commune=(commune or "").strip() or library.commune,
+        voivodeship=library.voivodeship,
+    )
+    partner = partner_add(
+        partnership=partnership,
+        institution=institution,
+        contribution=contribution.strip(),
+        benefit=benefit.strip(),
+        joined_on=joined_on,
+    )
+    candidate.status = PotentialPartnerStatus.JOINED
+    candidate.partner = partner
+    save_validated(candidate)
+    return partner

@@ -15,14 +15,9 @@ from celery import shared_task
 from django.db.models import (
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +38,8 @@ from portal.reminders import (
 )
 from support import emails
 from support import selectors as rules
-from support.enums import DEFAULT_BUDGET_MINUTES, DIAGNOSIS_DAYS, PLAN_DAYS
-from support.models import HourBudget, PlannedMeeting, SupportSession
+from support.enums import DIAGNOSIS_DAYS, PLAN_DAYS
+from support.models import PlannedMeeting, SupportSession
 
 MEETING_NOTICE_DAYS = 2
 BUDGET_THRESHOLDS = (100, 75)  # the highest reached is the one sent
@@ -102,7 +97,9 @@ def planned_meeting_soon(now, partnership_id: int | None = None) -> Iterable[Due
                 occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_planned_meeting_soon, meeting=meeting, user=user),
+                send=partial(
+                    emails.send_planned_meeting_soon, meeting_id=meeting.pk, user_id=user.pk
+                ),
                 summary=f"{partnership.name}: {meeting.planned_on:%Y-%m-%d}",
             )
 
@@ -135,8 +132,8 @@ def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_no_diagnosis,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
                     days=(today - partnership.animator_assigned_on).days,
                 ),
                 summary=partnership.name,
@@ -165,7 +162,7 @@ def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
                 occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
                 email=user.email,
                 user_id=user.pk,
-                send=partial(emails.send_meeting_2_overdue, meeting=meeting, user=user),
+                send=partial(emails.send_meeting_2_overdue, meeting_id=meeting.pk, user_id=user.pk),
                 summary=f"{meeting.partnership.name}: {meeting.planned_on:%Y-%m-%d}",
             )
 
@@ -181,21 +178,16 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
     # Only partnerships with a contact logged or a budget changed lately can have crossed a
     # threshold since the last scans; older crossings were reminded about then (the sent log
     # keeps them).
-    recent = _sessions_of_outer(created_at__gte=now - _days(CATCH_UP_DAYS))
-    used = (
-        _sessions_of_outer()
-        .order_by()
-        .values("partnership")
-        .annotate(total=Sum("duration_minutes"))
-        .values("total")
+    # The diagnosis is outside the budget (§2.1.4), so logging one crosses nothing.
+    recent = _sessions_of_outer(created_at__gte=now - _days(CATCH_UP_DAYS)).filter(
+        rules.in_budget()
     )
-    budget = HourBudget.objects.filter(partnership=OuterRef("pk")).values("minutes")
     partnerships = _narrow(
         Partnership.objects.filter(status__in=SUPPORTED_STATUSES)
         .filter(Q(Exists(recent)) | Q(hour_budget__updated_at__gte=now - _days(CATCH_UP_DAYS)))
         .annotate(
-            used_minutes=Coalesce(Subquery(used, output_field=IntegerField()), Value(0)),
-            budget_minutes=Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES)),
+            used_minutes=rules.budget_minutes_used(),
+            budget_minutes=rules.budget_minutes(),
         )
         .annotate(used_x4=F("used_minutes") * 4, budget_x3=F("budget_minutes") * 3)
         .filter(used_x4__gte=F("budget_x3"), budget_minutes__gt=0)
@@ -217,8 +209,8 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_hour_budget_used,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
                     threshold=threshold,
                     used=used,
                     budget=budget,
@@ -258,8 +250,9 @@ def no_agreed_plan(now, partnership_id: int | None = None) -> Iterable[Due]:
                 user_id=user.pk,
                 send=partial(
                     emails.send_no_agreed_plan,
-                    partnership=partnership,
-                    user=user,
+                    partnership_id=partnership.pk,
+                    user_id=user.pk,
+                    held_on=partnership.meeting_2_on,
                     days=(today - partnership.meeting_2_on).days,
                 ),
                 summary=partnership.name,

@@ -7,6 +7,7 @@ app_name = "support"
 urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("partnerstwa/<int:pk>/", views.timeline, name="timeline"),
+    path("partnerstwa/<int:pk>/kontakty/nowy/", views.contact_log, name="contact_log"),
     path("partnerstwa/<int:pk>/kontakty/nowy/<slug:kind>/", views.session_log, name="session_log"),
     path(
         "partnerstwa/<int:pk>/kontakty/<int:session_pk>/edycja/",
@@ -66,5 +67,29 @@ urlpatterns += [
         "partnerstwa/<int:pk>/podsumowanie-spotkan/pdf/",
         views.meetings_summary_pdf,
         name="meetings_summary_pdf",
+    ),
+]
+
+# Potential partners (§1.2, §2.1.1).
+urlpatterns += [
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/",
+        views.potential_partner_list,
+        name="potential_partner_list",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/nowy/",
+        views.potential_partner_add,
+        name="potential_partner_add",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/<int:candidate_pk>/edycja/",
+        views.potential_partner_edit,
+        name="potential_partner_edit",
+    ),
+    path(
+        "partnerstwa/<int:pk>/potencjalni-partnerzy/<int:candidate_pk>/dolaczenie/",
+        views.potential_partner_join,
+        name="potential_partner_join",
     ),
 ]

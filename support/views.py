@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,18 +17,29 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import add_service_errors, form_status, paginate
+from portal.web import add_service_errors, form_status, paginate, safe_next_url
 from support import selectors, services
-from support.enums import KIND_SLUGS, PLAN_SECTIONS, SLUG_KINDS, SessionKind
+from support.enums import (
+    EVERYDAY_KINDS,
+    KIND_SLUGS,
+    PLAN_SECTIONS,
+    SINGLE_KINDS,
+    SLUG_KINDS,
+    SessionKind,
+)
 from support.forms import (
+    ContactForm,
     MaterialsDispatchForm,
     PartnerReportForm,
     PlanActionForm,
     PlanSectionsForm,
+    PotentialPartnerForm,
+    PotentialPartnerJoinForm,
     SessionForm,
     WithdrawForm,
     record_form_for,
 )
+from support.selectors import format_minutes
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -55,21 +67,55 @@ def timeline(request, pk):
             "sessions": sessions,
             "state": state,
             "can_act": can_act,
-            "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds] if can_act else [],
+            "can_report": selectors.can_record_partner_report(request.user, partnership),
+            # The diagnosis and the meetings have their own pages (each with its record);
+            # every other contact goes through "+ contact".
+            "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds if k in SINGLE_KINDS]
+            if can_act
+            else [],
+            "can_log_contact": can_act and any(state.can_log(k) for k in EVERYDAY_KINDS),
             "partner_reports": selectors.partner_reports_of(partnership),
             "materials": selectors.materials_of(partnership),
         },
     )
 
 
-def _session_form_page(request, *, partnership, kind, session=None):
-    """The log page and the edit page share one template and one flow."""
+def _budget_script(state, session=None) -> dict:
+    """What the log page's script needs to show the time left while a length is chosen: the
+    minutes left (this contact's own when editing) and the phrases in the user's language."""
+    return {
+        "left": state.left_minutes + (session.duration_minutes if session is not None else 0),
+        "hm": _("%(hours)d h %(minutes)d min"),
+        "h": _("%(hours)d h"),
+        "m": _("%(minutes)d min"),
+        "after": _("After this contact %(left)s will be left."),
+        "over": _("This is %(over)s more than the time left."),
+    }
+
+
+def _session_form_page(request, *, partnership, kind=None, session=None):
+    """The log pages and the edit page share one template and one flow. Without ``kind`` it is
+    the "+ contact" page: the kind is chosen among those without a record.
+
+    A new contact just like one already logged (kind, channel, date, length) is not saved at
+    once: the page warns and saves when the animator confirms. After saving, the user goes
+    back to the page they came from (``next``, local paths only) with the time left named."""
     data = request.POST if request.method == "POST" else None
-    form = SessionForm(data, kind=kind, instance=session, prefix="session")
-    record_form = record_form_for(kind, data, session)
-    forms = [f for f in (form, record_form) if f is not None]
     state = selectors.support_state(partnership)
+    next_url = safe_next_url(request, reverse("support:timeline", args=[partnership.pk]))
+    if kind is None:
+        kinds = [k for k in EVERYDAY_KINDS if state.can_log(k)]
+        form = ContactForm(data, kinds=kinds, prefix="session")
+        record_form = None
+        order_allows = bool(kinds)
+    else:
+        form = SessionForm(data, kind=kind, instance=session, prefix="session")
+        record_form = record_form_for(kind, data, session)
+        order_allows = session is not None or state.can_log(kind)
+    forms = [f for f in (form, record_form) if f is not None]
+    similar = []
     if request.method == "POST" and all(f.is_valid() for f in forms):
+        logged_kind = form.cleaned_data.get("kind") or kind
         fields = {
             "channel": form.cleaned_data["channel"],
             "held_on": form.cleaned_data["held_on"],
@@ -77,34 +123,73 @@ def _session_form_page(request, *, partnership, kind, session=None):
             "notes": form.cleaned_data["notes"],
             "record": record_form.cleaned_data if record_form else None,
         }
-        try:
-            if session is None:
-                services.session_log(
-                    partnership=partnership, actor=request.user, kind=kind, **fields
-                )
+        if session is None and not request.POST.get("confirm_duplicate"):
+            similar = selectors.sessions_like(
+                partnership,
+                kind=logged_kind,
+                channel=fields["channel"],
+                held_on=fields["held_on"],
+                duration_minutes=fields["duration_minutes"],
+            )
+        if not similar:
+            try:
+                if session is None:
+                    services.session_log(
+                        partnership=partnership, actor=request.user, kind=logged_kind, **fields
+                    )
+                else:
+                    services.session_update(session=session, actor=request.user, **fields)
+            except ValidationError as exc:
+                add_service_errors(forms, exc)
+            except IntegrityError:
+                form.add_error(None, CHANGED_MEANWHILE)
             else:
-                services.session_update(session=session, actor=request.user, **fields)
-        except ValidationError as exc:
-            add_service_errors(forms, exc)
-        except IntegrityError:
-            form.add_error(None, CHANGED_MEANWHILE)
-        else:
-            messages.success(request, _("The contact has been saved."))
-            return redirect("support:timeline", pk=partnership.pk)
+                state = selectors.support_state(partnership)
+                messages.success(
+                    request,
+                    _(
+                        "The contact has been saved. %(name)s has %(left)s of support left "
+                        "(of %(budget)s)."
+                    )
+                    % {
+                        "name": partnership.name,
+                        "left": format_minutes(state.left_minutes),
+                        "budget": format_minutes(state.budget_minutes),
+                    },
+                )
+                return redirect(next_url)
+    record_kinds = []
+    if kind is None:
+        record_kinds = [(k, KIND_SLUGS[k]) for k in SINGLE_KINDS if state.can_log(k)]
     return render(
         request,
         "support/session_form.html",
         {
             "partnership": partnership,
-            "kind": SessionKind(kind),
+            "kind": SessionKind(kind) if kind else None,
             "session": session,
             "form": form,
             "record_form": record_form,
             "state": state,
-            "order_allows": session is not None or state.can_log(kind),
+            "order_allows": order_allows,
+            "record_kinds": record_kinds,
+            "similar": similar,
+            "next_url": next_url,
+            # The diagnosis is outside the 16 hours (§2.1.4): no time left to show for it.
+            "in_budget": kind is None or selectors.counts_toward_budget(kind),
+            "budget_script": _budget_script(state, session),
         },
-        status=form_status(form, *([record_form] if record_form is not None else [])),
+        status=form_status(*forms),
     )
+
+
+@role_required(Role.STAFF, Role.ANIMATOR)
+@require_http_methods(["GET", "POST"])
+def contact_log(request, pk):
+    """ "+ contact": a contact without a record (remote support, help with the summary or the
+    plan) in one page, from the list of partnerships or the timeline."""
+    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    return _session_form_page(request, partnership=partnership)
 
 
 @role_required(Role.STAFF, Role.ANIMATOR)
@@ -149,10 +234,10 @@ def session_withdraw(request, pk, session_pk):
     )
 
 
-@role_required(Role.STAFF, Role.ANIMATOR)
+@role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def partner_report_edit(request, pk, partner_pk):
-    partnership = selectors.partnership_get_for_acting(request.user, pk)
+    partnership = selectors.partnership_get_for_partner_reports(request.user, pk)
     partner = selectors.partner_get_active(partnership, partner_pk)
     instance = getattr(partner, "support_report", None)  # None before the first report
     form = PartnerReportForm(request.POST or None, instance=instance)
@@ -440,3 +525,99 @@ def meetings_summary_pdf(request, pk):
     partnership = selectors.partnership_get_for_plan(request.user, pk)
     body = render_pdf("pdf/meetings_summary.html", selectors.meetings_summary(partnership))
     return _pdf_response(body, f"podsumowanie-spotkan-{partnership.pk}.pdf")
+
+
+# --- potential partners (§1.2, §2.1.1) --------------------------------------------------------
+
+potential_partner_roles = role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
+
+
+@potential_partner_roles
+def potential_partner_list(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return render(
+        request,
+        "support/potential_partner_list.html",
+        {
+            "partnership": partnership,
+            "pipeline": selectors.potential_partner_pipeline(partnership),
+        },
+    )
+
+
+def _potential_partner_form_page(request, *, partnership, candidate=None):
+    can_note_help = selectors.can_note_animator_help(request.user, partnership)
+    form = PotentialPartnerForm(
+        request.POST or None, instance=candidate, can_note_help=can_note_help
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if candidate is None:
+                services.potential_partner_add(
+                    partnership=partnership, actor=request.user, **form.cleaned_data
+                )
+            else:
+                services.potential_partner_update(
+                    candidate=candidate, actor=request.user, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The potential partner has been saved."))
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_form.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_add(request, pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    return _potential_partner_form_page(request, partnership=partnership)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_edit(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    return _potential_partner_form_page(request, partnership=partnership, candidate=candidate)
+
+
+@potential_partner_roles
+@require_http_methods(["GET", "POST"])
+def potential_partner_join(request, pk, candidate_pk):
+    partnership = selectors.partnership_get_for_potential_partners(request.user, pk)
+    candidate = selectors.potential_partner_get(partnership, candidate_pk)
+    if candidate.has_joined:
+        messages.info(request, _("This institution has already joined the partnership."))
+        return redirect("support:potential_partner_list", pk=partnership.pk)
+    form = PotentialPartnerJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.potential_partner_join(
+                candidate=candidate, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except IntegrityError:
+            form.add_error(None, CHANGED_MEANWHILE)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a partner of the partnership.") % {"name": candidate.name},
+            )
+            return redirect("support:potential_partner_list", pk=partnership.pk)
+    return render(
+        request,
+        "support/potential_partner_join.html",
+        {"partnership": partnership, "candidate": candidate, "form": form},
+        status=form_status(form),
+    )

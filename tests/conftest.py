@@ -76,3 +76,69 @@ def template_queries(monkeypatch):
 
     monkeypatch.setattr(DjangoTemplate, "render", capturing_render)
     return captured
+
+
+@pytest.fixture
+def english(client, settings):
+    """The test client has chosen English with the language switch: the portal is Polish
+    first and does not follow the browser's Accept-Language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def deliver_earlier_mail(mailoutbox):
+    """A test's setup queues mail in transactions that never commit, so no worker was asked
+    to send it; the first commit of the test would send it along with its own. Call this
+    before the action under test: it delivers what is waiting, as the worker would have, and
+    empties ``mail.outbox``, so what the test then finds there is what its action sent."""
+    from portal import outbox
+
+    def deliver():
+        outbox.deliver()
+        mailoutbox.clear()
+
+    return deliver
+
+
+@pytest.fixture
+def broker(settings):
+    """``broker(url, options)`` points the Celery app at a broker, not eager, for one test
+    (a closed Redis port stands for a broker that is down)."""
+    from config.celery import app
+
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "task_always_eager", "broker_transport_options")
+    }
+
+    def use(url, options=None):
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        app.conf.broker_transport_options = dict(options or settings.REDIS_TRANSPORT_OPTIONS)
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    yield use
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server for one test (``tests/smtp.py``), and the portal sending to it."""
+    from tests.smtp import FlakySMTP
+
+    server = FlakySMTP()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

@@ -180,6 +180,19 @@ class MaterialsDispatchFactory(factory.django.DjangoModelFactory):
     sent_by = factory.SubFactory(UserFactory, role="staff")
 
 
+class PotentialPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support.PotentialPartner"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Firma {n}")
+    sector = "business"
+    kind = "company"
+    contacted_by = "Maria Nowak"
+    contacted_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.LazyAttribute(lambda o: o.partnership.leader or UserFactory())
+
+
 # --- events --------------------------------------------------------------------------------
 
 
@@ -298,6 +311,10 @@ class ClipCallFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Klip promocyjny {n}")
     clips_count = 3
+    # §2.4.1: a number other than three is kept only with its reason (a database constraint)
+    clips_count_reason = factory.LazyAttribute(
+        lambda o: "" if o.clips_count == 3 else "Mniej klipów w tej edycji."
+    )
     status = "open"
     scoring_deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
 

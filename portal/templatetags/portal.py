@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 
 register = template.Library()
 
@@ -11,3 +12,52 @@ def minutes(value):
     if isinstance(value, datetime.timedelta):
         return int(value.total_seconds() // 60)
     return value
+
+
+# The menu section of each page, for ``aria-current``: a screen reader says which section one
+# is in, as the highlighted entry shows it to sighted users. Keys are URL namespaces or, for the
+# partnerships app (no namespace), URL names; one section per key.
+_SECTION_OF_NAMESPACE = {"events": "events", "clips": "clips", "reports": "overview"}
+_SECTION_OF_NAME = {
+    "staff_home": "overview",
+    "application_review_list": "applications",
+    "application_review": "applications",
+    "invitation_list": "invitations",
+    "application_call_list": "apply",
+    "application_start": "apply",
+    "application_edit": "apply",
+    "login": "login",
+}
+
+
+def current_section(request, *, works_on_support: bool) -> str:
+    """The menu section that holds the page of ``request`` ("" when none does)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "support":
+        # Leaders reach the plan through their partnership; the support menu is not theirs.
+        return "support" if works_on_support else "partnerships"
+    if match.namespace:
+        return _SECTION_OF_NAMESPACE.get(match.namespace, "")
+    name = match.url_name or ""
+    if name in _SECTION_OF_NAME:
+        return _SECTION_OF_NAME[name]
+    if name.startswith(("partnership", "partner_", "person_")):
+        return "partnerships"
+    return ""
+
+
+@register.inclusion_tag("includes/_nav_link.html", takes_context=True)
+def nav_link(context, section, url_name, label):
+    """A menu entry marked ``aria-current``: "page" on its own page, "true" elsewhere in its
+    section."""
+    request = context["request"]
+    href = reverse(url_name)
+    works_on_support = context.get("is_staff_member") or context.get("is_animator")
+    current = ""
+    if request.path == href:
+        current = "page"
+    elif current_section(request, works_on_support=works_on_support) == section:
+        current = "true"
+    return {"href": href, "label": label, "current": current}

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 
 register = template.Library()
@@ -18,10 +19,10 @@ def pct(value, total) -> int:
 
 @register.filter
 def hours(minutes) -> str:
-    """Minutes as hours with one decimal: ``90`` → "1.5"."""
+    """Minutes as hours with one decimal, in the reader's format: ``90`` → "1,5" in Polish."""
     minutes = int(minutes or 0)
     whole, rest = divmod(minutes, 60)
-    return f"{whole}" if not rest else f"{minutes / 60:.1f}"
+    return f"{whole}" if not rest else number_format(minutes / 60, 1)
 
 
 @register.simple_tag

@@ -1,6 +1,8 @@
 """The bench's own plumbing on a small data set: it must keep working as pages are added.
 Times are never asserted; query counts are."""
 
+import json
+
 import pytest
 
 from bench import dataset
@@ -65,3 +67,18 @@ def test_report_prints_both_data_sets_side_by_side():
     side_by_side = text.split("side by side:")[1]
     line = next(line for line in side_by_side.splitlines() if line.startswith("staff dashboard"))
     assert " 1.0× " in line  # the growth column of identical runs
+
+
+def test_bench_outbox_sends_every_queued_message_to_the_sink_and_cleans_up(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.models import OutboxMessage
+
+    out = StringIO()
+    call_command("bench_outbox", count=5, stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["sent"] == report["received_by_sink"] == 5
+    assert report["send_seconds"] >= 0 and report["queries"] > 0
+    assert not OutboxMessage.objects.exists()

@@ -1,9 +1,11 @@
 """The clips app's panel on the staff dashboard and its scores export."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -60,7 +62,7 @@ def test_clip_scores_export_csv(client, world, call, eligible):
     response = client.get(reverse("reports:export", args=["clip_scores", "csv"]))
     assert response.status_code == 200
     raw = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(raw)))
+    rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
     assert rows[0][:6] == [
         "Nabór",
         "Partnerstwo",
@@ -72,7 +74,7 @@ def test_clip_scores_export_csv(client, world, call, eligible):
     body = sorted(r[:7] for r in rows[1:])
     assert len(body) == 2
     assert [call.title, "Partnerstwo A"] == body[0][:2]
-    assert body[0][3:7] == ["4", "5", "4.5", "Świetny postęp"]
+    assert body[0][3:7] == ["4", "5", "4,5", "Świetny postęp"]
 
 
 def test_clip_scores_export_xlsx(client, world, call, eligible):
@@ -85,3 +87,20 @@ def test_clip_scores_export_xlsx(client, world, call, eligible):
     assert rows[0][0] == "Nabór"
     assert {r[1] for r in rows[1:]} == {"Partnerstwo A", "Partnerstwo B"}
     assert {r[5] for r in rows[1:]} == {4.5, 2.5}
+
+
+def test_clip_scores_xlsx_shows_the_same_warsaw_time_as_the_csv(client, world, call, eligible):
+    # 08:44 UTC on a winter day is 09:44 in Warsaw.
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 30, 8, 44, tzinfo=datetime.UTC), tick=False
+    ):
+        _scores(world, call, eligible)
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:export", args=["clip_scores", "xlsx"]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    xlsx_times = {r[7] for r in list(workbook.worksheets[0].iter_rows(values_only=True))[1:]}
+    response = client.get(reverse("reports:export", args=["clip_scores", "csv"]))
+    raw = b"".join(response.streaming_content).decode("utf-8-sig")
+    csv_times = {r[7] for r in list(csv.reader(io.StringIO(raw), delimiter=";"))[1:]}
+    assert xlsx_times == {datetime.datetime(2026, 11, 30, 9, 44)}
+    assert csv_times == {"2026-11-30 09:44"}

@@ -150,3 +150,57 @@ def test_selection_history_lists_decisions_only(world, call, eligible, select):
     services.selection_withdraw(selection=selection, actor=world.staff, reason="Rezygnacja.")
     history = selectors.selection_history(selection)
     assert [h.status for h in history] == ["withdrawn", "selected"]
+
+
+def test_scoring_progress_counts_and_finds_the_next_unscored_round_the_list(world, call, eligible):
+
+    a, b, c = eligible  # in the list's order: A, B, C
+    services.score_save(call=call, member=world.committee, partnership=b, progress=1, creativity=1)
+    progress = selectors.scoring_progress(call, world.committee, c)
+    assert (progress.total, progress.scored, progress.left) == (3, 1, 2)
+    assert progress.next_pk == a.pk  # after C comes A again (B is scored)
+    assert selectors.scoring_progress(call, world.committee, a).next_pk == c.pk
+    assert selectors.scoring_progress(call, world.committee).next_pk == a.pk
+
+
+def test_candidate_evidence_prefers_the_latest_agreed_plan_version(world):
+    from tests.factories import DevelopmentPlanFactory, PlanVersionFactory
+
+    plan = DevelopmentPlanFactory(partnership=world.partnership_a, concept="Szkic roboczy.")
+    assert selectors.candidate_evidence(world.partnership_a)["plan_draft"] == plan
+    PlanVersionFactory(plan=plan, number=1)
+    PlanVersionFactory(plan=plan, number=2)
+    evidence = selectors.candidate_evidence(world.partnership_a)
+    assert evidence["plan_version"].number == 2
+    assert evidence["plan_draft"] is None
+    assert evidence["plan"]["sections"][0]["text"] == "Koncepcja."
+
+
+def test_member_calls_name_the_first_candidate_left_to_score(world, call, eligible):
+    a, b, _c = eligible
+    services.score_save(call=call, member=world.committee, partnership=a, progress=1, creativity=1)
+    (item,) = selectors.member_calls(world.committee)
+    assert (item.candidates, item.scored, item.left, item.next_pk) == (3, 1, 2, b.pk)
+
+
+def test_leader_todos_ask_to_adapt_the_scenario_until_the_leader_saved_it(
+    world, call, eligible, select
+):
+    from clips import selectors as clip_selectors
+    from clips import services as clip_services
+
+    selection = select(call, world.partnership_a)
+    [todo] = clip_selectors.leader_todos(world.leader_a, world.partnership_a)
+    assert todo.url == f"/klip/wybor/{selection.pk}/scenariusz/"
+    assert clip_selectors.leader_todos(world.animator_a, world.partnership_a) == []
+    clip_services.scenario_update(selection=selection, actor=world.leader_a, body="Nasza wersja.")
+    assert clip_selectors.leader_todos(world.leader_a, world.partnership_a) == []
+
+
+def test_leader_start_page_lists_the_scenario_to_adapt(client, world, call, eligible, select):
+    from django.urls import reverse
+
+    select(call, world.partnership_a)
+    client.force_login(world.leader_a)
+    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk])).content
+    assert "Dostosuj scenariusz" in body.decode()

@@ -84,6 +84,46 @@ def test_call_update_cannot_lower_clips_below_selected(world, call, eligible, se
     assert call.clips_count == 3
 
 
+def test_call_create_with_another_number_of_clips_needs_a_reason(world):
+    deadline = timezone.now() + datetime.timedelta(days=5)
+    with pytest.raises(ValidationError) as exc:
+        services.call_create(
+            actor=world.staff,
+            title="Klip",
+            clips_count=2,
+            clips_count_reason="  ",
+            scoring_deadline=deadline,
+        )
+    assert "clips_count_reason" in exc.value.error_dict
+    assert "trzy klipy (§2.4.1)" in exc.value.messages[0]
+    assert not ClipCall.objects.exists()
+    call = services.call_create(
+        actor=world.staff,
+        title="Klip",
+        clips_count=2,
+        clips_count_reason=" Budżet na dwa klipy. ",
+        scoring_deadline=deadline,
+    )
+    call.refresh_from_db()
+    assert (call.clips_count, call.clips_count_reason) == (2, "Budżet na dwa klipy.")
+
+
+def test_call_update_back_to_three_clears_the_reason_history_keeps_it(world):
+    call = ClipCallFactory(clips_count=2, clips_count_reason="Budżet na dwa klipy.")
+    with pytest.raises(ValidationError):
+        services.call_update(call=call, actor=world.staff, clips_count=4, clips_count_reason="")
+    services.call_update(call=call, actor=world.staff, clips_count=3)
+    call.refresh_from_db()
+    assert (call.clips_count, call.clips_count_reason) == (3, "")
+    assert "Budżet na dwa klipy." in {h.clips_count_reason for h in call.history.all()}
+
+
+def test_call_other_number_without_reason_refused_by_the_database(world):
+    call = ClipCallFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClipCall.objects.filter(pk=call.pk).update(clips_count=5)
+
+
 def test_call_announce_needs_a_selection(world, call, eligible, select):
     with pytest.raises(ValidationError):
         services.call_announce(call=call, actor=world.staff)
@@ -349,6 +389,37 @@ def test_production_on_two_working_days_is_saved(world, call, eligible, select):
     assert production.shooting_days == [MONDAY, MONDAY + datetime.timedelta(days=1)]
 
 
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        (datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)),  # Friday and Monday
+        (MONDAY, MONDAY + datetime.timedelta(days=2)),  # Monday and Wednesday
+        (datetime.date(2026, 12, 4), datetime.date(2026, 12, 10)),  # Friday and Thursday
+    ],
+    ids=["friday-monday", "monday-wednesday", "six-days-apart"],
+)
+def test_production_on_two_working_days_within_a_week_is_saved(
+    world, call, eligible, select, first, last
+):
+    """§2.4.2 "w ciągu 1-2 dni roboczych": two working days, not necessarily consecutive."""
+    selection = select(call, eligible[0])
+    production = _production(world, selection, first_day=first, last_day=last)
+    production.refresh_from_db()
+    assert production.shooting_days == [first, last]
+
+
+def test_production_days_a_week_apart_refused_by_the_database(world, call, eligible, select):
+    from django.db import IntegrityError, transaction
+
+    production = _production(world, select(call, eligible[0]), first_day=MONDAY)
+    rows = Production.objects.filter(pk=production.pk)
+    rows.update(last_day=MONDAY + datetime.timedelta(days=6))  # within the week: held
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(last_day=MONDAY + datetime.timedelta(days=7))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(last_day=MONDAY - datetime.timedelta(days=1))
+
+
 def test_production_same_day_twice_is_one_day(world, call, eligible, select):
     selection = select(call, eligible[0])
     production = _production(world, selection, first_day=MONDAY, last_day=MONDAY)
@@ -362,9 +433,17 @@ def test_production_same_day_twice_is_one_day(world, call, eligible, select):
         (datetime.date(2026, 12, 24), None, "first_day", "Wigilia"),
         (datetime.date(2026, 11, 11), None, "first_day", "Niepodległości"),
         (datetime.date(2026, 12, 4), datetime.date(2026, 12, 5), "last_day", "weekend"),
-        (MONDAY, MONDAY + datetime.timedelta(days=2), "last_day", "3"),
+        (MONDAY, MONDAY + datetime.timedelta(days=7), "last_day", "tygodnia"),
+        (datetime.date(2026, 11, 10), datetime.date(2026, 11, 11), "last_day", "Niepodległości"),
     ],
-    ids=["saturday", "christmas-eve", "independence-day", "into-weekend", "three-days"],
+    ids=[
+        "saturday",
+        "christmas-eve",
+        "independence-day",
+        "into-weekend",
+        "a-week-apart",
+        "second-day-a-holiday",
+    ],
 )
 def test_production_on_non_working_or_three_days_is_refused(
     world, call, eligible, select, first, last, field, words

@@ -4,11 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from clips import services
-from clips.models import NoticeCall, Production, Scenario, Score, Selection
+from clips.models import ClipCall, NoticeCall, Production, Scenario, Score, Selection
 from tests.factories import ClipCallFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,9 +280,9 @@ def _production_data(**overrides):
     [
         ({"first_day": "2026-12-24"}, "first_day"),  # Christmas Eve, a holiday from 2025
         ({"first_day": "2026-12-06"}, "first_day"),  # a Sunday
-        ({"last_day": "2026-12-09"}, "last_day"),  # three days
+        ({"last_day": "2026-12-14"}, "last_day"),  # a week after the first day
     ],
-    ids=["holiday", "weekend", "three-days"],
+    ids=["holiday", "weekend", "a-week-apart"],
 )
 def test_production_page_refuses_bad_days(client, world, selected_a, overrides, field):
     url = reverse("clips:production_edit", args=[selected_a.pk])
@@ -296,15 +297,32 @@ def test_production_page_saves_and_introduces(
 ):
     login(client, world.staff)
     url = reverse("clips:production_edit", args=[selected_a.pk])
-    response = client.post(url, _production_data(last_day="2026-12-08"))
+    # §2.4.2: two working days within a week, here Friday and Monday
+    response = client.post(url, _production_data(first_day="2026-12-04", last_day="2026-12-07"))
     assert response.status_code == 302
     production = Production.objects.get()
-    assert production.shooting_days == [datetime.date(2026, 12, 7), datetime.date(2026, 12, 8)]
+    assert production.shooting_days == [datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("clips:production_introduce", args=[selected_a.pk]))
     assert sorted(m.to[0] for m in mail.outbox) == ["kamera@example.org", world.leader_a.email]
     production.refresh_from_db()
     assert production.introduced_by == world.staff
+
+
+@override_settings(
+    CLIP_VIDEOGRAPHER_NAME="Jan Kamerzysta", CLIP_VIDEOGRAPHER_WEBSITE="https://kamera.example.org/"
+)
+def test_production_page_prefills_the_videographer_from_settings(client, world, selected_a):
+    login(client, world.staff)
+    url = reverse("clips:production_edit", args=[selected_a.pk])
+    form = client.get(url).context["form"]
+    # §2.4.4: the programme's videographer, prefilled and editable
+    assert form["videographer_name"].value() == "Jan Kamerzysta"
+    assert form["videographer_website"].value() == "https://kamera.example.org/"
+    client.post(url, _production_data(videographer_name="Anna Inna"))
+    assert Production.objects.get().videographer_name == "Anna Inna"
+    # once saved, the production's own values are shown, not the settings'
+    assert client.get(url).context["form"]["videographer_name"].value() == "Anna Inna"
 
 
 # --- the public announcement ---------------------------------------------------------------------
@@ -353,11 +371,155 @@ def test_call_create_page(client, world):
             "committee": [world.committee.pk, world.animator_b.pk],
         },
     )
-    from clips.models import ClipCall
-
     call = ClipCall.objects.get()
     assert response.url == reverse("clips:call_detail", args=[call.pk])
     assert set(call.committee.all()) == {world.committee, world.animator_b}
     refused = client.post(reverse("clips:call_create"), {"title": "", "clips_count": 0})
     assert refused.status_code == 400
     assert ClipCall.objects.count() == 1
+
+
+# --- the scoring workspace -----------------------------------------------------------------------
+
+
+def _evidence(partnership, n=1):
+    """Records of both meetings, an agreed plan version with ``n`` actions, ``n`` partner
+    reports and the attendance the ``eligible`` fixture already gave."""
+    from support.models import Meeting1Record, Meeting2Record, PartnerReport, SupportSession
+    from tests.factories import (
+        DevelopmentPlanFactory,
+        InstitutionFactory,
+        PartnerFactory,
+        PlanVersionFactory,
+    )
+
+    sessions = {
+        s.kind: s
+        for s in SupportSession.objects.filter(
+            partnership=partnership, kind__in=["meeting_1", "meeting_2"]
+        )
+    }
+    Meeting1Record.objects.create(
+        session=sessions["meeting_1"],
+        experience_assessment="Festyn udał się.",
+        planned_actions="Kino plenerowe.",
+    )
+    Meeting2Record.objects.create(
+        session=sessions["meeting_2"], progress="Kino działa co tydzień.", training_topic="team"
+    )
+    plan = DevelopmentPlanFactory(partnership=partnership)
+    snapshot_actions = []
+    for i in range(n):
+        partner = PartnerFactory(partnership=partnership, institution=InstitutionFactory())
+        PartnerReport.objects.create(
+            partner=partner,
+            partnership=partnership,
+            reported_on=timezone.localdate(),
+            how_spread=f"Zebranie zarządu {i}.",
+            recorded_by=partnership.animator,
+        )
+        snapshot_actions.append(
+            {
+                "id": i,
+                "what": f"Działanie planu {i}",
+                "partner": partner.institution.name,
+                "partner_left": False,
+                "starts_on": "2026-05-01",
+                "ends_on": "2026-06-01",
+                "resources": "",
+            }
+        )
+    version = PlanVersionFactory(plan=plan, number=2)
+    version.snapshot = {**version.snapshot, "actions": snapshot_actions}
+    version.save()
+
+
+def test_score_page_shows_the_evidence_beside_the_form(client, world, call, eligible):
+    p = world.partnership_b
+    _evidence(p)
+    response = login(client, world.committee).get(reverse("clips:score_edit", args=[call.pk, p.pk]))
+    body = text(response)
+    for evidence in (
+        "Kino plenerowe.",  # meeting 1's record
+        "Kino działa co tydzień.",  # meeting 2's record
+        "Zebranie zarządu 0.",  # a partner's report between the meetings
+        "Działanie planu 0",  # the agreed plan's action
+        "Wersja 2, zaakceptowana",
+        "Koncepcja.",
+        "obecność potwierdzona",  # attendance at the study visit and the seminar
+        "Wykorzystano",  # the hours of support
+    ):
+        assert evidence in body, evidence
+    assert "Co oznaczają punkty" in body
+    assert "Ocenione: 0 z 3" in body
+
+
+def test_score_save_and_next_goes_to_the_next_unscored(client, world, call, eligible):
+    a, b, c = eligible
+    login(client, world.committee)
+    url = reverse("clips:score_edit", args=[call.pk, a.pk])
+    response = client.post(url, {"progress": 6, "creativity": 7, "save_next": "1"})
+    assert response.url == reverse("clips:score_edit", args=[call.pk, b.pk])
+    services.score_save(call=call, member=world.committee, partnership=c, progress=1, creativity=1)
+    response = client.post(
+        reverse("clips:score_edit", args=[call.pk, b.pk]),
+        {"progress": 5, "creativity": 5, "save_next": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("clips:score_list", args=[call.pk])
+    assert "Oceniono wszystkich kandydatów" in text(response)
+    assert Score.objects.filter(member=world.committee).count() == 3
+
+
+def test_score_save_without_next_stays_on_the_partnership(client, world, call, eligible):
+    url = reverse("clips:score_edit", args=[call.pk, world.partnership_b.pk])
+    response = login(client, world.committee).post(url, {"progress": 6, "creativity": 7})
+    assert response.url == url
+
+
+def test_score_list_offers_to_continue_where_left(client, world, call, eligible):
+    a, b, c = eligible
+    services.score_save(call=call, member=world.committee, partnership=a, progress=1, creativity=1)
+    response = login(client, world.committee).get(reverse("clips:score_list", args=[call.pk]))
+    body = text(response)
+    assert "Ocenione: 1 z 3" in body
+    assert reverse("clips:score_edit", args=[call.pk, b.pk]) in body
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_score_page_query_count_constant(
+    client, world, call, eligible, django_assert_num_queries, n
+):
+    p = world.partnership_b
+    _evidence(p, n)
+    login(client, world.committee)
+    url = reverse("clips:score_edit", args=[call.pk, p.pk])
+    client.get(url)  # warm the session
+    # session, user, roles, the call (with membership), the eligible ids and the candidate,
+    # own score, whether others' scores may be shown, the eligible ids again and progress in
+    # the call (the ids are kept per version of the data, portal.figures, but not for a
+    # test's uncommitted data); evidence: the plan version, the records, partners, their
+    # reports, minutes used, the budget, the planned meeting, attendance
+    with django_assert_num_queries(18):
+        response = client.get(url)
+    assert len(response.context["plan"]["actions"]) == n
+    assert len(response.context["partner_reports"]) == n + 1  # and the lead library
+
+
+def test_call_create_page_other_number_of_clips_needs_a_reason(client, world):
+    login(client, world.staff)
+    data = {"title": "Klip 2027", "clips_count": 2, "scoring_deadline": "2027-01-15T12:00"}
+    refused = client.post(reverse("clips:call_create"), data)
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["clips_count_reason"] == [
+        "Program przewiduje trzy klipy (§2.4.1): podaj, dlaczego ten nabór oferuje inną liczbę."
+    ]
+    assert not ClipCall.objects.exists()
+    response = client.post(
+        reverse("clips:call_create"), data | {"clips_count_reason": "Budżet na dwa klipy."}
+    )
+    call = ClipCall.objects.get()
+    assert call.clips_count_reason == "Budżet na dwa klipy."
+    page = text(client.get(response.url))
+    assert "Oferuje 2 klipy zamiast trzech (§2.4.1):" in page
+    assert "Budżet na dwa klipy." in page

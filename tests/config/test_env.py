@@ -85,3 +85,15 @@ def test_settings_with_bad_debug_value_fail_naming_it(tmp_path):
 def test_settings_start_in_development_without_any_variable(tmp_path):
     result = _settings_import({"DJANGO_DEBUG": "1", "PORTAL_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
+
+
+def test_settings_with_bad_videographer_website_fail_naming_it(tmp_path):
+    result = _settings_import(
+        {
+            "DJANGO_DEBUG": "1",
+            "PORTAL_VAR_DIR": str(tmp_path),
+            "PORTAL_CLIP_VIDEOGRAPHER_WEBSITE": "marekwitkowski",
+        }
+    )
+    assert result.returncode != 0
+    assert "PORTAL_CLIP_VIDEOGRAPHER_WEBSITE" in result.stderr

@@ -67,3 +67,41 @@ def log_in(page, email, password):
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Hasło").fill(password)
     page.get_by_role("button", name="Zaloguj się").click()
+
+
+def open_as(browser, live_server, user, **context_options):
+    """A new browser page logged in as ``user`` (None: anonymous) through a session cookie,
+    quicker than the login form when the login is not what is tested."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL", **context_options)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+class PageLoads:
+    """Full page loads of the main frame, as a user counts them: each document that finishes
+    loading is one (a form sent and the page it redirects to are one load)."""
+
+    def __init__(self, page):
+        self.urls = []
+        page.on("load", lambda loaded: self.urls.append(loaded.url))
+
+    def since_login(self) -> list[str]:
+        """The pages loaded after the login form was sent (the landing page counts)."""
+        last_login = max(
+            (i for i, url in enumerate(self.urls) if "/konto/logowanie/" in url), default=-1
+        )
+        return self.urls[last_login + 1 :]
+
+
+@pytest.fixture
+def page_loads(page):
+    return PageLoads(page)

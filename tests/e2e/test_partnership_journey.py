@@ -27,7 +27,7 @@ def test_leader_adds_business_partner_and_the_sector_warning_goes(page, screensh
     page.get_by_label("Korzyść").fill("Promocja w gminie.")
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_url(f"**/partnerstwa/{partnership.pk}/")
-    assert page.get_by_text("Piekarnia Kłos s.c.").is_visible()
+    assert page.get_by_role("cell", name="Piekarnia Kłos s.c.", exact=False).first.is_visible()
     assert (
         "gospodarczy" in page.get_by_role("alert").filter(has_text="trójsektorowości").inner_text()
     )

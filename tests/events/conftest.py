@@ -6,6 +6,11 @@ import pytest
 
 from tests.factories import EventFactory, InstitutionFactory, PersonFactory, SeminarFactory
 
+# The leader's confirmation that fewer representatives than expected will come (§2.2.3,
+# §2.3.3). Tests of other rules register small delegations with it; the tests of the rule
+# itself pass their own values.
+FEWER = {"fewer_confirmed": True, "fewer_reason": "Tylko tyle osób może przyjechać."}
+
 
 @dataclass
 class Cast:

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.events.conftest import FEWER
+
 pytestmark = pytest.mark.django_db
 
 
@@ -13,6 +15,7 @@ def registration(world, cast, visit):
         partnership=world.partnership_a,
         people=[cast.librarian_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
 

@@ -12,6 +12,7 @@ from events import services
 from events.enums import RegistrationStatus
 from events.models import Participant, Registration
 from portal.enums import Role
+from tests.events.conftest import FEWER
 from tests.factories import (
     EventFactory,
     InstitutionFactory,
@@ -90,6 +91,7 @@ def test_fifty_registrations_for_last_seats_never_exceed_capacity(
             partnership=partnership,
             people=[person],
             chosen_internally=True,
+            **FEWER,
             actor=staff,
         )
     racers = fifty_partnerships[7:] + [
@@ -103,6 +105,7 @@ def test_fifty_registrations_for_last_seats_never_exceed_capacity(
             partnership=partnership,
             people=[person],
             chosen_internally=True,
+            **FEWER,
             actor=staff,
             join_waiting_list=join_waiting_list,
         )
@@ -138,6 +141,7 @@ def test_concurrent_submissions_of_one_partnership_create_one_registration(staff
             partnership=partnership,
             people=[person],
             chosen_internally=True,
+            **FEWER,
             actor=staff,
         )
 
@@ -161,12 +165,17 @@ def test_concurrent_changes_never_exceed_the_partnership_limit(staff):
         partnership=partnership,
         people=[librarian],
         chosen_internally=True,
+        **FEWER,
         actor=staff,
     )
 
     def change(a, b):
         return lambda: services.registration_change(
-            registration=registration, people=[librarian, a, b], chosen_internally=True, actor=staff
+            registration=registration,
+            people=[librarian, a, b],
+            chosen_internally=True,
+            actor=staff,
+            **FEWER,
         )
 
     pairs = [(others[i], others[i + 1]) for i in range(0, 20, 2)]
@@ -193,13 +202,14 @@ def test_concurrent_growth_of_registrations_never_oversells(staff):
             partnership=partnership,
             people=people[:1],
             chosen_internally=True,
+            **FEWER,
             actor=staff,
         )
         rows.append((registration, people))
 
     def grow(registration, people):
         return lambda: services.registration_change(
-            registration=registration, people=people, chosen_internally=True, actor=staff
+            registration=registration, people=people, chosen_internally=True, actor=staff, **FEWER
         )
 
     results, errors = run_concurrently([grow(r, p) for r, p in rows])

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+import vobject
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +11,8 @@ from events import services
 from events.enums import EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from events.selectors import calendar_items_for_user, partnerships_attended
+from partnerships import services as partnership_services
+from tests.events.conftest import FEWER
 from tests.factories import EventFactory, PartnershipFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def submit(event, partnership, people, actor, **kwargs):
     kwargs.setdefault("chosen_internally", True)
+    for name, value in FEWER.items():
+        kwargs.setdefault(name, value)
     return services.registration_submit(
         event=event, partnership=partnership, people=people, actor=actor, **kwargs
     )
@@ -140,7 +145,13 @@ def test_registration_submit_registers_and_emails_each_person(
     assert visit.title in mail.subject
     assert "nocleg" in mail.body and "transport" in mail.body
     assert visit.place in mail.body
-    assert mail.attachments[0][0].endswith(".ics")
+    filename, ics, mimetype = mail.attachments[0]
+    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    cal = vobject.readOne(ics.decode() if isinstance(ics, bytes) else ics)
+    cal.validate(raiseException=True)
+    assert cal.vtimezone.tzid.value == "Europe/Warsaw"
+    assert cal.vevent.dtstart.value == visit.starts_on
+    assert cal.vevent.summary.value == visit.title  # "Wizyta studyjna 1", said once
 
 
 def test_registration_submit_seminar_mail_says_travel_is_paid_by_participant(
@@ -210,10 +221,42 @@ def test_registration_submit_seminar_three_people_refused(world, cast, seminar):
     assert "Najwyżej 2" in message(exc_info)
 
 
-def test_registration_submit_seminar_leader_matched_by_email(world, seminar):
-    person = PersonFactory(partnership=world.partnership_a, email=world.leader_a.email.upper())
+def test_registration_submit_seminar_leader_added_with_the_login_email_is_linked(world, seminar):
+    """A leader who adds themselves with their login e-mail is linked to their account on
+    saving, so the seminar rule (§2.3.3) recognises them by the link."""
+    person = partnership_services.person_add(
+        partnership=world.partnership_a,
+        consent=True,
+        first_name="Anna",
+        last_name="Lis",
+        email=world.leader_a.email.upper(),
+        institution=world.partnership_a.lead_library,
+    )
+    assert person.user == world.leader_a
     registration = submit(seminar, world.partnership_a, [person], world.leader_a)
     assert registration.status == RegistrationStatus.REGISTERED
+
+
+def test_registration_submit_seminar_leader_linked_with_another_email(world, cast, seminar):
+    """§2.3.3 "w tym lider biblioteczny": the leader's person record may carry a work e-mail;
+    the link to the leader's account is what counts."""
+    person = PersonFactory(partnership=world.partnership_a, email="a.lis@biblioteka.example")
+    with pytest.raises(ValidationError) as exc_info:
+        submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
+    assert "lider biblioteczny" in message(exc_info)
+    partnership_services.person_update(person=person, is_leader=True)
+    registration = submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
+    assert registration.seats == 2
+
+
+def test_registration_submit_seminar_email_alone_is_not_the_leader(world, cast, seminar):
+    """Only the link counts: a record with the leader's e-mail but linked to nobody, while
+    another record is the leader's, is not the leader."""
+    person = PersonFactory(partnership=world.partnership_a, email="other@example.org")
+    person.email = world.leader_a.email  # bypassing the service, as old data might
+    person.save()
+    with pytest.raises(ValidationError):
+        submit(seminar, world.partnership_a, [person, cast.ngo_a1], world.leader_a)
 
 
 def test_registration_submit_seminar_other_persons_account_is_not_leader(world, seminar):
@@ -309,15 +352,17 @@ def test_participant_constraint_person_once_per_event(world, cast, visit):
 
 
 def test_registration_change_emails_only_added_people(
-    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_change(
             registration=registration,
             people=[cast.librarian_a, cast.ngo_a1],
             chosen_internally=True,
             actor=world.leader_a,
+            **FEWER,
         )
     registration.refresh_from_db()
     assert registration.seats == 2
@@ -333,6 +378,7 @@ def test_registration_change_removed_person_kept_as_removed(world, cast, visit):
         people=[cast.librarian_a],
         chosen_internally=True,
         actor=world.leader_a,
+        **FEWER,
     )
     removed = Participant.objects.get(person=cast.ngo_a1)
     assert removed.removed_at is not None
@@ -349,6 +395,7 @@ def test_registration_change_beyond_free_seats_refused(world, cast):
             people=[cast.librarian_a, cast.ngo_a1],
             chosen_internally=True,
             actor=world.leader_a,
+            **FEWER,
         )
     assert "1 miejsce" in message(exc_info)
     assert registration.participants.filter(removed_at__isnull=True).count() == 1
@@ -362,6 +409,7 @@ def test_registration_change_breaking_library_rule_refused(world, cast, visit):
             people=[cast.ngo_a1],
             chosen_internally=True,
             actor=world.leader_a,
+            **FEWER,
         )
     assert list(
         registration.participants.filter(removed_at__isnull=True).values_list(
@@ -407,10 +455,16 @@ def full_event(world, cast):
 
 
 def test_withdraw_offers_seats_to_first_waiting(
-    world, full_event, mailoutbox, django_capture_on_commit_callbacks, settings
+    world,
+    full_event,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    settings,
+    deliver_earlier_mail,
 ):
     settings.EVENT_OFFER_HOURS = 48
     event, taken, waiting = full_event
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_withdraw(registration=taken, actor=world.leader_b)
     waiting.refresh_from_db()
@@ -440,6 +494,7 @@ def test_offer_skips_registration_needing_more_seats(world, cast):
         people=[cast.leader_person_b],
         chosen_internally=True,
         actor=world.leader_b,
+        **FEWER,
     )
     big.refresh_from_db()
     small.refresh_from_db()
@@ -464,10 +519,11 @@ def test_registration_submit_newcomer_fitting_free_seats_takes_them(world, cast)
 
 
 def test_accept_offer_registers_and_emails_people(
-    world, cast, full_event, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, full_event, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     event, taken, waiting = full_event
     services.registration_withdraw(registration=taken, actor=world.leader_b)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_accept_offer(
             registration=Registration.objects.get(pk=waiting.pk), actor=world.leader_a
@@ -539,9 +595,10 @@ def test_offers_expire_offers_to_next_in_queue(world, cast):
 
 
 def test_introduce_emails_both_once_and_records(
-    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks
+    world, cast, visit, mailoutbox, django_capture_on_commit_callbacks, deliver_earlier_mail
 ):
     registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    deliver_earlier_mail()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_introduce(registration=registration, actor=world.staff)
     registration.refresh_from_db()
@@ -650,3 +707,139 @@ def test_attendance_mark_by_a_leader_is_refused(world, cast, visit):
         )
     participant.refresh_from_db()
     assert participant.attended is None
+
+
+# --- delegations of three and two (§2.2.3, §2.3.3) ------------------------------------------
+
+
+def test_registration_submit_study_visit_fewer_than_three_unconfirmed_refused(world, cast, visit):
+    with pytest.raises(ValidationError) as exc_info:
+        submit(
+            visit,
+            world.partnership_a,
+            [cast.librarian_a, cast.ngo_a1],
+            world.leader_a,
+            fewer_confirmed=False,
+            fewer_reason="",
+        )
+    assert "trzech przedstawicieli" in message(exc_info)
+    assert "fewer_confirmed" in exc_info.value.error_dict
+    assert not Registration.objects.exists()
+
+
+def test_registration_submit_fewer_confirmed_without_reason_refused(world, cast, visit):
+    with pytest.raises(ValidationError) as exc_info:
+        submit(
+            visit,
+            world.partnership_a,
+            [cast.librarian_a],
+            world.leader_a,
+            fewer_confirmed=True,
+            fewer_reason="   ",
+        )
+    assert "fewer_reason" in exc_info.value.error_dict
+    assert "dlaczego" in message(exc_info)
+    assert not Registration.objects.exists()
+
+
+def test_registration_submit_fewer_with_reason_accepted_and_kept(world, cast, visit):
+    registration = submit(
+        visit,
+        world.partnership_a,
+        [cast.librarian_a],
+        world.leader_a,
+        fewer_confirmed=True,
+        fewer_reason=" Dwie partnerki są chore. ",
+    )
+    assert registration.seats == 1
+    assert registration.fewer_reason == "Dwie partnerki są chore."
+
+
+def test_registration_submit_seminar_leader_alone_unconfirmed_refused(world, cast, seminar):
+    with pytest.raises(ValidationError) as exc_info:
+        submit(
+            seminar,
+            world.partnership_a,
+            [cast.leader_person_a],
+            world.leader_a,
+            fewer_confirmed=False,
+            fewer_reason="",
+        )
+    assert "dwóch przedstawicieli" in message(exc_info)
+    assert not Registration.objects.exists()
+
+
+def test_registration_submit_full_delegation_needs_no_reason_and_keeps_none(
+    world, cast, visit, seminar
+):
+    registration = submit(
+        visit,
+        world.partnership_a,
+        [cast.librarian_a, cast.ngo_a1, cast.ngo_a2],
+        world.leader_a,
+        fewer_confirmed=False,
+        fewer_reason="",
+    )
+    assert (registration.seats, registration.fewer_reason) == (3, "")
+    both = submit(
+        seminar,
+        world.partnership_a,
+        [cast.leader_person_a, cast.ngo_a1],
+        world.leader_a,
+        fewer_confirmed=True,
+        fewer_reason="Niepotrzebny powód.",
+    )
+    assert (both.seats, both.fewer_reason) == (2, "")
+
+
+def test_registration_change_to_fewer_needs_the_reason(world, cast, visit):
+    registration = submit(
+        visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1, cast.ngo_a2], world.leader_a
+    )
+    with pytest.raises(ValidationError) as exc_info:
+        services.registration_change(
+            registration=registration,
+            people=[cast.librarian_a, cast.ngo_a1],
+            chosen_internally=True,
+            actor=world.leader_a,
+        )
+    assert "fewer_confirmed" in exc_info.value.error_dict
+    assert registration.participants.filter(removed_at__isnull=True).count() == 3
+    services.registration_change(
+        registration=registration,
+        people=[cast.librarian_a, cast.ngo_a1],
+        chosen_internally=True,
+        actor=world.leader_a,
+        fewer_confirmed=True,
+        fewer_reason="Trzecia osoba zrezygnowała.",
+    )
+    registration.refresh_from_db()
+    assert (registration.seats, registration.fewer_reason) == (2, "Trzecia osoba zrezygnowała.")
+
+
+def test_registration_change_back_to_full_clears_the_reason(world, cast, visit):
+    registration = submit(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+    services.registration_change(
+        registration=registration,
+        people=[cast.librarian_a, cast.ngo_a1, cast.ngo_a2],
+        chosen_internally=True,
+        actor=world.leader_a,
+    )
+    registration.refresh_from_db()
+    assert (registration.seats, registration.fewer_reason) == (3, "")
+
+
+def test_delegation_gaps_lists_seat_holders_short_of_the_expected_number(world, cast, visit):
+    from events.selectors import delegation_gaps
+
+    submit(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    third = PartnershipFactory()
+    full = [PersonFactory(partnership=third) for _ in range(2)]
+    full.append(PersonFactory(partnership=third, institution=third.lead_library))
+    submit(visit, third, full, world.staff)
+    gaps = delegation_gaps(visit)
+    assert [(r.partnership, r.seats, r.expected_people) for r in gaps["registrations"]] == [
+        (world.partnership_a, 2, 3)
+    ]
+    assert gaps["registrations"][0].fewer_reason == FEWER["fewer_reason"]
+    assert gaps["empty_places"] == 1

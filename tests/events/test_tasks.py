@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from events.models import Registration
 from events.services import attendance_mark, registration_submit
 from portal import reminders
+from tests.events.conftest import FEWER
 from tests.factories import EventFactory, SeminarFactory
 
 TZ = timezone.get_fixed_timezone(60)
@@ -41,6 +43,7 @@ def test_registration_closing_reminder_goes_7_days_before_to_unregistered_leader
         partnership=world.partnership_b,
         people=[cast.leader_person_b],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_b,
     )
     at(time_machine, D(2026, 12, 13), hour=11)
@@ -68,11 +71,52 @@ def test_registration_closing_reminder_skips_partnership_registered_for_another_
         partnership=world.partnership_a,
         people=[cast.leader_person_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     at(time_machine, D(2026, 12, 14))
     reminders.run("events.registration_closing")
     assert recipients() == ["leader.b@example.org"]
+
+
+def test_places_unfilled_reminder_goes_to_leader_of_a_short_registration_without_reason(
+    world, cast, closing_visit, time_machine
+):
+    short = registration_submit(
+        event=closing_visit,
+        partnership=world.partnership_a,
+        people=[cast.leader_person_a],
+        chosen_internally=True,
+        **FEWER,
+        actor=world.leader_a,
+    )
+    registration_submit(
+        event=closing_visit,
+        partnership=world.partnership_b,
+        people=[cast.leader_person_b],
+        chosen_internally=True,
+        **FEWER,
+        actor=world.leader_b,
+    )
+    at(time_machine, D(2026, 12, 14))
+    # fewer with a reason is the leader's decision (§2.2.3): nothing to remind
+    assert reminders.run("events.places_unfilled").sent == 0
+    # a registration from before the rule: one of three, no reason
+    Registration.objects.filter(pk=short.pk).update(fewer_reason="")
+    mail.outbox.clear()
+    at(time_machine, D(2026, 12, 12))  # more than 7 days before the deadline
+    assert reminders.run("events.places_unfilled").sent == 0
+    at(time_machine, D(2026, 12, 14))
+    assert reminders.run("events.places_unfilled").sent == 1
+    assert recipients() == ["leader.a@example.org"]
+    message = mail.outbox[0]
+    assert message.subject == "Wizyta w Łodzi: zgłoszono 1 z 3 przedstawicieli"
+    assert "zgłosiło 1 z 3 przedstawicieli, jakich oczekuje program" in message.body
+    assert f"/wydarzenia/zgloszenia/{short.pk}/zmiana/" in message.body
+    assert reminders.run("events.places_unfilled").sent == 0  # once
+    at(time_machine, D(2026, 12, 21))  # registration closed
+    Registration.objects.filter(pk=short.pk).update(seats=2)
+    assert reminders.run("events.places_unfilled").sent == 0
 
 
 @pytest.fixture
@@ -84,6 +128,7 @@ def seminar_soon(world, cast, time_machine):
         partnership=world.partnership_a,
         people=[cast.leader_person_a, cast.librarian_a],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
     return seminar

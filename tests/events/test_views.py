@@ -9,6 +9,7 @@ from django.utils import timezone
 from events import services
 from events.enums import RegistrationStatus
 from events.models import Event, Participant, Registration
+from tests.events.conftest import FEWER
 from tests.factories import EventFactory, PartnershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,17 @@ def register(event, partnership, people, actor, **kwargs):
         people=people,
         chosen_internally=True,
         actor=actor,
-        **kwargs,
+        **{**FEWER, **kwargs},
     )
 
 
 @pytest.fixture
 def registration_a(world, cast, visit):
     return register(visit, world.partnership_a, [cast.librarian_a], world.leader_a)
+
+
+# The registration form's confirmation of a smaller delegation (§2.2.3, §2.3.3).
+FEWER_POST = {"fewer_confirmed": "on", "fewer_reason": FEWER["fewer_reason"]}
 
 
 def page_text(response) -> str:
@@ -159,14 +164,64 @@ def test_leader_registers_through_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"people": [cast.librarian_a.pk, cast.ngo_a1.pk], "chosen_internally": "on"},
+            {
+                "people": [cast.librarian_a.pk, cast.ngo_a1.pk, cast.ngo_a2.pk],
+                "chosen_internally": "on",
+            },
         )
     registration = Registration.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("events:registration_detail", args=[registration.pk])
     assert registration.created_by == world.leader_a
-    assert registration.seats == 2
-    assert len(mailoutbox) == 2
+    assert (registration.seats, registration.fewer_reason) == (3, "")
+    assert len(mailoutbox) == 3
+
+
+def test_registration_create_fewer_than_three_asks_for_confirmation_and_reason(
+    client, world, cast, visit
+):
+    """§2.2.3: three representatives take part in a study visit; fewer only when the leader
+    confirms it and says why."""
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    form_page = page_text(client.get(url))
+    assert "Weźmie udział mniej osób, niż przewiduje program: potwierdzam." in form_page
+    data = {"people": [cast.librarian_a.pk, cast.ngo_a1.pk], "chosen_internally": "on"}
+
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "W wizycie studyjnej bierze udział trzech przedstawicieli" in page_text(response)
+    response = client.post(url, {**data, "fewer_confirmed": "on", "fewer_reason": " "})
+    assert response.status_code == 400
+    assert "Napisz, dlaczego" in page_text(response)
+    assert not Registration.objects.exists()
+
+    response = client.post(
+        url, {**data, "fewer_confirmed": "on", "fewer_reason": "Trzecia osoba jest chora."}
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.seats, registration.fewer_reason) == (2, "Trzecia osoba jest chora.")
+    detail = page_text(client.get(response.url))
+    assert "2 z 3 przewidzianych przedstawicieli." in detail
+    assert "Trzecia osoba jest chora." in detail
+
+
+def test_staff_see_empty_places_on_the_event_and_the_participant_list(client, world, cast, visit):
+    register(
+        visit,
+        world.partnership_a,
+        [cast.librarian_a, cast.ngo_a1],
+        world.leader_a,
+        fewer_reason="Trzecia osoba jest chora.",
+    )
+    register(visit, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    client.force_login(world.staff)
+    for name in ("event_detail", "participant_list"):
+        text = page_text(client.get(reverse(f"events:{name}", args=[visit.pk])))
+        assert "3 miejsca pozostaną puste" in text
+        assert "Partnerstwo A</a>: 2 z 3 · Trzecia osoba jest chora." in text
+        assert "Partnerstwo B</a>: 1 z 3" in text
 
 
 @pytest.mark.parametrize(
@@ -194,10 +249,144 @@ def test_registration_create_bad_input_shows_polish_message(
     assert not Registration.objects.exists()
 
 
+def test_registration_create_shows_every_rule_error_at_once(client, world, cast, visit):
+    """Four people, none from a library, and no confirmation: three rules, one page."""
+    ngo_a4 = PersonFactory(partnership=world.partnership_a, institution=cast.ngo_a1.institution)
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    people = [cast.ngo_a1.pk, cast.ngo_a2.pk, cast.ngo_a3.pk, ngo_a4.pk]
+    response = client.post(url, {"people": people})
+    assert response.status_code == 400
+    summary = page_text(response).split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Najwyżej 3 osoby z partnerstwa" in summary
+    assert "co najmniej jeden przedstawiciel biblioteki" in summary
+    assert "wybrali swoich przedstawicieli wspólnie" in summary
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_fewer_people_said_with_the_other_rules(client, world, cast, visit):
+    """Two people, none from a library, nothing confirmed: the library rule, the choice made
+    together and the fewer-than-three confirmation, all on one page."""
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    response = client.post(url, {"people": [cast.ngo_a1.pk, cast.ngo_a2.pk]})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"people", "chosen_internally", "fewer_confirmed"}
+    summary = page_text(response).split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "co najmniej jeden przedstawiciel biblioteki" in summary
+    assert "a wybrano 2 osoby" in summary
+    assert not Registration.objects.exists()
+
+
+def test_registration_create_more_than_allowed_refused_without_javascript(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    people = [cast.librarian_a.pk, cast.ngo_a1.pk, cast.ngo_a2.pk, cast.ngo_a3.pk]
+    response = client.post(url, {"people": people, "chosen_internally": "on"})
+    assert response.status_code == 400
+    assert "Najwyżej 3 osoby z partnerstwa" in page_text(response)
+    # The page comes back with the four ticks, to untick one.
+    assert response.context["form"].chosen_count() == 4
+    assert not Registration.objects.exists()
+
+
+def test_registration_form_marks_the_confirmation_required_and_counts_ticks(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    text = page_text(client.get(url))
+    assert 'name="chosen_internally" class="checkboxinput form-check-input" required' in text
+    assert "0 z 3 wybranych." in text
+    assert 'src="/static/js/registration-form.js"' in text
+
+
+def test_registration_form_marks_library_people_and_the_leader(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    form = client.get(url).context["form"]
+    flags = {c.person.pk: (c.from_library, c.is_leader) for c in form.candidates}
+    assert flags[cast.leader_person_a.pk] == (True, True)
+    assert flags[cast.librarian_a.pk] == (True, False)
+    assert flags[cast.ngo_a1.pk] == (False, False)
+
+
+def test_registration_form_for_the_seminar_ticks_the_leader(client, world, cast, seminar):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
+    form = client.get(url).context["form"]
+    assert form["people"].value() == [cast.leader_person_a.pk]
+    assert form.chosen_count() == 1
+
+
+def test_registration_form_adds_a_person_and_keeps_the_ticks(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    response = client.post(
+        url,
+        {
+            "people": [cast.librarian_a.pk, cast.ngo_a1.pk],
+            "chosen_internally": "on",
+            "add_person": "1",
+            "person-first_name": "Halina",
+            "person-last_name": "Nowicka",
+            "person-institution": cast.ngo_a1.institution_id,
+            "person-email": "Halina@Example.org",
+            "person-consent": "on",
+        },
+    )
+    person = world.partnership_a.people.get(last_name="Nowicka")
+    assert response.status_code == 302
+    assert response.url.startswith(url + "?")
+    assert not Registration.objects.exists()  # nothing registered yet
+
+    page = client.get(response.url)
+    form = page.context["form"]
+    assert sorted(form["people"].value()) == sorted(
+        [cast.librarian_a.pk, cast.ngo_a1.pk, person.pk]
+    )
+    assert form["chosen_internally"].value() is True
+    assert "Dodano osobę Halina Nowicka do listy partnerstwa" in page_text(page)
+
+
+def test_registration_form_person_with_errors_keeps_the_ticks_and_adds_nobody(
+    client, world, cast, visit
+):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    count = world.partnership_a.people.count()
+    response = client.post(
+        url,
+        {
+            "people": [cast.librarian_a.pk],
+            "add_person": "1",
+            "person-first_name": "Halina",
+            "person-email": "not-an-address",
+        },
+    )
+    assert response.status_code == 400
+    assert world.partnership_a.people.count() == count
+    assert response.context["form"]["people"].value() == [cast.librarian_a.pk]
+    assert '<details class="card mb-3" open>' in page_text(response)
+
+
+def test_registration_form_ticks_in_the_address_only_of_own_people(client, world, cast, visit):
+    client.force_login(world.leader_a)
+    url = reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    query = f"?people={cast.librarian_a.pk}&people={cast.ngo_b.pk}&people=x"
+    form = client.get(url + query).context["form"]
+    assert form["people"].value() == [cast.librarian_a.pk]
+
+
 def test_registration_create_seminar_without_leader_shows_message(client, world, cast, seminar):
     client.force_login(world.leader_a)
     url = reverse("events:registration_create", args=[seminar.pk, world.partnership_a.pk])
-    response = client.post(url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"})
+    response = client.post(
+        url, {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
+    )
     assert response.status_code == 400
     assert "lider biblioteczny" in page_text(response)
     assert not Registration.objects.exists()
@@ -208,7 +397,7 @@ def test_registration_create_full_event_shows_message_then_joins_waiting_list(cl
     register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
     client.force_login(world.leader_a)
     url = reverse("events:registration_create", args=[event.pk, world.partnership_a.pk])
-    data = {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+    data = {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
     response = client.post(url, data)
     assert response.status_code == 400
     assert "listę rezerwową" in page_text(response)
@@ -252,7 +441,7 @@ def test_partnership_registration_list_offers_staff_closed_events(client, world,
     client.force_login(world.staff)
     assert register_url in page_text(client.get(url))
     response = client.post(
-        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on"}
+        register_url, {"people": [cast.librarian_a.pk], "chosen_internally": "on", **FEWER_POST}
     )
     assert response.status_code == 302
     assert Registration.objects.get().created_by == world.staff
@@ -262,7 +451,8 @@ def test_registration_edit_replaces_people(client, world, cast, registration_a):
     client.force_login(world.leader_a)
     url = reverse("events:registration_edit", args=[registration_a.pk])
     response = client.post(
-        url, {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on"}
+        url,
+        {"people": [cast.librarian_a.pk, cast.ngo_a2.pk], "chosen_internally": "on", **FEWER_POST},
     )
     assert response.status_code == 302
     active = Participant.objects.filter(registration=registration_a, removed_at__isnull=True)
@@ -398,8 +588,14 @@ def test_staff_sees_seats_and_waiting_list(client, world, cast):
 
 
 def test_staff_introduces_leader_and_host(
-    client, world, registration_a, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    world,
+    registration_a,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    deliver_earlier_mail,
 ):
+    deliver_earlier_mail()
     client.force_login(world.staff)
     url = reverse("events:registration_introduce", args=[registration_a.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -449,7 +645,7 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     client.force_login(world.staff)
     response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Partnerstwo", "Imię", "Nazwisko")
     assert len(rows) == 3
@@ -457,6 +653,25 @@ def test_participant_xlsx_reads_back(client, world, cast, visit):
     assert by_last_name["Łęcka"][1] == "Żaneta"
     assert by_last_name["Łęcka"][4] == "tak"
     assert by_last_name["Ąkowska"][4] == "nie"
+
+
+def test_participant_xlsx_shows_typed_formulas_as_text(client, world, cast, visit):
+    from openpyxl import load_workbook
+
+    cast.ngo_a1.first_name = '=HYPERLINK("http://zlo.example","kliknij")'
+    cast.ngo_a1.last_name = "=1+1"
+    cast.ngo_a1.save()
+    register(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    client.force_login(world.staff)
+    response = client.get(reverse("events:participant_xlsx", args=[visit.pk]))
+    assert response["Cache-Control"] == "private, no-store"
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    ngo = cast.ngo_a1.institution.name
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[3].value == ngo]
+    first, last = row[1], row[2]
+    assert (first.value, last.value) == (cast.ngo_a1.first_name, "=1+1")
+    assert (first.data_type, last.data_type) == ("s", "s")  # text, never a formula
 
 
 def test_participant_pdf_reads_back_with_polish_letters(client, world, cast, visit):
@@ -511,6 +726,80 @@ def test_navbar_and_partnership_page_link_to_events(client, world):
     assert reverse("events:partnership_registration_list", args=[world.partnership_a.pk]) in text
 
 
+# --- the leader's week: the event list and the start page ----------------------------------
+
+
+def test_event_list_says_per_event_whether_the_partnership_is_registered(
+    client, world, cast, visit
+):
+    registered = EventFactory(title="Wizyta w Gdyni")
+    register(registered, world.partnership_a, [cast.librarian_a], world.leader_a)
+    full = EventFactory(title="Wizyta w Sopocie", capacity=1)
+    register(full, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    register(full, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("events:event_list"))
+    states = {
+        event.title: [(p.pk, r.status if r else None) for p, r in event.partnership_states]
+        for event in response.context["page"]
+    }
+    pk = world.partnership_a.pk
+    assert states == {
+        visit.title: [(pk, None)],
+        "Wizyta w Gdyni": [(pk, "registered")],
+        "Wizyta w Sopocie": [(pk, "waiting")],
+    }
+    text = page_text(response)
+    create_url = reverse("events:registration_create", args=[visit.pk, pk])
+    assert f'href="{create_url}">Zgłoś</a>' in text
+    assert "na liście rezerwowej" in text
+
+
+def test_event_list_has_no_register_column_for_staff(client, world, visit):
+    client.force_login(world.staff)
+    response = client.get(reverse("events:event_list"))
+    assert response.context["led"] == []
+    assert "Twoje partnerstwo" not in page_text(response)
+
+
+def test_leader_start_page_lists_open_registrations_with_deadline(client, world, cast, visit):
+    registered = EventFactory(title="Wizyta w Gdyni")
+    register(registered, world.partnership_a, [cast.librarian_a], world.leader_a)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("home"), follow=True)
+    todos = response.context["todos"]
+    assert [todo.url for todo in todos] == [
+        reverse("events:registration_create", args=[visit.pk, world.partnership_a.pk])
+    ]
+    assert todos[0].due == visit.registration_closes_at
+    text = page_text(response)
+    assert "Czeka na Ciebie" in text
+    assert f"Trwają zgłoszenia na: wizyta studyjna „{visit.title}”" in text
+
+
+def test_leader_start_page_lists_seats_offered(client, world, cast):
+    event = EventFactory(capacity=1)
+    first = register(event, world.partnership_b, [cast.leader_person_b], world.leader_b)
+    waiting = register(
+        event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True
+    )
+    services.registration_withdraw(registration=first, actor=world.leader_b)
+    client.force_login(world.leader_a)
+    todos = client.get(reverse("partnership_detail", args=[world.partnership_a.pk])).context[
+        "todos"
+    ]
+    assert [todo.url for todo in todos] == [
+        reverse("events:registration_detail", args=[waiting.pk])
+    ]
+
+
+def test_partnership_page_lists_nothing_open_for_its_animator(client, world, visit):
+    client.force_login(world.animator_a)
+    response = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert response.context["todos"] == []
+    assert "Czeka na Ciebie" not in page_text(response)
+
+
 # --- query counts: the same for 1 and 3 rows -------------------------------------------
 
 
@@ -547,10 +836,19 @@ def test_event_list_queries_constant_for_leader(
 ):
     events_with_registrations(n)
     client.force_login(world.leader_a)
-    # session, user, count, the page's ids, its events with their seats, roles
-    with django_assert_num_queries(6):
+    # session, user, count, the page's ids, its events with their seats, roles; the
+    # partnerships the leader leads and their registrations for the page's events (the "your
+    # partnership" column)
+    with django_assert_num_queries(8):
         response = client.get(reverse("events:event_list"))
-    assert len(response.context["page"]) == n
+    page = response.context["page"]
+    assert len(page) == n
+    led = response.context["led"]
+    assert len(led) == n * n + 1  # and partnership A of the world
+    # Each partnership's state on each event: registered on its own event only.
+    for event in page:
+        registered = {p.pk for p, registration in event.partnership_states if registration}
+        assert len(registered) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -559,7 +857,8 @@ def test_event_detail_queries_constant_for_staff(
 ):
     event = events_with_registrations(n)[0]
     client.force_login(world.staff)
-    with django_assert_num_queries(9):
+    # 9 as before, + 1: the registrations short of the expected number (delegation_gaps)
+    with django_assert_num_queries(10):
         response = client.get(reverse("events:event_detail", args=[event.pk]))
     assert len(response.context["registrations"]) == n
 
@@ -570,7 +869,9 @@ def test_participant_list_queries_constant(
 ):
     event = events_with_registrations(n)[0]
     client.force_login(world.staff)
-    with django_assert_num_queries(6):
+    # session, user, groups, the event with its seats, the participants' count and page,
+    # and the registrations short of the expected number (delegation_gaps)
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:participant_list", args=[event.pk]))
     assert len(response.context["page"]) == n
 

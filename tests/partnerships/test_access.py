@@ -2,12 +2,15 @@
 partnership's object answers 404, a wrong role 403, the rest 200. A URL without an entry
 here fails ``test_every_url_has_an_access_entry``."""
 
+import sys
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.services import registration_submit
 from partnerships.services import user_invite
 from portal.enums import Role
+from tests.events.conftest import FEWER
 from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
 PERSONAS = ["anonymous", "leader_a", "leader_b", "animator_a", "animator_b", "committee", "staff"]
@@ -51,9 +54,13 @@ def _objects(world):
         partnership=world.partnership_a,
         people=[person],
         chosen_internally=True,
+        **FEWER,
         actor=world.leader_a,
     )
+    from portal.models import OutboxMessage
+
     return {
+        "message": OutboxMessage.objects.order_by("pk").first(),  # the registration's
         "person": person,
         "partner": partner,
         "application": application,
@@ -96,6 +103,7 @@ CASES = {
     ),
     "staff_home": (lambda w, o: {}, STAFF_ONLY),
     "partnership_list": (lambda w, o: {}, WORKERS),
+    "partnership_message": (lambda w, o: {}, STAFF_ONLY),
     "partnership_detail": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
     "partnership_edit": (lambda w, o: {"pk": w.partnership_a.pk}, EDIT_A),
     "partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, EDIT_A),
@@ -134,6 +142,7 @@ CASES = {
     "events:event_edit": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     "events:event_ics": (lambda w, o: {"pk": o["event"].pk}, LOGGED_IN),
     "events:participant_list": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
+    "events:event_message": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     "events:participant_xlsx": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     "events:participant_pdf": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     "events:attendance_edit": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
@@ -159,6 +168,7 @@ CASES = {
     "reports:dashboard": (lambda w, o: {}, STAFF_ONLY),
     "reports:participation": (lambda w, o: {}, STAFF_ONLY),
     "reports:export": (lambda w, o: {"name": "sessions", "fmt": "csv"}, STAFF_ONLY),
+    "reports:export_data": (lambda w, o: {"name": "sessions"}, STAFF_ONLY),
     "reports:funder_report": (lambda w, o: {}, STAFF_ONLY),
     "reports:funder_report_pdf": (lambda w, o: {"round_number": 1}, STAFF_ONLY),
     "reports:funder_report_xlsx": (lambda w, o: {"round_number": 1}, STAFF_ONLY),
@@ -187,6 +197,15 @@ CASES = {
     "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # portal/: the outbox
+    "outbox_list": (lambda w, o: {}, STAFF_ONLY),
+    "outbox_detail": (lambda w, o: {"pk": o["message"].pk}, STAFF_ONLY),
+    "outbox_resend": (lambda w, o: {"pk": o["message"].pk}, STAFF_ONLY),
+    # support/: potential partners (§1.2, §2.1.1), for the leader, the animator and staff
+    "support:potential_partner_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "support:potential_partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    "support:potential_partner_edit": (lambda w, o: _potential_kwargs(w), VIEW_A),
+    "support:potential_partner_join": (lambda w, o: _potential_kwargs(w), VIEW_A),
     # clips/
     "clips:call_list": (lambda w, o: {}, LOGGED_IN),
     "clips:call_create": (lambda w, o: {}, STAFF_ONLY),
@@ -229,21 +248,35 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    # portal/: the pages every public service must have, linked from every page's footer.
+    "accessibility_statement": (lambda w, o: {}, PUBLIC),
+    "privacy_notice": (lambda w, o: {}, PUBLIC),
+    "contact": (lambda w, o: {}, PUBLIC),
     "clips:announcement_feed": (lambda w, o: {}, PUBLIC),
 }
 
 
 def _plan_kwargs(world, *, action=False, version=False):
-    """Partnership A's plan, with an action or an agreed version when the URL names one."""
+    """Partnership A's plan, with an action or an agreed version when the URL names one. Made
+    once per world, so that one world serves every plan URL (tests/e2e/test_accessibility.py)."""
     from tests.factories import DevelopmentPlanFactory, PlanActionFactory, PlanVersionFactory
 
     plan = DevelopmentPlanFactory(partnership=world.partnership_a)
     kwargs = {"pk": world.partnership_a.pk}
     if action:
-        kwargs["action_pk"] = PlanActionFactory(plan=plan).pk
+        kwargs["action_pk"] = (plan.actions.first() or PlanActionFactory(plan=plan)).pk
     if version:
-        kwargs["number"] = PlanVersionFactory(plan=plan, number=1).number
+        kwargs["number"] = (
+            plan.versions.filter(number=1).first() or PlanVersionFactory(plan=plan, number=1)
+        ).number
     return kwargs
+
+
+def _potential_kwargs(world):
+    from tests.factories import PotentialPartnerFactory
+
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a)
+    return {"pk": world.partnership_a.pk, "candidate_pk": candidate.pk}
 
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.
@@ -253,6 +286,7 @@ TOKEN_URLS = {
     "application_start",
     "calendar_feed",
     "password_reset_confirm",
+    "reminder_unsubscribe",  # tests/portal/test_views.py
 }
 # POST-only or framework URLs.
 OTHER_URLS = {"logout", "set_language"}
@@ -262,6 +296,7 @@ COVERED_ELSEWHERE = {
     "support:partnership_list",
     "support:timeline",
     "support:session_log",
+    "support:contact_log",
     "support:session_edit",
     "support:session_withdraw",
     "support:partner_report_edit",
@@ -336,3 +371,176 @@ def test_invite_role_page_answers_staff_with_form(client, world):
     user_invite(email="x@example.org", role=Role.ANIMATOR, invited_by=world.staff)
     response = client.get(reverse("invitation_list"))
     assert b"x@example.org" in response.content
+
+
+# --- stored boundary values break no page ---------------------------------------------------
+
+# Pages whose forms log the persona out or change how they log in: not filled.
+NOT_FILLED = {"login", "password_change", "otp_setup", "otp_remove", "otp_verify"}
+TEXT = "=1+1 <b>Zażółć</b> & \u202egęślą\u202c jaźń 😀 "
+
+
+def _limit(field, kind):
+    """The tightest ``min`` or ``max`` of a number field, from its attribute and validators."""
+    from django.core import validators
+
+    wanted = validators.MaxValueValidator if kind == "max" else validators.MinValueValidator
+    limits = [getattr(field, f"{kind}_value", None)]
+    limits += [v.limit_value for v in field.validators if isinstance(v, wanted)]
+    limits = [limit for limit in limits if limit is not None]
+    if not limits:
+        return None
+    return min(limits) if kind == "max" else max(limits)
+
+
+def _boundary_value(field, mode: str, step: int = 0):
+    """A value at the edge of what ``field`` accepts (``mode`` "low" or "high"): the
+    programme's first or last day, the smallest or largest number, the shortest or longest
+    text (with markup, a formula, a right-to-left mark and an emoji); or just past it
+    ("beyond": year 1 and 9999, numbers past 64 bits), which must be refused. ``step`` is the
+    field's place among the form's dates, so that a start comes before an end."""
+    import datetime
+
+    from django import forms
+
+    from portal.forms import FIRST_DAY, LAST_DAY
+
+    high = mode != "low"
+    if mode == "beyond":
+        if isinstance(field, forms.DateTimeField):
+            return "0001-01-01 00:00" if step == 0 else "9999-12-31 23:59"
+        if isinstance(field, forms.DateField):
+            return "0001-01-01" if step == 0 else "9999-12-31"
+        if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+            return 10**30
+    day = LAST_DAY - datetime.timedelta(days=2 - step) if high else FIRST_DAY
+    if isinstance(field, forms.FileField):
+        return None
+    if isinstance(field, forms.BooleanField):
+        return "on"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return [obj.pk for obj in field.queryset[:1]]
+    if isinstance(field, forms.ModelChoiceField):
+        first = field.queryset.first()
+        return first.pk if first else ""
+    if isinstance(field, forms.MultipleChoiceField):
+        return [value for value, _label in field.choices][:1]
+    if isinstance(field, forms.ChoiceField):
+        values = [value for value, _label in field.choices if value not in ("", None)]
+        return (values[-1] if high else values[0]) if values else ""
+    if isinstance(field, forms.DateTimeField):
+        return f"{day.isoformat()} {'23' if high else '00'}:{step:02d}"
+    if isinstance(field, forms.DateField):
+        return (day + datetime.timedelta(days=0 if high else step)).isoformat()
+    if isinstance(field, forms.TimeField):
+        return "23:59" if high else "00:00"
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        if high:
+            limit = _limit(field, "max")
+            return limit if limit is not None else 2**31 - 1
+        limit = _limit(field, "min")
+        return limit if limit is not None else 0
+    if isinstance(field, forms.EmailField):
+        return "granica.najdluzsza+test@example.org" if high else "a@b.pl"
+    if isinstance(field, forms.URLField):
+        return "https://example.org/" + "a" * 150 if high else "https://e.pl"
+    if isinstance(field, forms.CharField):
+        if not high:
+            return "=" if field.required else ""
+        length = field.max_length or 3000
+        return (TEXT * (length // len(TEXT) + 1))[:length]
+    return ""
+
+
+def _fill(form, mode: str) -> dict:
+    from django import forms
+
+    data, step = {}, 0
+    for name, field in form.fields.items():
+        value = _boundary_value(field, mode, step)
+        if isinstance(field, forms.DateField | forms.DateTimeField):
+            step += 1
+        if value is not None:
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def _forms_in(context):
+    from django.forms import BaseForm
+    from django.forms.formsets import BaseFormSet
+
+    contexts = [context] if hasattr(context, "flatten") else list(context or ())
+    seen = []
+    for each in contexts:
+        for value in each.flatten().values():
+            if isinstance(value, BaseForm | BaseFormSet) and value not in seen:
+                seen.append(value)
+    return seen
+
+
+def _post_boundaries(client, url, modes) -> list:
+    """Fill every form of the page at ``url`` in each of ``modes`` and send it; the statuses
+    (none for a page without a form)."""
+    from django.forms.formsets import BaseFormSet
+
+    page = client.get(url)
+    if page.status_code != 200 or page.context is None:
+        return []
+    forms = _forms_in(page.context)
+    statuses = []
+    for mode in modes:
+        data = {}
+        for form in forms:
+            if isinstance(form, BaseFormSet):
+                management = form.management_form
+                data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+                for each in form.forms:
+                    data.update(_fill(each, mode))
+            else:
+                data.update(_fill(form, mode))
+        if data:
+            response = client.post(url, data)
+            assert response.status_code < 500, (url, mode, response.status_code)
+            statuses.append(response.status_code)
+    return statuses
+
+
+@pytest.mark.django_db
+def test_boundary_values_stored_through_every_form_break_no_page(client, world, monkeypatch):
+    """Every form of the access table, as its owner (staff, then leader A), filled with the
+    lowest and the highest values it takes, then with values past them (refused); then every
+    page of the table for every persona answers below 500. (On main, the event form stored a
+    registration opening in year 1, and the event list answered 500 for everyone.)"""
+    objects = _objects(world)
+    plans, make_plan = {}, _plan_kwargs
+
+    def plan_once(w, **kw):  # the table builds a plan per URL; one database holds them all here
+        key = tuple(sorted(kw.items()))
+        if key not in plans:
+            plans[key] = make_plan(w, **kw)
+        return plans[key]
+
+    monkeypatch.setattr(sys.modules[__name__], "_plan_kwargs", plan_once)
+    urls = {
+        name: reverse(name, kwargs=build(world, objects)) for name, (build, _e) in CASES.items()
+    }
+    # The event form shows once its kind is chosen.
+    extra = {"staff": [urls["events:event_create"] + "?rodzaj=study_visit"], "leader_a": []}
+    statuses = []
+    for persona in ("staff", "leader_a"):
+        client.force_login(world.persona(persona))
+        pages = [urls[n] for n in sorted(set(CASES) - NOT_FILLED) if CASES[n][1][persona] == 200]
+        for url in pages + extra[persona]:
+            statuses += _post_boundaries(client, url, ("low", "high", "beyond"))
+    # Most forms took their edge values (the rest refused them with a 400 and a message).
+    assert statuses.count(302) >= 30, statuses
+    # 429: the password reset's limit per address (its form is filled six times here).
+    assert set(statuses) <= {200, 302, 400, 409, 429}, statuses
+    for persona in PERSONAS:
+        client.logout()
+        user = world.persona(persona)
+        if user is not None:
+            client.force_login(user)
+        for name, url in sorted(urls.items()):
+            response = client.get(url)
+            assert response.status_code < 500, (name, persona, response.status_code)

@@ -1,7 +1,9 @@
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from partnerships.enums import Sector
+from partnerships.models import Partnership, Person
 from portal.enums import Role
 from tests.factories import (
     ApplicationFactory,
@@ -85,3 +87,28 @@ def test_admin_staff_group_member_can_use_changelist(client, db):
     client.force_login(UserFactory(role=Role.STAFF))
     response = client.get(reverse("admin:partnerships_partnership_changelist"))
     assert response.status_code == 200
+
+
+def test_admin_change_of_leader_moves_the_link_to_the_new_leaders_person(rf, world):
+    """§2.3.3: staff change the leader in the admin; the link to the account follows."""
+    partnership = world.partnership_a
+    old = PersonFactory(partnership=partnership, user=world.leader_a)
+    new_leader = UserFactory(role=Role.LEADER, first_name="Nina", last_name="Nowak")
+    model_admin = admin.site._registry[Partnership]
+    request = rf.post("/")
+    request.user = world.staff
+    form_class = model_admin.get_form(request, partnership, change=True)
+    data = {
+        name: getattr(partnership, f"{name}_id", None) or getattr(partnership, name)
+        for name in form_class.base_fields
+        if hasattr(partnership, name)
+    }
+    data["leader"] = new_leader.pk
+    form = form_class(data, instance=partnership)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, True)
+    model_admin.save_related(request, form, [], True)
+    old.refresh_from_db()
+    assert old.user is None
+    person = Person.objects.get(partnership=partnership, user=new_leader)
+    assert (person.full_name, person.institution) == ("Nina Nowak", partnership.lead_library)

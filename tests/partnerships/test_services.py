@@ -149,6 +149,181 @@ def test_person_add_same_email_twice_is_refused():
     assert Person.objects.count() == 1
 
 
+def _leader_person(partnership, **fields):
+    data = {
+        "first_name": "Anna",
+        "last_name": "Lis",
+        "email": "a.lis@biblioteka.example",
+        "institution": partnership.lead_library,
+    }
+    return services.person_add(partnership=partnership, consent=True, **{**data, **fields})
+
+
+def test_person_add_as_leader_links_the_leaders_account(world):
+    """§2.3.3: the library leader is one of the partnership's people, linked to the leader's
+    account; the e-mail on the record may differ from the login."""
+    person = _leader_person(world.partnership_a, is_leader=True)
+    assert person.user == world.leader_a
+    assert person.history.latest().user_id == world.leader_a.pk
+
+
+def test_person_update_leader_link_moves_to_the_person_ticked(world):
+    first = _leader_person(world.partnership_a, is_leader=True)
+    second = PersonFactory(partnership=world.partnership_a)
+    services.person_update(person=second, is_leader=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.user, second.user) == (None, world.leader_a)
+
+
+def test_person_update_leader_unticked_removes_the_link(world):
+    person = _leader_person(world.partnership_a, is_leader=True)
+    services.person_update(person=person, is_leader=False, position="bibliotekarka")
+    person.refresh_from_db()
+    assert (person.user, person.position) == (None, "bibliotekarka")
+
+
+def test_person_update_without_is_leader_keeps_the_link(world):
+    person = _leader_person(world.partnership_a, is_leader=True)
+    services.person_update(person=person, position="dyrektorka")
+    person.refresh_from_db()
+    assert person.user == world.leader_a
+
+
+@pytest.mark.django_db
+def test_person_add_as_leader_without_a_leader_account_refused():
+    partnership = PartnershipFactory(leader=None)
+    with pytest.raises(ValidationError) as exc:
+        _leader_person(partnership, is_leader=True)
+    assert "is_leader" in exc.value.message_dict
+    assert not Person.objects.exists()
+
+
+def test_person_add_with_the_leaders_login_email_is_linked(world):
+    person = _leader_person(world.partnership_a, email=world.leader_a.email.upper())
+    assert person.user == world.leader_a
+
+
+def test_person_add_with_the_leaders_email_when_another_is_linked_stays_unlinked(world):
+    _leader_person(world.partnership_a, is_leader=True)
+    other = _leader_person(world.partnership_a, email=world.leader_a.email)
+    assert other.user is None
+
+
+def test_person_account_once_per_partnership_held_by_the_database(world):
+    from django.db import IntegrityError, transaction
+
+    PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+
+
+def test_is_leader_person_uses_the_link_only(world):
+    from partnerships.selectors import is_leader_person
+
+    linked = PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+    by_email = PersonFactory(partnership=world.partnership_b, email=world.leader_b.email)
+    assert is_leader_person(linked, world.partnership_a)
+    assert not is_leader_person(by_email, world.partnership_b)
+    assert not is_leader_person(linked, world.partnership_b)
+
+
+# --- §2.3.3: the leader is one of the partnership's people from the moment the account exists
+
+
+def _linked(partnership):
+    return list(
+        Person.objects.filter(partnership=partnership, user__isnull=False).values_list(
+            "email", "user__email"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_application_qualify_adds_the_leader_as_a_linked_person():
+    staff = UserFactory(role=Role.STAFF)
+    application = ApplicationFactory(contact_email="Zofia@Example.org", contact_phone="600 100 200")
+    services.application_submit(application=application)
+    partnership = services.application_qualify(application=application, actor=staff)
+    person = Person.objects.get(partnership=partnership)
+    assert (person.user, person.first_name, person.last_name) == (
+        partnership.leader,
+        "Zofia",
+        "Żak",
+    )
+    assert (person.email, person.phone) == ("zofia@example.org", "600 100 200")
+    assert person.institution == partnership.lead_library
+    application.refresh_from_db()
+    assert person.consent_given_at == application.submitted_at  # the application's consent
+
+
+@pytest.mark.django_db
+def test_application_qualify_with_one_word_contact_name_adds_nobody_and_still_qualifies():
+    application = ApplicationFactory(contact_name="Zofia")
+    services.application_submit(application=application)
+    partnership = services.application_qualify(
+        application=application, actor=UserFactory(role=Role.STAFF)
+    )
+    assert partnership.leader is not None
+    assert not Person.objects.filter(partnership=partnership).exists()
+
+
+@pytest.mark.django_db
+def test_invitation_accept_to_lead_adds_the_leader_as_a_linked_person():
+    partnership = PartnershipFactory(leader=None)
+    invitation = services.user_invite(
+        email="l@example.org",
+        role=Role.LEADER,
+        invited_by=None,
+        first_name="Lena",
+        last_name="Lis",
+        partnership=partnership,
+    )
+    assert not Person.objects.filter(partnership=partnership).exists()  # no consent yet
+    user = services.invitation_accept(invitation=invitation, password="Bardzo-trudne-haslo-1")
+    person = Person.objects.get(partnership=partnership)
+    assert (person.user, person.full_name) == (user, "Lena Lis")
+    invitation.refresh_from_db()
+    assert person.consent_given_at == invitation.accepted_at
+
+
+@pytest.mark.django_db
+def test_invitation_accept_links_the_person_already_listed_with_the_login_email():
+    partnership = PartnershipFactory(leader=None)
+    listed = PersonFactory(partnership=partnership, email="l@example.org")
+    invitation = services.user_invite(
+        email="L@example.org", role=Role.LEADER, invited_by=None, partnership=partnership
+    )
+    listed.refresh_from_db()
+    assert listed.user == invitation.user  # linked as soon as the account exists
+    services.invitation_accept(invitation=invitation, password="Bardzo-trudne-haslo-1")
+    assert Person.objects.filter(partnership=partnership).count() == 1
+
+
+def test_user_invite_new_leader_moves_the_link(world):
+    old = PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+    new = PersonFactory(partnership=world.partnership_a, email="nowa.liderka@example.org")
+    invitation = services.user_invite(
+        email="nowa.liderka@example.org",
+        role=Role.LEADER,
+        invited_by=None,
+        partnership=world.partnership_a,
+    )
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.user, new.user) == (None, invitation.user)
+    address = "nowa.liderka@example.org"
+    assert _linked(world.partnership_a) == [(address, address)]
+
+
+def test_leader_person_sync_without_a_leader_removes_every_link(world):
+    PersonFactory(partnership=world.partnership_a, user=world.leader_a)
+    world.partnership_a.leader = None
+    world.partnership_a.save()
+    assert services.leader_person_sync(partnership=world.partnership_a) is None
+    assert _linked(world.partnership_a) == []
+
+
 @pytest.mark.django_db
 def test_person_archive_hides_but_keeps_the_person():
     person = PersonFactory()

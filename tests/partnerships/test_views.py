@@ -120,6 +120,39 @@ def test_person_add_with_institution_of_other_partnership_is_refused(client, wor
     assert not Person.objects.exists()
 
 
+@pytest.mark.parametrize("persona", ["leader_a", "staff"])
+def test_person_edit_links_the_person_to_the_leaders_account(client, world, persona):
+    """§2.3.3: the leader (or staff) marks which person is the library leader."""
+    person = PersonFactory(partnership=world.partnership_a, email="a.lis@biblioteka.example")
+    url = reverse("person_edit", args=[world.partnership_a.pk, person.pk])
+    client.force_login(world.persona(persona))
+    form_page = client.get(url).content.decode()
+    assert "To jest lider biblioteczny partnerstwa" in form_page
+    assert world.leader_a.email in form_page
+    response = client.post(
+        url,
+        {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "institution": person.institution_id,
+            "email": person.email,
+            "is_leader": "on",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.user == world.leader_a
+    page = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
+    assert "lider biblioteczny</span>" in page.content.decode()
+
+
+def test_person_form_without_a_leader_account_has_no_leader_tick(client, world):
+    partnership = PartnershipFactory(leader=None)
+    client.force_login(world.staff)
+    form_page = client.get(reverse("person_add", args=[partnership.pk])).content.decode()
+    assert "is_leader" not in form_page
+
+
 def test_person_archive_confirms_then_hides_person(client, world):
     person = PersonFactory(partnership=world.partnership_a)
     url = reverse("person_archive", args=[world.partnership_a.pk, person.pk])
@@ -438,9 +471,10 @@ def test_login_wrong_password_shows_polish_message(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_link(client):
+def test_password_reset_mails_a_link(client, django_capture_on_commit_callbacks):
     UserFactory(email="ala@example.org")
-    client.post(reverse("password_reset"), {"email": "ala@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "ala@example.org"})
     assert len(mail.outbox) == 1
     assert "/konto/haslo/reset/" in mail.outbox[0].body
     assert mail.outbox[0].alternatives  # HTML part too
@@ -481,6 +515,18 @@ def test_calendar_feed_serves_registered_items(client, monkeypatch):
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
     assert "BEGIN:VCALENDAR" in body and "Spotkanie partnerstwa w Łącku" in body
+
+
+@pytest.mark.django_db
+def test_calendar_settings_gives_the_address_from_the_site_url(client, settings):
+    settings.SITE_URL = "https://partnerstwa.example.org"
+    settings.ALLOWED_HOSTS = ["intruz.example"]
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("calendar_settings"), HTTP_HOST="intruz.example")
+    feed = "https://partnerstwa.example.org" + reverse("calendar_feed", args=[user.calendar_token])
+    assert f'value="{feed}"' in response.content.decode()
+    assert "intruz" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from kombu import Connection
 
 from config.celery import beat_schedule
 from portal import health, tasks
-from portal.models import Heartbeat
+from portal.models import Heartbeat, OutboxMessage
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,12 @@ def _get(client, **params):
 
 def test_health_is_ok_when_everything_runs(client, django_assert_num_queries):
     _beat(30)
-    with django_assert_num_queries(2):  # SELECT 1, the heartbeat
+    with django_assert_num_queries(3):  # SELECT 1, the heartbeat, the outbox's backlog
         response, body = _get(client)
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert body["status"] == "ok" and body["failed"] == []
-    assert set(body["checks"]) == {"database", "broker", "beat"}
+    assert set(body["checks"]) == {"database", "broker", "beat", "outbox"}
+    assert body["checks"]["outbox"]["ok"] and body["checks"]["outbox"]["waiting"] == 0
     assert body["checks"]["beat"]["seconds_ago"] in range(29, 35)
     assert body["checks"]["broker"]["queued"] >= 0
 
@@ -51,6 +52,30 @@ def test_stopped_beat_degrades_but_keeps_the_node_in_service(client):
     assert "last ran" in body["checks"]["beat"]["problem"]
     response, _body = _get(client, strict="")
     assert response.status_code == 503  # monitoring asks for every check
+
+
+def _queued(minutes_ago: int) -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        template="test",
+        to="a@example.org",
+        from_email="portal@example.org",
+        subject="S",
+        body_text="T",
+        language="pl",
+        msgid="<x@example.org>",
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_outbox_backlog_nobody_sends_degrades(client):
+    _beat(10)
+    _queued(1)
+    _queued(health.OUTBOX_STALE_SECONDS // 60 + 5)
+    response, body = _get(client)
+    assert (response.status_code, body["failed"]) == (200, ["outbox"])
+    outbox = body["checks"]["outbox"]
+    assert outbox["waiting"] == 2 and outbox["oldest_seconds"] > health.OUTBOX_STALE_SECONDS
+    assert "2 e-mails wait to be sent" in outbox["problem"]
 
 
 def test_beat_that_never_ran_is_reported(client):

@@ -57,3 +57,51 @@ def test_font_configuration_reused_in_thread_and_separate_per_thread():
     thread.start()
     thread.join()
     assert other[0] is not mine
+
+
+def _structure(node, found):
+    """The structure types (H1, Table, TH, …) under a tagged PDF's structure node."""
+    node = node.get_object()
+    if "/S" in node:
+        found.add(str(node["/S"])[1:])
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict):
+            _structure(kid, found)
+    return found
+
+
+PDF_URLS = [
+    "events:participant_pdf",
+    "reports:funder_report_pdf",
+    "support:plan_version_pdf",
+    "support:meetings_summary_pdf",
+    "clips:scenario_pdf",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PDF_URLS)
+def test_every_pdf_is_tagged_with_its_language_title_headings_and_table_headers(
+    client, world, name
+):
+    from django.urls import reverse
+
+    from tests.partnerships.test_access import CASES, _objects
+
+    client.force_login(world.staff)
+    response = client.get(reverse(name, kwargs=CASES[name][0](world, _objects(world))))
+    reader = PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]  # pdfinfo: "Tagged: yes"
+    assert catalog["/Lang"] == "pl"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert (
+        reader.metadata.title
+        and 'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data().decode()
+    )
+    tags = _structure(catalog["/StructTreeRoot"], set())
+    assert "H1" in tags
+    if name != "clips:scenario_pdf":  # the scenario is a heading and its text
+        assert {"Table", "TH"} <= tags

@@ -82,7 +82,11 @@ def test_stale_unsent_claim_is_retried_after_30_minutes(fake, world, time_machin
     assert fake.sent == ["animator.a@example.org"]
 
 
-def test_failed_send_keeps_the_claim_and_is_retried_later(fake, world, time_machine):
+def test_reminder_that_cannot_be_queued_keeps_the_claim_and_is_retried_later(
+    fake, world, time_machine
+):
+    """A send that raises (a template error, a row gone) queues nothing and leaves the claim
+    unsent. A mail server that refuses is the outbox's business: tests/portal/test_mail.py."""
     time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False)
     fake.fail_for = {world.animator_a.pk}
     result = reminders.run(FAKE)
@@ -139,9 +143,13 @@ def test_every_reminder_is_in_the_beat_schedule():
     names = {f"{r.scan.__module__}.{r.scan.__name__}" for r in registry.values()}
     assert names <= scheduled
     assert "events.tasks.expire_seat_offers" in scheduled
-    assert scheduled - names == {"events.tasks.expire_seat_offers", "portal.tasks.heartbeat"}
-    # The ten reminders of docs/design.md, each registered once by the app that owns it.
-    assert len(registry) == 10
+    assert scheduled - names == {
+        "events.tasks.expire_seat_offers",
+        "portal.tasks.heartbeat",
+        "portal.tasks.outbox_deliver",  # the outbox's sweep
+    }
+    # The eleven reminders of docs/design.md, each registered once by the app that owns it.
+    assert len(registry) == 11
 
 
 def test_beat_schedule_is_set_when_beat_starts(monkeypatch):
@@ -233,27 +241,6 @@ def test_switched_off_reminder_of_a_real_kind_is_not_sent(client, world):
 # --- the broker ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def broker(settings):
-    """Point the Celery app at ``request.param`` (a broker URL), not eager, for one test."""
-    saved = {
-        key: app.conf[key]
-        for key in ("broker_url", "task_always_eager", "broker_transport_options")
-    }
-
-    def use(url, options=None):
-        app.conf.task_always_eager = False
-        app.conf.broker_url = url
-        app.conf.broker_transport_options = dict(options or settings.REDIS_TRANSPORT_OPTIONS)
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    yield use
-    app.conf.update(saved)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_page_that_queues_work_answers_fast_with_broker_down_and_scan_sends_later(
     client, world, broker, settings, django_capture_on_commit_callbacks
 ):
@@ -323,7 +310,7 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
             planned_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n
     assert results["support.hour_budget"].due == 2 * n

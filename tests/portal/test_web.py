@@ -1,14 +1,14 @@
-"""portal.web.paginate: the page is taken before its rows are read when asked, and the rows
-keep the order of the list."""
+"""portal.web: paginate takes the page before its rows are read when asked, and the rows keep
+the order of the list; safe_next_url follows only local paths."""
 
 import pytest
 from django.test import RequestFactory
 
 from partnerships.models import Partnership
-from portal.web import paginate
+from portal.web import paginate, safe_next_url
 from tests.factories import PartnershipFactory
 
-pytestmark = pytest.mark.django_db
+DEFAULT = "/wsparcie/"
 
 
 def _request(**params):
@@ -16,7 +16,7 @@ def _request(**params):
 
 
 @pytest.fixture
-def partnerships():
+def partnerships(db):
     return [PartnershipFactory(name=f"Partnerstwo {i:02d}") for i in range(30)]
 
 
@@ -45,3 +45,27 @@ def test_named_page_parameter_and_bad_numbers(partnerships):
     assert paginate(_request(events_page="2"), ids, param="events_page").number == 2
     assert paginate(_request(events_page="x"), ids, param="events_page").number == 1
     assert paginate(_request(page="99"), ids).number == 2
+
+
+@pytest.mark.parametrize(
+    "candidate, expected",
+    [
+        ("/wsparcie/?page=2", "/wsparcie/?page=2"),
+        ("/wsparcie/partnerstwa/3/", "/wsparcie/partnerstwa/3/"),
+        ("https://evil.example/", DEFAULT),
+        ("//evil.example/", DEFAULT),
+        ("/\\evil.example/", DEFAULT),
+        ("http://testserver/wsparcie/", DEFAULT),  # only paths, even to this host
+        ("javascript:alert(1)", DEFAULT),
+        ("wsparcie/", DEFAULT),
+        ("", DEFAULT),
+    ],
+)
+def test_safe_next_url_follows_only_local_paths(candidate, expected):
+    request = RequestFactory().post("/x/", {"next": candidate})
+    assert safe_next_url(request, DEFAULT) == expected
+
+
+def test_safe_next_url_reads_the_query_when_the_form_has_none():
+    request = RequestFactory().get("/x/", {"next": "/wydarzenia/"})
+    assert safe_next_url(request, DEFAULT) == "/wydarzenia/"

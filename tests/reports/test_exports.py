@@ -1,8 +1,10 @@
 import csv
+import datetime
 import io
 from itertools import zip_longest
 
 import pytest
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,24 +24,32 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _download(client, name, fmt, **params):
-    response = client.get(reverse("reports:export", args=[name, fmt]), params, **EN)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("reports:export", args=[name, fmt]), params)
     assert response.status_code == 200
     return response
 
 
+class PolishExcel(csv.excel):
+    """A Polish Excel's list separator."""
+
+    delimiter = ";"
+
+
 def _csv_rows(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
+    assert response["Cache-Control"] == "private, no-store"
     raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), PolishExcel))
 
 
 def _xlsx_rows(response) -> list[tuple]:
     assert isinstance(response, FileResponse)
+    assert response["Cache-Control"] == "private, no-store"
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     return list(workbook.worksheets[0].iter_rows(values_only=True))
 
@@ -58,8 +68,29 @@ def test_sessions_csv_reads_back_with_polish_letters(client, world):
     body = {row[2]: row for row in rows[1:]}
     assert body["Partnerstwo A"][6] == "diagnosis"
     assert body["Partnerstwo A"][9] == "90"
-    assert body["Partnerstwo A"][12] == "Zażółć"
-    assert body["Partnerstwo B"][12] == "'=HYPERLINK(1)"  # never run as a formula
+    assert rows[0][10] == "In the hour budget"
+    # §2.1.4: the diagnosis is outside the 16 hours; other contacts are in it
+    assert (body["Partnerstwo A"][10], body["Partnerstwo B"][10]) == ("no", "yes")
+    assert body["Partnerstwo A"][13] == "Zażółć"
+    assert body["Partnerstwo B"][13] == "'=HYPERLINK(1)"  # never run as a formula
+
+
+def test_sessions_data_csv_has_commas_and_iso_times(client, world, english):
+    session = SupportSessionFactory(partnership=world.partnership_a, notes="a, b")
+    session.withdrawn_at = datetime.datetime(2026, 7, 1, 8, 44, tzinfo=datetime.UTC)
+    session.withdrawn_reason = "pomyłka"
+    session.save()
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:export_data", args=["sessions"]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].endswith('-dane.csv"')
+    raw = b"".join(response.streaming_content)
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    [header, row] = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    assert header[0] == "Session ID"
+    assert header[10:12] == ["In the hour budget", "Withdrawn"]
+    assert (row[10], row[11], row[13]) == ("yes", "2026-07-01T10:44:00+02:00", "a, b")
 
 
 def test_sessions_xlsx_reads_back_and_follows_filters(client, world):
@@ -139,75 +170,33 @@ def test_extra_export_is_offered(client, world, monkeypatch):
     assert rows == [["A", "B"], ["1", "x"]]
 
 
-def test_funder_report_xlsx_and_pdf(client, world):
+def test_funder_report_xlsx_and_pdf(client, world, english):
     from pypdf import PdfReader
 
     PartnershipFactory(round=Round.II, name="Partnerstwo drugiej rundy")
     SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=120)
     client.force_login(world.staff)
-    response = client.get(reverse("reports:funder_report_xlsx", args=[1]), **EN)
+    response = client.get(reverse("reports:funder_report_xlsx", args=[1]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert workbook.sheetnames == ["Summary", "Status", "Hours by animator", "Events"]
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Partnerships"] == 2
     assert summary["Diagnosis done"] == 1
-    assert summary["Support hours used"] == 2
-    pdf = client.get(reverse("reports:funder_report_pdf", args=[1]), **EN)
+    # §2.1.4: the diagnosis is outside the support hours, reported apart
+    assert summary["Support hours used"] == 0
+    assert summary["Diagnosis hours (before support, outside the budget)"] == 2
+    by_animator = list(workbook["Hours by animator"].iter_rows(values_only=True))
+    assert by_animator[0][3] == "Diagnosis hours"
+    assert sorted(row[2:4] for row in by_animator[1:]) == [(0, 0), (0, 2)]
+    pdf = client.get(reverse("reports:funder_report_pdf", args=[1]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "round I" in text and "Support hours used" in text
 
 
-def test_xlsx_writer_types_read_back(tmp_path):
-    import datetime
-
-    from portal import xlsx
-
-    path = tmp_path / "x.xlsx"
-    moment = datetime.datetime(2026, 11, 25, 14, 30)
-    with path.open("wb") as handle:
-        xlsx.write(
-            handle,
-            [
-                (
-                    "Sesje: [1/2]",
-                    ["Tekst", "Liczba", "Data", "Czas", "Tak", "Puste"],
-                    [
-                        (
-                            "Zażółć <gęślą> & \x07jaźń",
-                            42,
-                            datetime.date(2026, 1, 31),
-                            moment,
-                            True,
-                            None,
-                        ),
-                        ("=1+1", 1.5, None, None, False, ""),
-                    ],
-                ),
-                ("Sesje: [1/2]", ["A"], [("drugi",)]),
-            ],
-        )
-    workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Sesje   1 2 ", "Sesje   1 2  (2)"]
-    sheet = workbook.worksheets[0]
-    assert sheet["A1"].font.b
-    assert [c.value for c in sheet[2]] == [
-        "Zażółć <gęślą> & jaźń",
-        42,
-        datetime.datetime(2026, 1, 31),
-        moment,
-        True,
-        None,
-    ]
-    assert sheet["C2"].is_date and sheet["D2"].is_date
-    assert [c.value for c in sheet[3]][:2] == ["=1+1", 1.5]
-    assert sheet["A3"].data_type == "s"  # text, never a formula
-    assert workbook.worksheets[1]["A2"].value == "drugi"
-
-
-def test_export_with_unknown_filter_is_refused_with_a_message(client, world):
+def test_export_with_unknown_filter_is_refused_with_a_message(client, world, english):
     client.force_login(world.staff)
-    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"}, **EN)
+    response = client.get(reverse("reports:export", args=["sessions", "csv"]), {"round": "7"})
     assert response.status_code == 400
     assert response.content.decode() == (
         "These filters were not understood: Round. Nothing was exported."

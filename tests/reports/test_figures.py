@@ -7,6 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -21,7 +22,7 @@ from partnerships.enums import PROGRAMME_STATUSES, PartnershipStatus, Sector
 from partnerships.models import Partner, Partnership
 from portal import hooks
 from support import services as support_services
-from support.enums import DEFAULT_BUDGET_MINUTES, SessionKind
+from support.enums import DEFAULT_BUDGET_MINUTES, OUTSIDE_BUDGET_KINDS, SessionKind
 from support.models import HourBudget, SupportSession
 from tests.clips.conftest import _past, attend
 from tests.factories import (
@@ -53,10 +54,12 @@ def direct_counts(call) -> dict:
     sectors = defaultdict(set)
     for partner in Partner.objects.filter(left_on__isnull=True).select_related("institution"):
         sectors[partner.partnership_id].add(partner.institution.sector)
-    kinds, used = defaultdict(set), Counter()
+    kinds, used, diagnosis = defaultdict(set), Counter(), Counter()
     for session in SupportSession.objects.filter(withdrawn_at__isnull=True):
         kinds[session.partnership_id].add(session.kind)
-        used[session.partnership_id] += session.duration_minutes
+        # The diagnosis is outside the budget and shown apart (§2.1.4).
+        outside = session.kind in OUTSIDE_BUDGET_KINDS
+        (diagnosis if outside else used)[session.partnership_id] += session.duration_minutes
     attended = defaultdict(set)
     for person in Participant.objects.select_related("event", "registration"):
         if (
@@ -102,6 +105,7 @@ def direct_counts(call) -> dict:
         "hours": {
             "partnerships": len(active),
             "used": sum(used[pk] for pk in active),
+            "diagnosis": sum(diagnosis[pk] for pk in active),
             "budget": sum(budgets.get(pk, DEFAULT_BUDGET_MINUTES) for pk in active),
             "diagnosed": sum(SessionKind.DIAGNOSIS in kinds[pk] for pk in active),
             "meeting_1": sum(SessionKind.MEETING_1 in kinds[pk] for pk in active),
@@ -302,8 +306,9 @@ def test_admin_change_is_seen_on_the_dashboard(client, world, programme):
 
 def test_kept_figures_are_shown_in_each_readers_language(client, world, programme):
     client.force_login(world.staff)
-    polish = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="pl")
-    english = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    polish = client.get(reverse("reports:dashboard"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    english = client.get(reverse("reports:dashboard"))
     assert polish.context["behind_counts"] == english.context["behind_counts"]  # kept once
     (_code, label, _count) = english.context["behind_counts"][0]
     with translation.override("en"):

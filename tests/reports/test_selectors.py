@@ -178,13 +178,18 @@ def test_hours_by_animator_and_totals(world):
     SupportSessionFactory(partnership=world.partnership_a, duration_minutes=30)
     HourBudgetFactory(partnership=world.partnership_b, minutes=20 * 60)
     rows = {row["animator_id"]: row for row in selectors.hours_by_animator(Filters())}
-    assert rows[world.animator_a.pk]["used"] == 120
+    # §2.1.4: the diagnosis is shown apart, outside the 16 hours
+    assert rows[world.animator_a.pk]["used"] == 30
+    assert rows[world.animator_a.pk]["diagnosis"] == 90
     assert rows[world.animator_a.pk]["budget"] == 960
     assert rows[world.animator_b.pk]["budget"] == 1200
+    assert rows[world.animator_b.pk]["diagnosis"] == 0
     totals = selectors.hours_totals(Filters())
-    assert totals["used"] == 120 and totals["budget"] == 2160 and totals["diagnosed"] == 1
+    assert totals["used"] == 30 and totals["budget"] == 2160 and totals["diagnosed"] == 1
+    assert totals["diagnosis"] == 90
     top = selectors.hours_by_partnership(Filters())
-    assert top[0] == world.partnership_a and top[0].used_minutes == 120
+    assert top[0] == world.partnership_a
+    assert (top[0].used_minutes, top[0].diagnosis_minutes) == (30, 90)
 
 
 def test_events_with_registrations_follow_filters(world):

@@ -73,3 +73,19 @@ def test_person_anonymise_clears_their_address_from_the_reminder_log(world):
     person_anonymise(person=person, actor=world.staff)
     sent = ReminderSent.objects.get(key="events.soon:1:ala")
     assert sent.email == "" and sent.kind == "events.soon"
+
+
+def test_person_anonymise_deletes_the_emails_to_them_and_keeps_the_reminder_log(world):
+    from portal.mail import queue_templated_mail
+    from portal.models import OutboxMessage, ReminderSent
+
+    person = PersonFactory(partnership=world.partnership_a, email="Grazyna@example.org")
+    theirs = queue_templated_mail("password_reset", to=person.email, context={"url": "x"})
+    other = queue_templated_mail("password_reset", to="ktos@example.org", context={"url": "x"})
+    log = ReminderSent.objects.create(
+        key="k1", kind="events.event_soon", email=person.email, message=theirs
+    )
+    person_anonymise(person=person, actor=world.staff)
+    assert list(OutboxMessage.objects.all()) == [other]
+    log.refresh_from_db()
+    assert (log.key, log.email, log.message) == ("k1", "", None)

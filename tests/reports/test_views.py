@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -19,7 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def days_ago(n: int) -> datetime.date:
@@ -80,26 +80,36 @@ def test_participation_query_count_does_not_grow(client, world, django_assert_nu
     assert len(response.context["page"].object_list) == n + 2
 
 
-def test_dashboard_answers_who_is_behind_and_why(client, world):
+def test_dashboard_answers_who_is_behind_and_why(client, world, english):
     world.partnership_a.animator_assigned_on = days_ago(20)
     world.partnership_a.save()
     client.force_login(world.staff)
-    response = client.get(reverse("reports:dashboard"), **EN)
+    response = client.get(reverse("reports:dashboard"))
     body = response.content.decode()
     assert "Partnerstwo A" in body
     assert "no diagnosis 14 days after the animator was assigned" in body
     assert list(response.context["page"]) == [world.partnership_a]
-    assert body.count("<script") == 1 and '<script src="/static/vendor/' in body
+    scripts = re.findall(r"<script[^>]*>", body)
+    assert scripts and all(' src="/static/' in tag for tag in scripts)  # no inline script
     assert "style=" not in body
 
 
-def test_dashboard_unknown_filters_are_reported_and_ignored(client, world):
+def test_dashboard_shows_diagnosis_time_apart_from_support_hours(client, world):
+    """§2.1.4: the diagnosis is before support, outside the 16 hours."""
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=90)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=120)
+    client.force_login(world.staff)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Wykorzystano 2 godz. z 32 godz. budżetu." in body
+    assert "Diagnozy przed wsparciem, poza budżetem: 1 godz. 30 min." in body
+
+
+def test_dashboard_unknown_filters_are_reported_and_ignored(client, world, english):
     PartnershipFactory(round=Round.II, status=PartnershipStatus.QUALIFIED)
     client.force_login(world.staff)
     response = client.get(
         reverse("reports:dashboard"),
         {"round": "2", "voivodeship": "atlantyda", "animator": "abc", "sort": "x", "reason": "y"},
-        **EN,
     )
     assert response.status_code == 200
     assert _messages(response) == [
@@ -135,7 +145,7 @@ def test_staff_home_links_to_dashboard(client, world):
 # --- history --------------------------------------------------------------------------------
 
 
-def test_history_shows_field_changes_with_actor_newest_first(client, world):
+def test_history_shows_field_changes_with_actor_newest_first(client, world, english):
     partnership = world.partnership_a
     partnership.name = "Nowa nazwa"
     partnership._history_user = world.staff
@@ -144,7 +154,7 @@ def test_history_shows_field_changes_with_actor_newest_first(client, world):
     SupportSessionFactory(partnership=partnership, notes="Pierwszy kontakt")
     SupportSessionFactory(partnership=world.partnership_b, notes="Cudzy kontakt")
     client.force_login(world.staff)
-    response = client.get(reverse("reports:partnership_history", args=[partnership.pk]), **EN)
+    response = client.get(reverse("reports:partnership_history", args=[partnership.pk]))
     entries = response.context["entries"]
     assert str(entries[0].model_label) == "support session"
     change = next(e for e in entries if e.changes)
@@ -157,6 +167,28 @@ def test_history_shows_field_changes_with_actor_newest_first(client, world):
     assert "Cudzy kontakt" not in body
     labels = {str(e.model_label) for e in entries}
     assert {"partnership", "partner", "person", "support session"} <= labels
+
+
+def test_history_shows_potential_partners(client, world):
+    from support import services as support_services
+
+    candidate = support_services.potential_partner_add(
+        partnership=world.partnership_a,
+        actor=world.leader_a,
+        name="Piekarnia Kłos",
+        sector="business",
+        kind="company",
+        contacted_by="Maria Nowak",
+        contacted_on=days_ago(1),
+    )
+    support_services.potential_partner_update(
+        candidate=candidate, actor=world.leader_a, status="interested"
+    )
+    client.force_login(world.staff)
+    response = client.get(reverse("reports:partnership_history", args=[world.partnership_a.pk]))
+    entry = response.context["entries"][0]
+    assert str(entry.model_label) == "potencjalny partner"
+    assert [(old, new) for _label, old, new in entry.changes] == [("approached", "interested")]
 
 
 def test_history_paginates(client, world, settings):
@@ -192,6 +224,16 @@ def test_person_data_export_holds_everything(client, world):
     )
     Participant.objects.create(registration=registration, event=event, person=person)
     SupportSessionFactory(partnership=world.partnership_a, notes="Notatka animatora")
+    from portal.mail import queue_templated_mail
+
+    queue_templated_mail(
+        "password_reset", to=person.email, context={"url": "tajny"}, sensitive=True
+    )
+    queue_templated_mail(
+        "application_submitted",
+        to=person.email,
+        context={"application": {"library_name": "Biblioteka"}},
+    )
     client.force_login(world.staff)
     response = client.get(reverse("reports:person_data", args=[person.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="osoba-{person.pk}.json"'
@@ -202,9 +244,15 @@ def test_person_data_export_holds_everything(client, world):
     assert data["person_history"][0]["history_type"] == "+"
     assert data["account"]["email"] == "animator.a@example.org"
     assert [s["notes"] for s in data["account"]["support_sessions_logged"]] == ["Notatka animatora"]
+    subjects = [m["subject"] for m in data["emails"]]
+    assert subjects == [
+        "Ustawienie nowego hasła w portalu partnerstw",
+        "Potwierdzenie otrzymania zgłoszenia: Biblioteka",
+    ]
+    assert "tajny" not in json.dumps(data["emails"])  # a secret link is not exported
 
 
-def test_anonymise_end_to_end(client, world):
+def test_anonymise_end_to_end(client, world, english):
     person = PersonFactory(
         partnership=world.partnership_a,
         first_name="Grażyna",
@@ -231,7 +279,7 @@ def test_anonymise_end_to_end(client, world):
     person.refresh_from_db()
     assert person.first_name == "Grażyna"
 
-    done = client.post(url, {"confirm": "on"}, **EN)
+    done = client.post(url, {"confirm": "on"})
     assert done.status_code == 302
     person.refresh_from_db()
     assert person.full_name == f"Osoba zanonimizowana #{person.pk}"
@@ -251,7 +299,7 @@ def test_anonymise_end_to_end(client, world):
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert f"Osoba zanonimizowana #{person.pk}" in text and "Grażyna" not in text
 
-    again = client.post(url, {"confirm": "on"}, **EN)
+    again = client.post(url, {"confirm": "on"})
     assert again.status_code == 302
     assert _messages(again)[-1] == ("This person has already been anonymised; nothing was changed.")
     assert Person.history.filter(id=person.pk).count() == 3
@@ -281,12 +329,12 @@ def test_person_list_query_count(client, world, django_assert_num_queries, n):
 # --- funder report --------------------------------------------------------------------------
 
 
-def test_funder_report_page_shows_round_figures(client, world):
+def test_funder_report_page_shows_round_figures(client, world, english):
     PartnershipFactory(round=Round.II)
     client.force_login(world.staff)
-    response = client.get(reverse("reports:funder_report"), {"round": "2"}, **EN)
+    response = client.get(reverse("reports:funder_report"), {"round": "2"})
     body = response.content.decode()
-    assert "<th>Partnerships</th><td>1</td>" in body
+    assert '<th scope="row">Partnerships</th><td>1</td>' in body
     assert reverse("reports:funder_report_pdf", args=[2]) in body
 
 
@@ -298,32 +346,30 @@ def test_funder_report_unknown_round(client, world):
     assert client.get(reverse("reports:funder_report_pdf", args=[9])).status_code == 404
 
 
-def test_partnership_page_shows_consent_and_history_link_to_staff_only(client, world):
+def test_partnership_page_shows_consent_and_history_link_to_staff_only(client, world, english):
     PersonFactory(partnership=world.partnership_a)
     history = reverse("reports:partnership_history", args=[world.partnership_a.pk])
     client.force_login(world.staff)
-    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]), **EN)
+    body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
     assert history in body.content.decode() and "consent given" in body.content.decode()
     client.force_login(world.leader_a)
     body = client.get(reverse("partnership_detail", args=[world.partnership_a.pk]))
     assert history not in body.content.decode()
 
 
-def test_history_names_an_anonymisation(client, world):
+def test_history_names_an_anonymisation(client, world, english):
     from reports.services import person_anonymise
 
     person = PersonFactory(partnership=world.partnership_a, first_name="Bożena")
     person_anonymise(person=person, actor=world.staff)
     client.force_login(world.staff)
-    response = client.get(
-        reverse("reports:partnership_history", args=[world.partnership_a.pk]), **EN
-    )
+    response = client.get(reverse("reports:partnership_history", args=[world.partnership_a.pk]))
     body = response.content.decode()
     assert "personal data anonymised (GDPR)" in body and "Bożena" not in body
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_history_query_count_does_not_grow(client, world, django_assert_num_queries, n):
+def test_history_query_count_does_not_grow(client, world, django_assert_num_queries, n, english):
     for i in range(n):
         session = SupportSessionFactory(partnership=world.partnership_a, notes="przed")
         session.notes = f"po {i}"
@@ -331,7 +377,18 @@ def test_history_query_count_does_not_grow(client, world, django_assert_num_quer
     client.force_login(world.staff)
     url = reverse("reports:partnership_history", args=[world.partnership_a.pk])
     with django_assert_num_queries(10):
-        response = client.get(url, **EN)
+        response = client.get(url)
     changed = [e for e in response.context["entries"] if e.changes]
     assert len(changed) == n
     assert {(str(label), old) for label, old, _new in changed[0].changes} == {("notes", "przed")}
+
+
+def test_dashboard_and_funder_report_write_hours_as_polish_durations(client, world):
+    SupportSessionFactory(partnership=world.partnership_a, kind="remote", duration_minutes=75)
+    client.force_login(world.staff)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Wykorzystano 1 godz. 15 min z 32 godz. budżetu." in dashboard
+    assert "1 godz. 15 min / 16 godz." in dashboard  # the partnership's and its animator's rows
+    funder = client.get(reverse("reports:funder_report"), {"round": "1"}).content.decode()
+    assert "1 godz. 15 min / 32 godz." in funder
+    assert not re.search(r"\d\.\d+ ?h\b|\d\.\d+ / \d", dashboard + funder)  # no "1.2 h", "9.2 / 32"

@@ -1,13 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from support.models import HourBudget
+from support.models import HourBudget, MaterialsDispatch
 from tests.factories import (
     HourBudgetFactory,
     MaterialsDispatchFactory,
     PlannedMeetingFactory,
     SupportSessionFactory,
 )
+from tests.support.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ MODELS = [
     "diagnosisrecord",
     "meeting1record",
     "meeting2record",
+    "potentialpartner",
 ]
 
 
@@ -61,7 +63,8 @@ def test_admin_session_cannot_be_deleted(client, world):
 
 def test_admin_budget_change_needs_reason_and_keeps_it(client, world):
     budget = HourBudgetFactory(partnership=world.partnership_a)
-    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=600)
+    SupportSessionFactory(partnership=world.partnership_a, kind="diagnosis", duration_minutes=60)
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
     client.force_login(world.staff)
     url = reverse("admin:support_hourbudget_change", args=[budget.pk])
 
@@ -107,8 +110,6 @@ def test_admin_plan_pages_read_only_for_staff(client, rf, world, model):
 
 
 def test_admin_materials_are_recorded_through_the_service(client, world):
-    from support.models import MaterialsDispatch
-
     client.force_login(world.staff)
     response = client.post(
         reverse("admin:support_materialsdispatch_add"),
@@ -123,3 +124,22 @@ def test_admin_materials_are_recorded_through_the_service(client, world):
     dispatch = MaterialsDispatch.objects.get()
     assert dispatch.sent_by == world.staff and dispatch.partnership == world.partnership_a
     assert dispatch.history.get().history_user == world.staff
+
+
+def test_admin_materials_after_support_began_ask_for_confirmation(client, world):
+    SupportSessionFactory(partnership=world.partnership_a, kind="remote", held_on=days_ago(10))
+    client.force_login(world.staff)
+    data = {
+        "partnership": world.partnership_a.pk,
+        "what": "Podręcznik partnerstwa",
+        "sent_on": days_ago(3).isoformat(),
+        "channel": "post",
+    }
+    response = client.post(reverse("admin:support_materialsdispatch_add"), data)
+    assert response.status_code == 200  # the form again, with the message by the tick
+    assert "Zaznacz potwierdzenie" in response.content.decode()
+    assert not MaterialsDispatch.objects.exists()
+    data["after_support_confirmed"] = "on"
+    response = client.post(reverse("admin:support_materialsdispatch_add"), data)
+    assert response.status_code == 302
+    assert MaterialsDispatch.objects.get().sent_on == days_ago(3)

@@ -56,12 +56,16 @@ def _log(world, kind, **kwargs):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_session_log_30_concurrent_hours_at_15_used_accept_exactly_one(world, log):
-    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=15 * 60)
+    # the diagnosis is outside the 16 hours (§2.1.4): 15 hours of support come after it
+    log(world.partnership_a, kind="diagnosis", held_on=days_ago(3), duration_minutes=90)
+    log(world.partnership_a, held_on=days_ago(2), duration_minutes=15 * 60)
 
     results = _race(30, _log(world, "remote"))
 
     assert results == ["accepted"] + ["refused"] * 29
-    active = SupportSession.objects.filter(partnership=world.partnership_a, withdrawn_at=None)
+    active = SupportSession.objects.filter(
+        partnership=world.partnership_a, withdrawn_at=None, kind="remote"
+    )
     assert active.count() == 2
     assert sum(s.duration_minutes for s in active) == 16 * 60
 
@@ -87,3 +91,22 @@ def test_session_log_concurrent_first_logs_create_one_budget_and_one_diagnosis(w
     assert results == ["accepted"] + ["refused"] * 9
     assert HourBudget.objects.filter(partnership=world.partnership_a).count() == 1
     assert SupportSession.objects.filter(kind="diagnosis").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_potential_partner_concurrent_joins_make_one_partner(world):
+    """A double click (or the leader and the animator at once) on "joins as a partner"."""
+    from tests.factories import PotentialPartnerFactory
+
+    candidate = PotentialPartnerFactory(partnership=world.partnership_a, name="Piekarnia Kłos")
+
+    results = _race(
+        8,
+        lambda: services.potential_partner_join(
+            candidate=candidate, actor=world.leader_a, contribution="W.", benefit="K."
+        ),
+    )
+
+    assert results == ["accepted"] + ["refused"] * 7
+    assert world.partnership_a.partners.filter(institution__name="Piekarnia Kłos").count() == 1

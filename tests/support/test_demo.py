@@ -27,3 +27,17 @@ def test_demo_load_twice_adds_one_agreed_plan_with_actions():
     assert plan.status == "agreed" and plan.actions.count() == 3
     assert list(PlanVersion.objects.values_list("number", flat=True)) == [1]
     assert not [key for key in ("promotion", "evaluation") if not getattr(plan, key)]
+
+
+def test_demo_load_twice_adds_potential_partners_for_the_missing_sector_once():
+    from support.models import PotentialPartner
+
+    users = partnerships_demo.load()
+    demo.load(users)
+    demo.load(users)
+    candidates = PotentialPartner.objects.order_by("pk")
+    assert [(c.partnership.name, c.sector, c.status) for c in candidates] == [
+        ("Partnerstwo Nad Bugiem", "business", "approached"),
+        ("Partnerstwo Nad Bugiem", "business", "interested"),
+    ]
+    assert candidates[1].animator_help

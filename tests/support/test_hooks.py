@@ -34,7 +34,7 @@ def test_no_plan_reason_after_14_days_without_an_agreed_plan(world):
     assert row.behind_no_plan is True
     with translation.override("pl"):
         reasons = [str(label) for label in selectors.behind_reasons(row)]
-    assert "Brak uzgodnionego planu 14 dni po drugim spotkaniu" in reasons
+    assert "brak uzgodnionego planu 14 dni po drugim spotkaniu" in reasons
 
 
 def test_no_plan_reason_gone_once_the_plan_is_agreed(world):

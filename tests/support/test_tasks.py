@@ -4,6 +4,7 @@ at the right time, to the right people, in Polish; a second run sends nothing.""
 import datetime
 
 import pytest
+import vobject
 from django.core import mail
 from django.utils import timezone
 
@@ -55,6 +56,11 @@ def test_planned_meeting_reminder_goes_two_days_before_to_leader_and_animator(
     filename, ics, mimetype = message.attachments[0]
     assert mimetype == "text/calendar" and filename == f"spotkanie-{meeting.pk}.ics"
     assert "DTSTART;TZID=Europe/Warsaw:20261210T160000" in ics
+    cal = vobject.readOne(ics)
+    cal.validate(raiseException=True)
+    assert cal.vtimezone.tzid.value == "Europe/Warsaw"  # the TZID is defined in the file
+    assert cal.vevent.summary.value == "Drugie spotkanie partnerstwa: Partnerstwo A"
+    assert cal.vevent.dtstamp.value == cal.vevent.last_modified.value
 
     at(time_machine, D(2026, 12, 9))
     assert reminders.run("support.planned_meeting").sent == 0
@@ -70,6 +76,9 @@ def test_planned_meeting_moved_is_reminded_again_and_held_one_is_not(world, meet
 
     at(time_machine, D(2026, 12, 10))
     assert reminders.run("support.planned_meeting").sent == 2
+    moved = vobject.readOne(mail.outbox[-1].attachments[0][1]).vevent
+    assert moved.sequence.value == "1"  # the date moved once: calendars take the new one
+    assert moved.dtstart.value.date() == D(2026, 12, 12)
     meeting.cancelled_at = timezone.now()
     meeting.save()
     meeting.planned_on = D(2026, 12, 11)
@@ -151,6 +160,20 @@ def test_hour_budget_reminders_at_75_and_100_percent_to_animator_and_staff(world
     assert reminders.run("support.hour_budget").sent == 2
     assert mail.outbox[0].subject == "Wykorzystano wszystkie godziny wsparcia: Partnerstwo A"
     assert reminders.run("support.hour_budget").sent == 0
+
+
+def test_hour_budget_reminder_leaves_the_diagnosis_out(world, time_machine):
+    """§2.1.4: 120 min of diagnosis and 600 of support are 62 % of the 16 hours, not 75 %."""
+    at(time_machine, D(2026, 12, 1))
+    SupportSessionFactory(
+        partnership=world.partnership_a, kind=SessionKind.DIAGNOSIS, duration_minutes=120
+    )
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=600)
+    assert reminders.run("support.hour_budget").sent == 0
+
+    SupportSessionFactory(partnership=world.partnership_a, duration_minutes=120)  # 720 = 75 %
+    assert reminders.run("support.hour_budget").sent == 2
+    assert "12 godz." in mail.outbox[0].body and "4 godz." in mail.outbox[0].body
 
 
 def test_logging_a_contact_that_reaches_75_percent_sends_at_once(

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships.models import Partnership, User
+from portal import spreadsheets
 from reports import exports, views
 from reports.selectors import Filters
 from support.models import SupportSession
@@ -42,10 +43,12 @@ def _measure(fmt: str) -> dict:
     rows = definition.rows(Filters())
     size = 0
     if fmt == "csv":
-        for chunk in exports.csv_lines(definition.header(), rows):
+        for chunk in spreadsheets.csv_lines(definition.header(), rows):
             size += len(chunk)
     else:
-        handle = exports.write_xlsx([(definition.label, definition.header(), rows)])
+        handle = spreadsheets.write_xlsx(
+            [spreadsheets.Sheet(definition.label, definition.header(), rows)]
+        )
         while block := handle.read(64 * 1024):  # as FileResponse sends it
             size += len(block)
         handle.close()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_data_version'),
+        ('portal', '0004_data_version'),
     ]
 
     operations = [

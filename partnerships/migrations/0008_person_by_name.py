@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_partnership_by_name'),
+        ('partnerships', '0007_partnership_by_name'),
     ]
 
     operations = [

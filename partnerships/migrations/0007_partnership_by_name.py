@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_reminders_moved_to_portal'),
+        ('partnerships', '0006_user_language'),
     ]
 
     operations = [
