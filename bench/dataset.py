@@ -23,6 +23,7 @@ from events.enums import EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
 from partnerships.enums import InstitutionKind, PartnershipStatus, Sector, Voivodeship
 from partnerships.models import Institution, Partner, Partnership, Person, User
+from portal import figures
 from portal.enums import Role
 from portal.services import role_groups_ensure
 from support.enums import Channel, SessionKind
@@ -311,6 +312,7 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
     )
 
     calls = _clip_calls(size, staff, committee, now)
+    figures.changed()  # bulk_create sends no signal: figures kept before are not for this data
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

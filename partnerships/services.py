@@ -24,6 +24,7 @@ from partnerships.models import (
     User,
     new_calendar_token,
 )
+from portal import figures
 from portal.enums import Role
 from portal.services import save_validated
 from portal.tokens import hash_token, new_token
@@ -293,6 +294,7 @@ def user_invite(
     user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )
+    figures.changed()  # an update sends no signal
     token = new_token()
     invitation = Invitation.objects.create(
         user=user,

@@ -24,6 +24,7 @@ import hashlib
 import threading
 from collections import Counter
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
@@ -164,38 +165,42 @@ def count_where(tallied: Counter, *names: str) -> int:
     return sum(n for met, n in tallied.items() if wanted <= met)
 
 
-def _watched(sender) -> bool:
-    meta = getattr(sender, "_meta", None)
-    return (
-        meta is not None
-        and meta.app_label in settings.PORTAL_APPS
-        and meta.label_lower not in UNWATCHED
-    )
-
-
 def _on_save(sender, update_fields=None, using="default", **kwargs):
     # A login stamps last_login, which no figure reads: not worth invalidating every figure.
     if update_fields and set(update_fields) <= {"last_login"}:
         return
-    if _watched(sender):
-        changed(using)
+    changed(using)
 
 
 def _on_delete(sender, using="default", **kwargs):
-    if _watched(sender):
+    changed(using)
+
+
+def _on_m2m(sender, action, using="default", **kwargs):
+    if action.startswith("post_"):
         changed(using)
 
 
-def _on_m2m(sender, instance, action, using="default", **kwargs):
-    if action.startswith("post_") and (_watched(type(instance)) or _watched(sender)):
-        changed(using)
+def _watched_models() -> list:
+    """The models of the portal's apps (with their many-to-many tables), but the bookkeeping
+    ones and the history rows (written with the record they copy)."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in settings.PORTAL_APPS
+        and model._meta.label_lower not in UNWATCHED
+        and getattr(model, "instance_type", None) is None  # simple_history's copies
+    ]
 
 
 def watch() -> None:
-    """Connect the signals (``PortalConfig.ready``): every model, filtered by app when a signal
-    arrives, so the models of apps registered later are watched too."""
-    post_save.connect(_on_save, dispatch_uid="portal_figures_save")
-    post_delete.connect(_on_delete, dispatch_uid="portal_figures_delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="portal_figures_m2m")
+    """Connect the signals for each watched model (``PortalConfig.ready``). Connected per
+    model, not for every sender: a model with a delete receiver loses Django's fast delete,
+    and the sessions table, for one, is cleared in bulk."""
+    for model in _watched_models():
+        label = model._meta.label_lower
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"figures_save_{label}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"figures_delete_{label}")
+        m2m_changed.connect(_on_m2m, sender=model, dispatch_uid=f"figures_m2m_{label}")
     request_started.connect(_request_started, dispatch_uid="portal_figures_request_started")
     request_finished.connect(_request_finished, dispatch_uid="portal_figures_request_finished")

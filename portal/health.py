@@ -3,7 +3,7 @@
 probe costs one query and a broker round trip).
 
 Each check says whether it passed and, if not, what is wrong, in words that reveal no host,
-password or stack trace:
+password or stack trace (in English, for the operators' tools; no user reads this page):
 
 - ``database``: a ``SELECT 1``;
 - ``broker``: a connection to the Celery broker, and how many tasks wait in the default queue;

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import emails, mail, reminders
+from portal import emails, figures, mail, reminders
 from portal.enums import Role
 from portal.models import PublicInformation, ReminderOptOut, Throttle
 from portal.selectors import reminders_for_user
@@ -57,6 +57,7 @@ def claim_once(
         )
         if not claimed:
             raise ValidationError(already)
+        figures.changed()  # an update sends no signal
         model.objects.get(pk=pk).save(update_fields=[stamp, actor_field])
         send(pk)
     return now

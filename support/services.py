@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import Institution, Partner, Partnership, User
 from partnerships.services import partner_add
+from portal import figures
 from portal.queue import enqueue
 from portal.roles import is_staff_member
 from portal.services import save_validated
@@ -213,6 +214,7 @@ def _link_meeting_2(session: SupportSession) -> None:
     PlannedMeeting.objects.filter(
         partnership=session.partnership, held_session__isnull=True, cancelled_at__isnull=True
     ).update(held_session=session)
+    figures.changed()  # an update sends no signal
 
 
 @transaction.atomic
@@ -322,6 +324,7 @@ def session_withdraw(*, session: SupportSession, actor: User, reason: str) -> Su
         )
     elif session.kind == SessionKind.MEETING_2:
         PlannedMeeting.objects.filter(held_session=session).update(held_session=None)
+    figures.changed()  # the updates send no signal
     return session
 
 

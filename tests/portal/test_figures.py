@@ -2,9 +2,11 @@
 committed change, whichever way the change was made."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,3 +144,11 @@ def test_tally_counts_every_combination_in_one_query(django_assert_num_queries):
     assert figures.count_where(tallied) == 4
     assert figures.count_where(tallied, "first") == 2
     assert figures.count_where(tallied, "first", "in_support") == 1
+
+
+def test_only_the_portals_models_are_watched():
+    """A delete receiver costs a model Django's fast delete (the sessions are cleared in bulk)."""
+    assert post_delete.has_listeners(Partnership)
+    assert post_delete.has_listeners(Partnership.history.model) is False
+    assert not post_delete.has_listeners(Session)
+    assert not post_save.has_listeners(ReminderSent)  # the platform's bookkeeping

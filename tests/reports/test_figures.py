@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clips import services as clip_services
 from clips.enums import OverrideDecision
@@ -301,3 +301,18 @@ def test_admin_change_is_seen_on_the_dashboard(client, world, programme):
     assert Partnership.objects.get(pk=partnership.pk).status == PartnershipStatus.WITHDRAWN
     client.force_login(world.staff)
     assert_figures_match(client, call)
+
+
+def test_kept_figures_are_shown_in_each_readers_language(client, world, programme):
+    client.force_login(world.staff)
+    polish = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="pl")
+    english = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    assert polish.context["behind_counts"] == english.context["behind_counts"]  # kept once
+    (_code, label, _count) = english.context["behind_counts"][0]
+    with translation.override("en"):
+        in_english = str(label)
+    with translation.override("pl"):
+        in_polish = str(label)
+    assert in_english != in_polish
+    assert f">{in_english} <span" in english.content.decode()
+    assert f">{in_polish} <span" in polish.content.decode()
