@@ -71,8 +71,11 @@ def test_unreachable_database_fails_without_revealing_the_host(client, monkeypat
 
 def test_unreachable_broker_degrades_without_revealing_the_address(client, monkeypatch):
     _beat(10)
-    monkeypatch.setattr(current_app.conf, "broker_url", "redis://:secret@127.0.0.1:1/0")
-    monkeypatch.setattr(current_app.conf, "broker_write_url", None)
+    # setitem, not setattr: Celery's ``broker_write_url`` property falls back on
+    # ``broker_url``, so setattr would restore the patched address as a stored write URL and
+    # leave every later connection pointing at the closed port.
+    monkeypatch.setitem(current_app.conf, "broker_url", "redis://:secret@127.0.0.1:1/0")
+    monkeypatch.setitem(current_app.conf, "broker_write_url", None)
     response, body = _get(client)
     assert (response.status_code, body["failed"]) == (200, ["broker"])
     assert body["checks"]["broker"]["problem"].startswith("broker unreachable (")
