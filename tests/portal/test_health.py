@@ -10,7 +10,6 @@ from celery import current_app
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
-from kombu import Connection
 
 from config.celery import beat_schedule
 from portal import health, tasks
@@ -97,12 +96,11 @@ def test_unreachable_database_fails_without_revealing_the_host(client, monkeypat
 
 def test_unreachable_broker_degrades_without_revealing_the_address(client, monkeypatch):
     _beat(10)
-    # Only the health check's connection goes to a closed port; the app's settings stay.
-    monkeypatch.setattr(
-        current_app,
-        "connection_for_write",
-        lambda: Connection("redis://:secret@127.0.0.1:1/0", connect_timeout=0.5),
-    )
+    # setitem, not setattr: Celery's ``broker_write_url`` property falls back on
+    # ``broker_url``, so setattr would restore the patched address as a stored write URL and
+    # leave every later connection pointing at the closed port.
+    monkeypatch.setitem(current_app.conf, "broker_url", "redis://:secret@127.0.0.1:1/0")
+    monkeypatch.setitem(current_app.conf, "broker_write_url", None)
     response, body = _get(client)
     assert (response.status_code, body["failed"]) == (200, ["broker"])
     assert body["checks"]["broker"]["problem"].startswith("broker unreachable (")

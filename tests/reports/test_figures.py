@@ -7,7 +7,6 @@ import datetime
 from collections import Counter, defaultdict
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -304,10 +303,10 @@ def test_admin_change_is_seen_on_the_dashboard(client, world, programme):
     assert_figures_match(client, call)
 
 
-def test_kept_figures_are_shown_in_each_readers_language(client, world, programme):
+def test_kept_figures_are_shown_in_each_readers_language(client, world, programme, settings):
     client.force_login(world.staff)
     polish = client.get(reverse("reports:dashboard"))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch (Polish first)
     english = client.get(reverse("reports:dashboard"))
     assert polish.context["behind_counts"] == english.context["behind_counts"]  # kept once
     (_code, label, _count) = english.context["behind_counts"][0]
