@@ -83,10 +83,8 @@ def survey_reminder(now, partnership_id: int | None = None) -> Iterable[Due]:
     # The first reminder day reached: the event's survey opened at least that many days ago.
     first_day = min(REMINDER_DAYS)
     invitations = (
-        Invitation.objects.filter(
-            event__ends_on__lte=today - OPENS_AFTER_END - datetime.timedelta(days=first_day),
-            **window,
-        )
+        Invitation.objects.filter(**window)
+        .filter(event__ends_on__lte=today - OPENS_AFTER_END - datetime.timedelta(days=first_day))
         .filter(~Exists(AnswerMark.objects.filter(invitation=OuterRef("pk"))))
         .exclude(participant__person__email="")
         .select_related("event", "participant__person")
