@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluations import selectors, services
+from evaluations.defaults import questionnaires_ensure
 from evaluations.models import Question, Questionnaire
 
 
@@ -40,8 +41,12 @@ class QuestionnaireAdmin(SimpleHistoryAdmin):
     def question_count(self, obj):
         return obj.question_total
 
+    def changelist_view(self, request, extra_context=None):
+        questionnaires_ensure()
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
-        return False  # one per kind of event, made by the migration
+        return False  # one per kind of event, made on first use
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from evaluations.defaults import questionnaire_ensure
 from evaluations.enums import OPEN_FOR, OPENS_AFTER_END, RATINGS, QuestionKind
 from evaluations.models import (
     Answer,
@@ -94,9 +95,13 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def questionnaire_for(kind: str) -> Questionnaire:
-    """The questionnaire of a kind of event (created by the migration ``0002``), with its
-    questions."""
-    return Questionnaire.objects.prefetch_related("questions").get(kind=kind)
+    """The questionnaire of a kind of event, with its questions; on first use it is created
+    with the default questions (``evaluations.defaults``)."""
+    questionnaire = Questionnaire.objects.prefetch_related("questions").filter(kind=kind).first()
+    if questionnaire is None:
+        questionnaire_ensure(kind)
+        questionnaire = Questionnaire.objects.prefetch_related("questions").get(kind=kind)
+    return questionnaire
 
 
 # --- results ----------------------------------------------------------------------------------

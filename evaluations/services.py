@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from evaluations import emails, selectors
+from evaluations.defaults import questionnaire_ensure
 from evaluations.enums import QuestionKind
 from evaluations.models import (
     Answer,
@@ -77,6 +78,7 @@ def survey_submit(*, invitation: Invitation, answers: dict[int, object]) -> Resp
         raise SurveyClosed
     try:
         with transaction.atomic():
+            questionnaire_ensure(event.kind)
             questionnaire = Questionnaire.objects.select_for_update(no_key=True).get(
                 kind=event.kind
             )

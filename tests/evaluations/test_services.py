@@ -120,7 +120,7 @@ def test_staff_edit_questions_until_the_first_answer(world, visit, invited):
     assert Question.objects.get(pk=question.pk).text == "Jak oceniasz program wizyty?"
 
 
-def test_default_questionnaires_exist_for_both_kinds_in_polish():
+def test_default_questionnaires_are_made_on_first_use_for_both_kinds_in_polish():
     visit = selectors.questionnaire_for("study_visit")
     seminar = selectors.questionnaire_for("seminar")
     assert [q.kind for q in visit.questions.all()] == ["rating"] * 5 + ["open"] * 2
