@@ -34,7 +34,7 @@ def ended_visit(world, *, ended_days_ago: int, title: str):
         registration_closes_at=now - datetime.timedelta(days=60),
     )
     people = [
-        PersonFactory(partnership=world.partnership_a, email=f"{title[:3].lower()}{n}@example.org")
+        PersonFactory(partnership=world.partnership_a, email=f"{event.pk}-{n}@example.org")
         for n in range(2)
     ]
     registration_submit(
