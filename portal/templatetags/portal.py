@@ -17,12 +17,7 @@ def minutes(value):
 # The menu section of each page, for ``aria-current``: a screen reader says which section one
 # is in, as the highlighted entry shows it to sighted users. Keys are URL namespaces or, for the
 # partnerships app (no namespace), URL names; one section per key.
-_SECTION_OF_NAMESPACE = {
-    "events": "events",
-    "evaluations": "evaluations",
-    "clips": "clips",
-    "reports": "overview",
-}
+_SECTION_OF_NAMESPACE = {"events": "events", "clips": "clips", "reports": "overview"}
 _SECTION_OF_NAME = {
     "staff_home": "overview",
     "application_review_list": "applications",
