@@ -28,7 +28,7 @@ def survey(request, token):
         raise Http404
     questionnaire = selectors.questionnaire_for(event.kind)
     questions = questionnaire.questions.all()
-    form = SurveyForm(request.POST or None, questions=questions)
+    form = SurveyForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_submit(invitation=invitation, answers=form.answers())

@@ -101,6 +101,13 @@ def test_a_missing_rating_is_refused_with_a_polish_message_and_nothing_is_stored
     assert (Response.objects.count(), AnswerMark.objects.count()) == (0, 0)
 
 
+def test_an_empty_submission_is_refused_with_a_polish_message(client, invited):
+    response = client.post(survey_url(invited["osoba.anna@example.org"]), {})
+    assert response.status_code == 400
+    assert "Nic jeszcze nie zostało zapisane" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
 @pytest.mark.parametrize("bad", ["7", "0", "abc", "4.5"])
 def test_a_rating_outside_1_to_5_is_refused(client, visit, invited, bad):
     token = invited["osoba.anna@example.org"]
