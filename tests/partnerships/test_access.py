@@ -250,6 +250,9 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    # evaluations/: results of each event's survey, for staff
+    "evaluations:result_list": (lambda w, o: {}, STAFF_ONLY),
+    "evaluations:event_results": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     # portal/: the pages every public service must have, linked from every page's footer.
     "accessibility_statement": (lambda w, o: {}, PUBLIC),
     "privacy_notice": (lambda w, o: {}, PUBLIC),
@@ -289,6 +292,7 @@ TOKEN_URLS = {
     "calendar_feed",
     "password_reset_confirm",
     "reminder_unsubscribe",  # tests/portal/test_views.py
+    "evaluations:survey",  # tests/evaluations/test_flow.py
 }
 # POST-only or framework URLs.
 OTHER_URLS = {"logout", "set_language"}
