@@ -17,7 +17,9 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
 - another periodic task, ``register_periodic_task(task, every_seconds)``: the beat schedule;
 - demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order;
 - what is open for a partnership's leader, ``register_leader_todo_source(source)``: the
-  leader's start page (the partnership's page).
+  leader's start page (the partnership's page);
+- a link on a registered person's own page (an evaluation after the event, say),
+  ``register_participant_page_link_source(source)``: ``events``' personal link page.
 """
 
 import datetime
@@ -73,6 +75,16 @@ class Todo:
     due: object = None  # a date or datetime, shown as the deadline
 
 
+@dataclass(frozen=True)
+class PersonalLink:
+    """A link on a registered person's own page (reached without an account)."""
+
+    title: str
+    text: str
+    url: str
+    action: str  # the button's label
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -82,6 +94,7 @@ _calendar_sources: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _periodic: dict[str, int] = {}
 _leader_todo_sources: list[Callable] = []
+_participant_page_link_sources: list[Callable] = []
 
 
 def _append_once(items: list, item) -> None:
@@ -141,6 +154,12 @@ def register_leader_todo_source(source: Callable) -> None:
     _append_once(_leader_todo_sources, source)
 
 
+def register_participant_page_link_source(source: Callable) -> None:
+    """``source(participant) -> Iterable[PersonalLink]``: what an app offers the person on
+    their own page (``events.models.Participant``); a constant number of queries."""
+    _append_once(_participant_page_link_sources, source)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -187,6 +206,10 @@ def leader_todos(user, partnership) -> list[Todo]:
     """Everything open for the leader, earliest deadline first (undated last)."""
     todos = [todo for source in _leader_todo_sources for todo in source(user, partnership)]
     return sorted(todos, key=_due_key)
+
+
+def participant_page_links(participant) -> list[PersonalLink]:
+    return [link for source in _participant_page_link_sources for link in source(participant)]
 
 
 def _due_key(todo: Todo) -> tuple:
