@@ -37,9 +37,9 @@ class ParticipantAnswer(models.TextChoices):
     """What the person said through their own link: nothing yet, coming, or not coming (a
     decline gives the seat back, see ``events.services.participant_decline``)."""
 
-    PENDING = "pending", _("not answered")
-    CONFIRMED = "confirmed", _("confirmed")
-    DECLINED = "declined", _("declined")
+    PENDING = "pending", _("no answer yet")
+    CONFIRMED = "confirmed", _("attendance confirmed")
+    DECLINED = "declined", _("attendance declined")
 
 
 class Diet(models.TextChoices):

@@ -377,7 +377,7 @@ class DataRequest(models.Model):
     )
     text = models.TextField(_("what to change"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("request handled"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

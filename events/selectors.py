@@ -371,9 +371,9 @@ def answers_sheet(event: Event) -> Sheet:
     summary = answers_summary(event)
     answers, catering, lodging = _("Answers"), _("Catering"), _("Lodging")
     rows = [
-        (answers, _("confirmed"), summary["confirmed"]),
-        (answers, _("not answered"), summary["pending"]),
-        (answers, _("declined"), summary["declined"]),
+        (answers, _("attendance confirmed"), summary["confirmed"]),
+        (answers, _("no answer yet"), summary["pending"]),
+        (answers, _("attendance declined"), summary["declined"]),
         *((catering, label, count) for label, count in summary["diets"]),
         *(
             (lodging, _("the night of %(date)s") % {"date": date_format(night, "j E Y")}, count)
@@ -388,7 +388,7 @@ def answers_sheet(event: Event) -> Sheet:
             for p in summary["needs"]
         ),
         *(
-            (_("Declined"), p.person.full_name, p.registration.partnership.name)
+            (_("Declined attendance"), p.person.full_name, p.registration.partnership.name)
             for p in summary["declined"]
         ),
     ]

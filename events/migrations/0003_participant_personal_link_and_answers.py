@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalparticipant',
             name='answer',
-            field=models.CharField(choices=[('pending', 'not answered'), ('confirmed', 'confirmed'), ('declined', 'declined')], default='pending', max_length=16, verbose_name='answer'),
+            field=models.CharField(choices=[('pending', 'no answer yet'), ('confirmed', 'attendance confirmed'), ('declined', 'attendance declined')], default='pending', max_length=16, verbose_name='answer'),
         ),
         migrations.AddField(
             model_name='historicalparticipant',
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='participant',
             name='answer',
-            field=models.CharField(choices=[('pending', 'not answered'), ('confirmed', 'confirmed'), ('declined', 'declined')], default='pending', max_length=16, verbose_name='answer'),
+            field=models.CharField(choices=[('pending', 'no answer yet'), ('confirmed', 'attendance confirmed'), ('declined', 'attendance declined')], default='pending', max_length=16, verbose_name='answer'),
         ),
         migrations.AddField(
             model_name='participant',
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('text', models.TextField(verbose_name='what to change')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='sent')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled')),
+                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='request handled')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField(verbose_name='what to change')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled')),
+                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='request handled')),
                 ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_requests', to='events.participant', verbose_name='participant')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_requests', to='partnerships.person', verbose_name='person')),
