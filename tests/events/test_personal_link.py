@@ -258,7 +258,8 @@ def test_revoked_link_answers_410_and_a_renewed_one_works(client, world, registe
     outbox.deliver()
     assert client.get(old).status_code == 404
     assert client.get(link(participant)).status_code == 200
-    [message] = [m for m in mail.outbox if m.to == [participant.person.email]]
+    [message] = [m for m in mail.outbox if m.subject.startswith("Twój nowy link osobisty")]
+    assert message.to == [participant.person.email]
     assert link(participant) in message.body
 
 
