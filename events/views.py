@@ -522,10 +522,11 @@ def participant_pdf(request, pk):
 
 
 def _link_page(request, template, context, status=200):
-    """A page of the personal link: never cached, never indexed, no address sent onwards."""
+    """A page of the personal link: never cached, never indexed. The site's referrer policy
+    (``same-origin``) already keeps the address from other sites; ``no-referrer`` would make
+    the browser send ``Origin: null`` with the form, which Django's CSRF check refuses."""
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

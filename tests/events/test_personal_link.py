@@ -92,7 +92,8 @@ def test_confirmation_email_carries_the_personal_link_that_opens_the_page(
     assert "Wizyta w Łodzi" in page
     assert "Potwierdzam udział" in page
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_confirm_saves_the_answers_and_the_clause(client, registered, visit):
