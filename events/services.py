@@ -34,6 +34,7 @@ from events.selectors import can_manage_link, library_institution_ids, participa
 from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, Person, User
 from partnerships.selectors import can_edit_partnership, is_leader_person
+from portal import figures
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -852,3 +853,32 @@ def data_request_close(*, data_request: DataRequest, actor: User) -> DataRequest
 
 def _no_message(pk: int) -> None:
     """Closing a request sends nothing: staff answer the person themselves."""
+
+
+# What a person told through their own link: erased with the person (GDPR art. 17), health
+# data (diet, accessibility needs) included; whether they answered and attended stays.
+ERASED_ANSWERS = {
+    "diet": "",
+    "diet_notes": "",
+    "accessibility_needs": "",
+    "nights": [],
+    "departure_place": "",
+    "day_phone": "",
+}
+
+
+def participant_answers_erase(*, person: Person, actor: User) -> int:
+    """Erase what ``person`` wrote through their links, in their places and in every
+    history row of them, empty their requests about their data, and stop their links
+    (called by the person's anonymisation, ``reports.services.person_anonymise``, in its
+    transaction). Returns the number of places scrubbed."""
+    _check_staff(actor)
+    now = timezone.now()
+    places = Participant.objects.filter(person=person)
+    scrubbed = places.update(**ERASED_ANSWERS)
+    places.filter(link_revoked_at__isnull=True).update(link_revoked_at=now, link_revoked_by=actor)
+    Participant.history.filter(person_id=person.pk).update(**ERASED_ANSWERS)
+    DataRequest.objects.filter(person=person).update(text="")
+    DataRequest.history.filter(person_id=person.pk).update(text="")
+    figures.changed()  # updates send no signal
+    return scrubbed

@@ -17,6 +17,8 @@ from events.enums import Diet, ParticipantAnswer, RegistrationStatus
 from events.models import DataRequest, Participant, Registration
 from events.selectors import participant_link_token
 from portal import outbox, reminders
+from reports.selectors import person_data
+from reports.services import person_anonymise
 from tests.events.conftest import FEWER
 from tests.factories import EventFactory, PersonFactory, SeminarFactory
 
@@ -434,3 +436,49 @@ def test_sign_in_sheet_renders_with_the_answers(client, world, registered, visit
     response = client.get(reverse("events:participant_pdf", args=[visit.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_anonymising_the_person_erases_their_answers_and_stops_the_link(client, world, registered):
+    participant = registered["librarian"]
+    services.participant_confirm(
+        participant=participant,
+        diet=Diet.GLUTEN_FREE,
+        diet_notes="celiakia",
+        accessibility_needs="Wózek",
+        departure_place="Kutno",
+        day_phone="600 700 800",
+        clause_acknowledged=True,
+    )
+    services.data_request_submit(participant=participant, text="Proszę usunąć mój telefon.")
+    person_anonymise(person=participant.person, actor=world.staff)
+
+    participant.refresh_from_db()
+    assert (participant.diet, participant.diet_notes, participant.accessibility_needs) == (
+        "",
+        "",
+        "",
+    )
+    assert (participant.departure_place, participant.day_phone) == ("", "")
+    assert participant.answer == ParticipantAnswer.CONFIRMED  # the count stays
+    history = Participant.history.filter(id=participant.pk)
+    assert not history.exclude(accessibility_needs="").exists()
+    assert not history.exclude(diet_notes="").exists()
+    assert DataRequest.objects.get().text == ""
+    assert client.get(link(participant)).status_code == 410
+
+
+def test_person_data_export_carries_the_answers(client, world, registered):
+    participant = registered["librarian"]
+    services.participant_confirm(
+        participant=participant,
+        diet=Diet.VEGAN,
+        accessibility_needs="Pętla indukcyjna",
+        clause_acknowledged=True,
+    )
+    data = person_data(participant.person)
+    [place] = data["event_participation"]
+    assert (place["answer"], place["diet"], place["accessibility_needs"]) == (
+        "confirmed",
+        "vegan",
+        "Pętla indukcyjna",
+    )
