@@ -1,7 +1,9 @@
 """A registered person, on a 360 px phone and without an account, opens the link from their
 e-mail, confirms with their needs using only the keyboard, then declines."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
 
 
-def test_person_confirms_with_needs_then_declines_on_a_phone(browser, live_server, screenshot):
+def test_person_confirms_with_needs_then_declines_on_a_phone(browser, live_server):
     leader = UserFactory(role=Role.LEADER, email="liderka@example.org")
     partnership = PartnershipFactory(name="Razem dla Gminy Wąchock", leader=leader)
     person = PersonFactory(partnership=partnership, first_name="Krzysztof", last_name="Mazur")
@@ -61,7 +63,9 @@ def test_person_confirms_with_needs_then_declines_on_a_phone(browser, live_serve
     assert page.evaluate("document.activeElement.textContent.trim()") == "Potwierdzam udział"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
-    screenshot("personal-link-phone")
+    directory = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
+    directory.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(directory / "personal-link-phone.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_text("udział jest potwierdzony", exact=False).is_visible(), page.inner_text(
