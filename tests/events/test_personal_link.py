@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from events import services
 from events.enums import Diet, ParticipantAnswer, RegistrationStatus
@@ -431,11 +432,27 @@ def test_accessibility_needs_are_listed_to_staff_and_not_to_the_leader(
     assert "udział potwierdzony" in leader_page and "brak odpowiedzi" in leader_page
 
 
-def test_sign_in_sheet_renders_with_the_answers(client, world, registered, visit):
+def test_sign_in_sheet_carries_the_answers_and_only_counts_of_needs(
+    client, world, registered, visit
+):
+    services.participant_confirm(
+        participant=registered["librarian"],
+        diet=Diet.VEGAN,
+        accessibility_needs="Pętla indukcyjna",
+        nights=[visit.starts_on],
+        clause_acknowledged=True,
+    )
     client.force_login(world.staff)
     response = client.get(reverse("events:participant_pdf", args=[visit.pk]))
-    assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Wyżywienie i noclegi" in text
+    assert "udział potwierdzony" in text and "brak odpowiedzi" in text
+    assert "wegańska 1" in text
+    # Participants sign this sheet: a person's needs stay off it, only their count is there.
+    assert "Pętla indukcyjna" not in text
+    assert "Potrzeby dostępności: 1 osoba" in text
 
 
 def test_anonymising_the_person_erases_their_answers_and_stops_the_link(client, world, registered):
