@@ -87,7 +87,7 @@ class EventAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
-    fields = ["person", "removed_at", "attended", "materials_received"]
+    fields = ["person", "answer", "removed_at", "link_revoked_at", "attended", "materials_received"]
     readonly_fields = fields
     can_delete = False
 

@@ -4,11 +4,16 @@ the caller's transaction: a registration and its confirmations are committed tog
 
 from django.urls import reverse
 
-from events.models import Event, Participant, Registration
-from events.selectors import event_calendar_item, participants_of_registration
+from events.models import DataRequest, Event, Participant, Registration
+from events.selectors import (
+    event_calendar_item,
+    participant_link_url,
+    participants_of_registration,
+)
 from partnerships.models import Partnership, User
 from portal.calendar import to_ical
 from portal.mail import absolute_url, queue_templated_mail
+from portal.reminders import staff_recipients
 
 
 def _registration(pk: int) -> Registration:
@@ -23,12 +28,15 @@ def _ics(event: Event) -> tuple[str, bytes, str]:
 
 
 def send_registration_confirmed(registration_pk: int, person_ids: list[int]) -> None:
-    """To each newly registered person: dates, place, what is provided and what they pay."""
+    """To each newly registered person: dates, place, what is provided and what they pay,
+    and their own link to confirm or decline and say what they need (a secret: the message
+    is ``sensitive``)."""
     registration = _registration(registration_pk)
     wanted = set(person_ids)
-    people = [p.person for p in participants_of_registration(registration) if p.person_id in wanted]
+    participants = [p for p in participants_of_registration(registration) if p.person_id in wanted]
     ics = _ics(registration.event)
-    for person in people:
+    for participant in participants:
+        person = participant.person
         queue_templated_mail(
             "event_registration_confirmed",
             to=person.email,
@@ -39,9 +47,92 @@ def send_registration_confirmed(registration_pk: int, person_ids: list[int]) -> 
                 "registration": registration,
                 "event": registration.event,
                 "provided": registration.event.provided_labels(),
+                "link": participant_link_url(participant),
             },
             attachments=[ics],
+            sensitive=True,
         )
+
+
+def _participant(pk: int) -> Participant:
+    return Participant.objects.select_related(
+        "event", "person__user", "registration__partnership__leader"
+    ).get(pk=pk)
+
+
+def send_participant_link(participant_pk: int) -> None:
+    """To the person: a new link, after staff or the leader renewed it."""
+    participant = _participant(participant_pk)
+    person, event = participant.person, participant.event
+    queue_templated_mail(
+        "event_participant_link",
+        to=person.email,
+        recipient=person.user,
+        about=participant.registration.partnership,
+        context={"person": person, "event": event, "link": participant_link_url(participant)},
+        sensitive=True,
+    )
+
+
+def send_participant_declined(participant_pk: int) -> None:
+    """To the leader: a representative declined through their link; their seat went to the
+    waiting list, and the leader may choose someone else while registration is open."""
+    participant = _participant(participant_pk)
+    registration = participant.registration
+    leader = registration.partnership.leader
+    if leader is None or not leader.email:
+        return
+    queue_templated_mail(
+        "event_participant_declined",
+        to=leader.email,
+        recipient=leader,
+        about=registration.partnership,
+        context={
+            "leader": leader,
+            "person": participant.person,
+            "event": participant.event,
+            "registration": registration,
+            "url": absolute_url(reverse("events:registration_detail", args=[registration.pk])),
+        },
+    )
+
+
+def send_data_request(data_request_pk: int) -> None:
+    """To every staff member: a person asks, through their link, to change their data."""
+    data_request = DataRequest.objects.select_related("person__partnership").get(pk=data_request_pk)
+    for user in staff_recipients():
+        queue_templated_mail(
+            "event_data_request",
+            to=user.email,
+            recipient=user,
+            about=data_request.person.partnership,
+            context={
+                "user": user,
+                "data_request": data_request,
+                "person": data_request.person,
+                "url": absolute_url(reverse("events:data_request_list")),
+            },
+        )
+
+
+def send_answer_missing(participant_id: int) -> None:
+    """To a registered person who has not answered a week before the event: their link."""
+    participant = _participant(participant_id)
+    person, event = participant.person, participant.event
+    queue_templated_mail(
+        "reminder_answer_missing",
+        to=person.email,
+        recipient=person.user,
+        about=participant.registration.partnership,
+        context={
+            "person": person,
+            "event": event,
+            "provided": event.provided_labels(),
+            "link": participant_link_url(participant),
+        },
+        attachments=[_ics(event)],
+        sensitive=True,
+    )
 
 
 def send_seat_offer(registration_pk: int) -> None:

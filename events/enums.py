@@ -31,3 +31,23 @@ SEAT_HOLDING_STATUSES = (RegistrationStatus.REGISTERED, RegistrationStatus.OFFER
 # representatives expected of each partnership, and the most it may register. Fewer only with
 # the leader's confirmation and reason (``events.services``).
 EXPECTED_PEOPLE = {EventKind.STUDY_VISIT: 3, EventKind.SEMINAR: 2}
+
+
+class ParticipantAnswer(models.TextChoices):
+    """What the person said through their own link: nothing yet, coming, or not coming (a
+    decline gives the seat back, see ``events.services.participant_decline``)."""
+
+    PENDING = "pending", _("no answer yet")
+    CONFIRMED = "confirmed", _("attendance confirmed")
+    DECLINED = "declined", _("attendance declined")
+
+
+class Diet(models.TextChoices):
+    """The diets the caterer is told about, counted per event; details go in the notes."""
+
+    STANDARD = "standard", _("no special diet")
+    VEGETARIAN = "vegetarian", _("vegetarian")
+    VEGAN = "vegan", _("vegan")
+    GLUTEN_FREE = "gluten_free", _("gluten-free")
+    LACTOSE_FREE = "lactose_free", _("lactose-free")
+    OTHER = "other", _("other (described in the notes)")

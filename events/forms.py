@@ -1,13 +1,15 @@
+import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import selectors
-from events.enums import EventKind
+from events.enums import Diet, EventKind
 from events.models import Event
-from events.services import EVENT_FIELDS
+from events.services import DATA_REQUEST_MAX_LENGTH, EVENT_FIELDS
 from partnerships.models import Person
 from partnerships.selectors import is_leader_person
 from portal.forms import DateInput, PortalForm, PortalModelForm
@@ -261,3 +263,84 @@ class AttendanceForm(PortalForm):
             )
             for participant, _a, _m in self.rows
         }
+
+
+def night_label(night) -> str:
+    """ "the night of 3 to 4 December 2026": the evening it starts and the next morning."""
+    following = night + datetime.timedelta(days=1)
+    return _("the night of %(first)s to %(second)s") % {
+        "first": date_format(night, "j E"),
+        "second": date_format(following, "j E Y"),
+    }
+
+
+class ParticipantAnswerForm(PortalForm):
+    """What the person says through their own link when they confirm. The nights offered
+    are the event's (``Event.lodging_nights``); the service refuses any other."""
+
+    diet = forms.ChoiceField(label=_("Diet"), choices=Diet.choices, initial=Diet.STANDARD)
+    diet_notes = forms.CharField(
+        label=_("Diet: details and allergies"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: no nuts; only with “other”, or to add detail."),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: a step-free room, an induction loop, a seat near the front. Seen "
+            "only by the support centre's staff."
+        ),
+    )
+    nights = forms.MultipleChoiceField(
+        label=_("Nights of lodging"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the nights you need a room for; leave empty if you go home."),
+        error_messages={
+            "invalid_choice": _("Choose only the nights the event provides lodging for.")
+        },
+    )
+    departure_place = forms.CharField(
+        label=_("Place of departure"),
+        max_length=255,
+        required=False,
+        help_text=_("The town you travel from."),
+    )
+    day_phone = forms.CharField(
+        label=_("Phone during the event"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("So that the organisers can reach you on the day."),
+    )
+    clause_acknowledged = forms.BooleanField(
+        label=_("I have read the information clause on the processing of my personal data."),
+        required=False,
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        nights = event.lodging_nights()
+        if nights:
+            self.fields["nights"].choices = [(n.isoformat(), night_label(n)) for n in nights]
+        else:
+            del self.fields["nights"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("diet") == Diet.OTHER and not data.get("diet_notes", "").strip():
+            self.add_error("diet_notes", _("Describe the diet."))
+        return data
+
+
+class DataRequestForm(PortalForm):
+    text = forms.CharField(
+        label=_("What should be changed or removed"),
+        max_length=DATA_REQUEST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The support centre answers by e-mail to the address shown above."),
+    )

@@ -15,6 +15,7 @@ def register() -> None:
         tasks.registration_closing,
         tasks.places_unfilled,
         tasks.event_soon,
+        tasks.answer_missing,
         tasks.attendance_unmarked,
     ):
         hooks.register_reminder(reminder)

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,14 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from events.enums import ACTIVE_STATUSES, EXPECTED_PEOPLE, EventKind, RegistrationStatus
+from events.enums import (
+    ACTIVE_STATUSES,
+    EXPECTED_PEOPLE,
+    Diet,
+    EventKind,
+    ParticipantAnswer,
+    RegistrationStatus,
+)
 from partnerships.models import Partnership, Person
 
 
@@ -27,6 +35,10 @@ class NextDay(models.Func):
         return self.as_sql(
             compiler, connection, template="date(%(expressions)s, '+1 day')", **extra_context
         )
+
+
+def new_link_secret() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Event(models.Model):
@@ -132,6 +144,18 @@ class Event(models.Model):
             ("provides_materials", _("educational and promotional materials")),
         ]
         return [label for name, label in fields if getattr(self, name)]
+
+    def lodging_nights(self) -> list[datetime.date]:
+        """The nights a participant may stay, each named by the evening it starts: those
+        between the event's days (a two-day event has one), none without lodging (§2.2.4,
+        §2.3.4)."""
+        if not self.provides_lodging:
+            return []
+        nights, day = [], self.starts_on
+        while day < self.ends_on:
+            nights.append(day)
+            day += datetime.timedelta(days=1)
+        return nights
 
 
 class Registration(models.Model):
@@ -280,6 +304,41 @@ class Participant(models.Model):
         verbose_name=_("attendance marked by"),
     )
 
+    # The personal link (``events.selectors.participant_link_token``) is signed with this
+    # secret: a new secret makes every earlier link unknown; ``link_revoked_at`` stops it.
+    link_secret = models.CharField(max_length=64, default=new_link_secret, editable=False)
+    link_revoked_at = models.DateTimeField(_("personal link revoked"), null=True, blank=True)
+    link_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("personal link revoked by"),
+    )
+    # What the person answers through the link.
+    answer = models.CharField(
+        _("answer"),
+        max_length=16,
+        choices=ParticipantAnswer.choices,
+        default=ParticipantAnswer.PENDING,
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    diet = models.CharField(_("diet"), max_length=16, choices=Diet.choices, blank=True)
+    diet_notes = models.CharField(_("diet: details and allergies"), max_length=500, blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    nights = models.JSONField(
+        _("nights of lodging"),
+        default=list,
+        blank=True,
+        help_text=_("The evenings (ISO dates) the person stays the night."),
+    )
+    departure_place = models.CharField(_("place of departure"), max_length=255, blank=True)
+    day_phone = models.CharField(_("phone during the event"), max_length=40, blank=True)
+    clause_acknowledged_at = models.DateTimeField(
+        _("information clause acknowledged"), null=True, blank=True
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -297,3 +356,44 @@ class Participant(models.Model):
 
     def __str__(self):
         return str(self.person)
+
+    @property
+    def night_dates(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(value) for value in self.nights]
+
+
+class DataRequest(models.Model):
+    """A person's request, sent through their personal link, to correct or remove what the
+    portal holds about them (GDPR arts. 15-17); staff handle it and mark it done."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+        verbose_name=_("participant"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="data_requests", verbose_name=_("person")
+    )
+    text = models.TextField(_("what to change"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("request handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request about personal data")
+        verbose_name_plural = _("requests about personal data")
+        ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["handled_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.created_at:%Y-%m-%d}"

@@ -3,6 +3,7 @@ leader sees the events whose registration is open and those their partnership re
 and only their own partnerships' registrations."""
 
 import datetime
+from collections import Counter
 
 from django.db.models import (
     Case,
@@ -23,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -31,12 +33,15 @@ from events.enums import (
     ACTIVE_STATUSES,
     EXPECTED_PEOPLE,
     SEAT_HOLDING_STATUSES,
+    Diet,
     EventKind,
+    ParticipantAnswer,
     RegistrationStatus,
 )
-from events.models import Event, Participant, Registration
+from events.models import DataRequest, Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership
+from partnerships.selectors import can_edit_partnership
 from portal.calendar import CalendarItem, Revision, revisions, titled
 from portal.hooks import PathStep, Todo
 from portal.mail import Recipient, absolute_url
@@ -311,7 +316,8 @@ def message_recipients(event: Event) -> list:
 
 def participant_sheet(event: Event) -> Sheet:
     """The participant list of ``event`` as a worksheet (staff's XLSX download), with the
-    columns the sign-in sheet has and attendance once it is marked. One query."""
+    columns the sign-in sheet has, each person's answers through their own link and
+    attendance once it is marked. One query."""
     yes, no = _("yes"), _("no")
 
     def rows():
@@ -325,6 +331,14 @@ def participant_sheet(event: Event) -> Sheet:
                 yes if person.institution.kind == InstitutionKind.LIBRARY else no,
                 person.email,
                 person.phone,
+                participant.get_answer_display(),
+                participant.get_diet_display() if participant.diet else "",
+                participant.diet_notes,
+                ", ".join(date_format(night, "j E Y") for night in participant.night_dates),
+                participant.departure_place,
+                participant.day_phone,
+                participant.accessibility_needs,
+                yes if participant.clause_acknowledged_at else no,
                 "" if participant.attended is None else (yes if participant.attended else no),
                 yes if participant.materials_received else no,
             )
@@ -337,10 +351,50 @@ def participant_sheet(event: Event) -> Sheet:
         _("Library"),
         _("E-mail"),
         _("Phone"),
+        _("Answer"),
+        _("Diet"),
+        _("Diet: details and allergies"),
+        _("Nights of lodging (evening of)"),
+        _("Place of departure"),
+        _("Phone during the event"),
+        _("Accessibility needs"),
+        _("Information clause acknowledged"),
         _("Attended"),
         _("Materials handed out"),
     ]
-    return Sheet(_("Participants"), header, rows(), widths=(32, 16, 20, 36, 10, 30, 16, 12, 14))
+    widths = (32, 16, 20, 36, 10, 30, 16, 14, 18, 28, 24, 20, 16, 36, 14, 12, 14)
+    return Sheet(_("Participants"), header, rows(), widths=widths)
+
+
+def answers_sheet(event: Event) -> Sheet:
+    """The catering and lodging summary of ``answers_summary`` as a worksheet: one row per
+    figure (section, what, how many), then the accessibility needs and who declined."""
+    summary = answers_summary(event)
+    answers, catering, lodging = _("Answers"), _("Catering"), _("Lodging")
+    rows = [
+        (answers, _("attendance confirmed"), summary["confirmed"]),
+        (answers, _("no answer yet"), summary["pending"]),
+        (answers, _("attendance declined"), summary["declined"]),
+        *((catering, label, count) for label, count in summary["diets"]),
+        *(
+            (lodging, _("the night of %(date)s") % {"date": date_format(night, "j E Y")}, count)
+            for night, count in summary["nights"]
+        ),
+        *(
+            (
+                _("Accessibility needs"),
+                f"{p.person.full_name} ({p.registration.partnership.name})",
+                p.accessibility_needs,
+            )
+            for p in summary["needs"]
+        ),
+        *(
+            (_("Declined attendance"), p.person.full_name, p.registration.partnership.name)
+            for p in summary["declined"]
+        ),
+    ]
+    header = [_("Section"), _("What"), _("How many")]
+    return Sheet(_("Catering and lodging"), header, rows, widths=(22, 40, 50))
 
 
 def participants_of_registration(registration: Registration) -> QuerySet[Participant]:
@@ -532,3 +586,163 @@ def leader_todos(user, partnership: Partnership) -> list:
 
 def _dates(event: Event) -> str:
     return f"{date_format(event.starts_on, 'j E')} – {date_format(event.ends_on, 'j E Y')}"
+
+
+# --- each person's own link ------------------------------------------------------------------
+
+LINK_SALT = "events.participant_link"
+LINK_DIGEST_LENGTH = 40  # hex characters: 160 bits of the HMAC-SHA256
+
+
+def _link_digest(participant: Participant) -> str:
+    value = f"{participant.pk}:{participant.link_secret}"
+    return salted_hmac(LINK_SALT, value, algorithm="sha256").hexdigest()[:LINK_DIGEST_LENGTH]
+
+
+def participant_link_token(participant: Participant) -> str:
+    """The secret part of the person's own address: their row's id and an HMAC of it with
+    the row's own secret (keyed by ``SECRET_KEY``). Nothing secret is stored: a new
+    ``link_secret`` makes every earlier token unknown, and the link can be rebuilt for each
+    reminder."""
+    return f"{participant.pk}-{_link_digest(participant)}"
+
+
+def participant_link_url(participant: Participant) -> str:
+    return absolute_url(
+        reverse("events:participant_link", args=[participant_link_token(participant)])
+    )
+
+
+def participant_get_by_token(token: str) -> Participant:
+    """The participant the token was made for, or 404: a token that does not parse or
+    whose HMAC does not match is unknown, and nothing tells a guess that was close. Whether
+    the link still works is ``participant_link_gone``."""
+    pk, _sep, digest = token.partition("-")
+    if not pk.isdigit() or len(digest) != LINK_DIGEST_LENGTH:
+        raise Http404
+    participant = (
+        Participant.objects.select_related(
+            "event", "person__institution", "registration__partnership__leader"
+        )
+        .filter(pk=int(pk))
+        .first()
+    )
+    if participant is None or not constant_time_compare(_link_digest(participant), digest):
+        raise Http404
+    return participant
+
+
+def participant_link_gone(participant: Participant, *, today=None) -> bool:
+    """The link works until the event's last day, unless revoked by staff or the leader, or
+    the person was taken off the registration by the leader (a person who declined keeps
+    seeing their answer and their data)."""
+    today = today or timezone.localdate()
+    if participant.link_revoked_at is not None or today > participant.event.ends_on:
+        return True
+    return participant.removed_at is not None and participant.answer != ParticipantAnswer.DECLINED
+
+
+def can_manage_link(user, participant: Participant) -> bool:
+    """Staff and the partnership's leader revoke and renew a person's link."""
+    return can_edit_partnership(user, participant.registration.partnership)
+
+
+def participant_get_for_link_management(user, pk) -> Participant:
+    """A participant of a registration the user may see and change, else 404."""
+    try:
+        participant = Participant.objects.select_related(
+            "registration__partnership", "event", "person"
+        ).get(pk=pk, registration__in=registrations_for_user(user))
+    except (Participant.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can_manage_link(user, participant):
+        raise Http404
+    return participant
+
+
+def held_about_person(participant: Participant) -> dict:
+    """What the portal holds about the person of ``participant`` that the person may see
+    through their link (GDPR art. 15): their record and their places at events, with the
+    answers they gave. Two queries."""
+    person = participant.person
+    places = list(
+        Participant.objects.filter(person=person)
+        .select_related("event", "registration__partnership")
+        .order_by("-event__starts_on", "pk")
+    )
+    requests = list(DataRequest.objects.filter(person=person).order_by("-created_at", "pk"))
+    return {"person": person, "places": places, "requests": requests}
+
+
+def registration_answers(registration: Registration) -> QuerySet[Participant]:
+    """The registration's people with their answers, declined ones included (those were
+    taken off it), for the leader's view of the delegation."""
+    return (
+        registration.participants.filter(
+            Q(removed_at__isnull=True) | Q(answer=ParticipantAnswer.DECLINED)
+        )
+        .select_related("person__institution")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def answers_summary(event: Event) -> dict:
+    """Staff's catering and lodging summary of ``event``: how many of those holding a seat
+    confirmed or have not answered, how many declined, the confirmed people's diets, people
+    per night (one room each) and everyone's accessibility needs. Four queries."""
+    seated = Q(removed_at__isnull=True, registration__status=RegistrationStatus.REGISTERED)
+    counts = Participant.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=seated & Q(answer=ParticipantAnswer.CONFIRMED)),
+        pending=Count("pk", filter=seated & Q(answer=ParticipantAnswer.PENDING)),
+        declined=Count("pk", filter=Q(answer=ParticipantAnswer.DECLINED)),
+    )
+    confirmed = Participant.objects.filter(seated, event=event, answer=ParticipantAnswer.CONFIRMED)
+    by_diet = Counter()
+    per_night = Counter()
+    for diet, nights in confirmed.values_list("diet", "nights"):
+        by_diet[diet or Diet.STANDARD] += 1
+        per_night.update(nights)
+    diets = [(label, by_diet[value]) for value, label in Diet.choices if by_diet[value]]
+    nights = [(night, per_night[night.isoformat()]) for night in event.lodging_nights()]
+    needs = list(
+        Participant.objects.filter(seated, event=event)
+        .exclude(accessibility_needs="")
+        .select_related("person", "registration__partnership")
+        .order_by("registration__partnership__name", "person__last_name", "pk")
+    )
+    declined = list(
+        Participant.objects.filter(event=event, answer=ParticipantAnswer.DECLINED)
+        .select_related("person", "registration__partnership")
+        .order_by("registration__partnership__name", "person__last_name", "pk")
+    )
+    return {**counts, "diets": diets, "nights": nights, "needs": needs, "declined": declined}
+
+
+def answer_pending(today, days: int) -> QuerySet[Participant]:
+    """People holding a seat at an event that starts within ``days`` who have not answered
+    through their link (the reminder of ``events.tasks.answer_missing``)."""
+    return Participant.objects.filter(
+        removed_at__isnull=True,
+        link_revoked_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
+        answer=ParticipantAnswer.PENDING,
+        event__starts_on__gt=today,
+        event__starts_on__lte=today + datetime.timedelta(days=days),
+        person__archived_at__isnull=True,
+    )
+
+
+def data_requests(*, open_only: bool = True) -> QuerySet[DataRequest]:
+    qs = DataRequest.objects.select_related(
+        "person__partnership", "participant__event", "handled_by"
+    )
+    if open_only:
+        qs = qs.filter(handled_at__isnull=True)
+    return qs.order_by("-created_at", "pk")
+
+
+def data_request_get(pk) -> DataRequest:
+    try:
+        return DataRequest.objects.get(pk=pk)
+    except (DataRequest.DoesNotExist, ValueError):
+        raise Http404 from None

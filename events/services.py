@@ -22,12 +22,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events import emails
-from events.enums import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
-from events.models import Event, Participant, Registration
-from events.selectors import library_institution_ids
+from events.enums import (
+    ACTIVE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    EventKind,
+    ParticipantAnswer,
+    RegistrationStatus,
+)
+from events.models import DataRequest, Event, Participant, Registration, new_link_secret
+from events.selectors import can_manage_link, library_institution_ids, participant_link_gone
 from partnerships.enums import PROGRAMME_STATUSES
 from partnerships.models import Partnership, Person, User
 from partnerships.selectors import can_edit_partnership, is_leader_person
+from portal import figures
 from portal.roles import is_staff_member
 from portal.services import CHANGED_MEANWHILE, claim_once, save_validated
 
@@ -452,15 +459,38 @@ def registration_withdraw(*, registration: Registration, actor: User) -> Registr
     if not registration.is_active:
         raise ValidationError(_("This registration has already been withdrawn."))
     _check_window(event, actor)
-    now = timezone.now()
-    _remove_people(registration, now)
-    registration.status = RegistrationStatus.WITHDRAWN
-    registration.withdrawn_at = now
-    registration.withdrawn_by = actor
-    registration.offer_expires_at = None
-    registration.save()
-    _offer_free_seats(event)
+    _release_seats(
+        event,
+        registration,
+        list(registration.participants.filter(removed_at__isnull=True)),
+        actor=actor,
+    )
     return registration
+
+
+def _release_seats(
+    event: Event, registration: Registration, leaving: list[Participant], *, actor: User | None
+) -> None:
+    """The one way people give their seats back: ``leaving`` are taken off the registration;
+    with nobody left it is withdrawn (by ``actor``; None for a person declining through their
+    link); the seats freed are offered to the waiting list. Call with the event and the
+    registration locked."""
+    now = timezone.now()
+    for participant in leaving:
+        # Row by row, not queryset.update(), so each change keeps its history.
+        participant.removed_at = now
+        participant.save(update_fields=["removed_at"])
+    remaining = registration.participants.filter(removed_at__isnull=True).count()
+    if remaining:
+        registration.seats = remaining
+        registration.save(update_fields=["seats", "updated_at"])
+    else:
+        registration.status = RegistrationStatus.WITHDRAWN
+        registration.withdrawn_at = now
+        registration.withdrawn_by = actor
+        registration.offer_expires_at = None
+        registration.save()
+    _offer_free_seats(event)
 
 
 @transaction.atomic
@@ -607,3 +637,248 @@ def attendance_mark(*, event: Event, actor: User, marks: dict[int, tuple[bool, b
         )
         changed += 1
     return changed
+
+
+# --- each person's own link ------------------------------------------------------------------
+
+# A person may have this many requests about their data waiting for staff; more would only
+# flood staff's mailboxes.
+OPEN_DATA_REQUESTS = 5
+DATA_REQUEST_MAX_LENGTH = 4000
+
+
+def _lock_participant(participant: Participant) -> tuple[Event, Registration, Participant]:
+    """Lock in the services' one order: event, registration, then the person's row."""
+    event, registration = _lock_registration(participant.registration)
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("event", "person")
+        .get(pk=participant.pk)
+    )
+    return event, registration, participant
+
+
+def _check_may_answer(event: Event, registration: Registration, participant: Participant) -> None:
+    if participant_link_gone(participant):
+        raise ValidationError(_("This link no longer works."))
+    if participant.answer == ParticipantAnswer.DECLINED:
+        raise ValidationError(
+            _("You have declined and your seat has gone to someone else; the answer is final.")
+        )
+    if timezone.localdate() >= event.starts_on:
+        raise ValidationError(
+            _(
+                "The event has started, so the answer can no longer be changed here. Write to "
+                "the support centre."
+            )
+        )
+    if registration.status != RegistrationStatus.REGISTERED:
+        raise ValidationError(
+            _(
+                "Your partnership's registration does not hold seats yet (it is on the waiting "
+                "list). You can answer once the seats are yours."
+            )
+        )
+
+
+def _clean_nights(event: Event, nights: Iterable) -> list[str]:
+    """The nights asked for, each one the event provides lodging for (§2.2.4, §2.3.4)."""
+    allowed = {night.isoformat() for night in event.lodging_nights()}
+    chosen = []
+    for value in nights:
+        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if text not in allowed:
+            if not allowed:
+                message = _("The event provides no lodging, so no night can be chosen.")
+            else:
+                message = _(
+                    "Choose only the nights the event provides lodging for: %(nights)s."
+                ) % {
+                    "nights": ", ".join(
+                        date_format(night, "j E Y") for night in event.lodging_nights()
+                    )
+                }
+            raise ValidationError({"nights": message})
+        if text not in chosen:
+            chosen.append(text)
+    return sorted(chosen)
+
+
+@transaction.atomic
+def participant_confirm(
+    *,
+    participant: Participant,
+    diet: str,
+    diet_notes: str = "",
+    accessibility_needs: str = "",
+    nights: Iterable = (),
+    departure_place: str = "",
+    day_phone: str = "",
+    clause_acknowledged: bool,
+    actor: User | None = None,
+) -> Participant:
+    """The person, through their own link (``actor`` None), confirms they come and says
+    what they need; called again, it changes the needs. Refused once the event has started,
+    after a decline, for nights the event does not provide and without the information
+    clause acknowledged. Locks the event, the registration and the person's row."""
+    event, registration, participant = _lock_participant(participant)
+    _check_may_answer(event, registration, participant)
+    if not clause_acknowledged:
+        raise ValidationError(
+            {"clause_acknowledged": _("Confirm that you have read the information clause.")}
+        )
+    now = timezone.now()
+    participant.nights = _clean_nights(event, nights)
+    participant.answer = ParticipantAnswer.CONFIRMED
+    participant.answered_at = now
+    participant.diet = diet
+    participant.diet_notes = diet_notes.strip()
+    participant.accessibility_needs = accessibility_needs.strip()
+    participant.departure_place = departure_place.strip()
+    participant.day_phone = day_phone.strip()
+    if participant.clause_acknowledged_at is None:
+        participant.clause_acknowledged_at = now
+    save_validated(participant, validate_constraints=False)
+    return participant
+
+
+@transaction.atomic
+def participant_decline(*, participant: Participant, actor: User | None = None) -> Participant:
+    """The person, through their own link (``actor`` None), says they will not come: they
+    are taken off the registration and their seat goes to the waiting list exactly as when
+    the leader withdraws people (``_release_seats``); the leader is told by e-mail. Refused
+    once the event has started. Locks the event, the registration and the person's row;
+    queues the e-mails (the leader's, and any seat offer) in the same transaction."""
+    event, registration, participant = _lock_participant(participant)
+    _check_may_answer(event, registration, participant)
+    participant.answer = ParticipantAnswer.DECLINED
+    participant.answered_at = timezone.now()
+    participant.save(update_fields=["answer", "answered_at"])
+    _release_seats(event, registration, [participant], actor=actor)
+    emails.send_participant_declined(participant.pk)
+    return participant
+
+
+@transaction.atomic
+def participant_link_revoke(*, participant: Participant, actor: User) -> Participant:
+    """Stop the person's link (a forwarded e-mail, a wrong address); staff or the leader.
+    ``participant_link_renew`` gives a new one."""
+    if not can_manage_link(actor, participant):
+        raise PermissionDenied
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.link_revoked_at is not None:
+        raise ValidationError(_("This person's link has already been revoked."))
+    participant.link_revoked_at = timezone.now()
+    participant.link_revoked_by = actor
+    participant.save(update_fields=["link_revoked_at", "link_revoked_by"])
+    return participant
+
+
+@transaction.atomic
+def participant_link_renew(*, participant: Participant, actor: User) -> Participant:
+    """Give the person a new link (every earlier one stops working) and e-mail it to them;
+    staff or the leader, while the person is registered and the event has not ended."""
+    if not can_manage_link(actor, participant):
+        raise PermissionDenied
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("event", "person")
+        .get(pk=participant.pk)
+    )
+    if participant.removed_at is not None:
+        raise ValidationError(_("This person is no longer registered; there is no link to send."))
+    if timezone.localdate() > participant.event.ends_on:
+        raise ValidationError(_("The event has ended; links are no longer sent."))
+    if not participant.person.email:
+        raise ValidationError(_("This person has no e-mail address to send the link to."))
+    participant.link_secret = new_link_secret()
+    participant.link_revoked_at = None
+    participant.link_revoked_by = None
+    participant.save(update_fields=["link_secret", "link_revoked_at", "link_revoked_by"])
+    emails.send_participant_link(participant.pk)
+    return participant
+
+
+@transaction.atomic
+def data_request_submit(
+    *, participant: Participant, text: str, actor: User | None = None
+) -> DataRequest:
+    """The person asks, through their own link, for their data to be corrected or removed
+    (GDPR arts. 16-17); every staff member gets an e-mail and the request waits on staff's
+    list. At most ``OPEN_DATA_REQUESTS`` unhandled per person. Locks the person's row."""
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("event", "person")
+        .get(pk=participant.pk)
+    )
+    if participant_link_gone(participant):
+        raise ValidationError(_("This link no longer works."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write what should be changed.")})
+    if len(text) > DATA_REQUEST_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("Write at most %(count)d characters.") % {"count": DATA_REQUEST_MAX_LENGTH}}
+        )
+    waiting = DataRequest.objects.filter(person=participant.person, handled_at__isnull=True).count()
+    if waiting >= OPEN_DATA_REQUESTS:
+        raise ValidationError(
+            _(
+                "The support centre has not yet handled your earlier requests; wait for their "
+                "answer before sending another."
+            )
+        )
+    data_request = DataRequest(participant=participant, person=participant.person, text=text)
+    save_validated(data_request)
+    emails.send_data_request(data_request.pk)
+    return data_request
+
+
+def data_request_close(*, data_request: DataRequest, actor: User) -> DataRequest:
+    """Staff mark a request as handled (after answering the person); once, whoever clicks."""
+    _check_staff(actor)
+    now = claim_once(
+        DataRequest,
+        data_request.pk,
+        stamp="handled_at",
+        actor_field="handled_by",
+        actor=actor,
+        already=_("This request has already been marked as handled."),
+        send=_no_message,
+    )
+    data_request.handled_at = now
+    data_request.handled_by = actor
+    return data_request
+
+
+def _no_message(pk: int) -> None:
+    """Closing a request sends nothing: staff answer the person themselves."""
+
+
+# What a person told through their own link: erased with the person (GDPR art. 17), health
+# data (diet, accessibility needs) included; whether they answered and attended stays.
+ERASED_ANSWERS = {
+    "diet": "",
+    "diet_notes": "",
+    "accessibility_needs": "",
+    "nights": [],
+    "departure_place": "",
+    "day_phone": "",
+}
+
+
+def participant_answers_erase(*, person: Person, actor: User) -> int:
+    """Erase what ``person`` wrote through their links, in their places and in every
+    history row of them, empty their requests about their data, and stop their links
+    (called by the person's anonymisation, ``reports.services.person_anonymise``, in its
+    transaction). Returns the number of places scrubbed."""
+    _check_staff(actor)
+    now = timezone.now()
+    places = Participant.objects.filter(person=person)
+    scrubbed = places.update(**ERASED_ANSWERS)
+    places.filter(link_revoked_at__isnull=True).update(link_revoked_at=now, link_revoked_by=actor)
+    Participant.history.filter(person_id=person.pk).update(**ERASED_ANSWERS)
+    DataRequest.objects.filter(person=person).update(text="")
+    DataRequest.history.filter(person_id=person.pk).update(text="")
+    figures.changed()  # updates send no signal
+    return scrubbed

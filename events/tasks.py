@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from events import emails, services
 from events.enums import ACTIVE_STATUSES, EventKind, RegistrationStatus
 from events.models import Event, Participant, Registration
-from events.selectors import places_unfilled_without_reason
+from events.selectors import answer_pending, places_unfilled_without_reason
 from partnerships.enums import PROGRAMME_STATUSES, SUPPORTED_STATUSES
 from partnerships.models import Partnership
 from portal.enums import Role
@@ -28,6 +28,9 @@ def expire_seat_offers() -> int:
 
 REGISTRATION_NOTICE_DAYS = 7
 EVENT_NOTICE_DAYS = 3
+# A week before the event, those who have not answered through their own link are asked
+# again: the organisers book rooms and meals from the answers.
+ANSWER_NOTICE_DAYS = 7
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -166,6 +169,36 @@ def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
             email=person.email,
             user_id=person.user_id,
             send=partial(emails.send_event_soon, participant.pk),
+            summary=f"{event.title}: {person}",
+        )
+
+
+@reminder(
+    kind="events.answer_missing",
+    essential=True,
+    roles=(Role.LEADER,),
+    label=_("An event in 7 days and a registered person has not confirmed"),
+    description=_(
+        "To each registered person who has not confirmed or declined through their own link, "
+        "with the link."
+    ),
+)
+def answer_missing(now, partnership_id: int | None = None) -> Iterable[Due]:
+    participants = answer_pending(timezone.localdate(now), ANSWER_NOTICE_DAYS).select_related(
+        "event", "person"
+    )
+    if partnership_id is not None:
+        participants = participants.filter(registration__partnership_id=partnership_id)
+    for participant in participants.order_by("event_id", "pk"):
+        person, event = participant.person, participant.event
+        if not person.email:
+            continue
+        yield Due(
+            # Once per place and date: a moved event asks again.
+            occasion=f"p{participant.pk}-{event.starts_on:%Y%m%d}",
+            email=person.email,
+            user_id=person.user_id,
+            send=partial(emails.send_answer_missing, participant.pk),
             summary=f"{event.title}: {person}",
         )
 

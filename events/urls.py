@@ -36,6 +36,29 @@ urlpatterns = [
         name="registration_introduce",
     ),
     path(
+        "zgloszenia/osoba/<int:pk>/cofniecie-linku/",
+        views.participant_link_revoke,
+        name="participant_link_revoke",
+    ),
+    path(
+        "zgloszenia/osoba/<int:pk>/nowy-link/",
+        views.participant_link_renew,
+        name="participant_link_renew",
+    ),
+    path("moj-udzial/<str:token>/", views.participant_link, name="participant_link"),
+    path(
+        "moj-udzial/<str:token>/rezygnacja/",
+        views.participant_decline,
+        name="participant_decline",
+    ),
+    path("moj-udzial/<str:token>/moje-dane/", views.participant_data, name="participant_data"),
+    path("wnioski-o-dane/", views.data_request_list, name="data_request_list"),
+    path(
+        "wnioski-o-dane/<int:pk>/zalatwiony/",
+        views.data_request_close,
+        name="data_request_close",
+    ),
+    path(
         "partnerstwo/<int:pk>/",
         views.partnership_registration_list,
         name="partnership_registration_list",

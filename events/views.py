@@ -2,25 +2,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
-from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
+from events.forms import (
+    AttendanceForm,
+    DataRequestForm,
+    EventForm,
+    EventKindForm,
+    ParticipantAnswerForm,
+    RegistrationForm,
+)
 from partnerships import selectors as partnership_selectors
 from partnerships import services as partnership_services
 from partnerships.forms import PersonForm
+from portal import hooks
 from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import is_staff_member, role_required, staff_required
+from portal.selectors import public_information
 from portal.services import CHANGED_MEANWHILE
 from portal.spreadsheets import xlsx_response
 from portal.web import (
@@ -320,6 +330,11 @@ def registration_detail(request, pk):
             "event": event,
             "editable": editable,
             "is_staff": staff,
+            "answers": list(selectors.registration_answers(registration)),
+            "can_manage_links": partnership_selectors.can_edit_partnership(
+                request.user, registration.partnership
+            )
+            and timezone.localdate() <= event.ends_on,
             "offer_open": registration.status == RegistrationStatus.OFFERED
             and registration.offer_expires_at > timezone.now(),
         },
@@ -429,7 +444,12 @@ def participant_list(request, pk):
     return render(
         request,
         "events/participant_list.html",
-        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+        {
+            "event": event,
+            "page": page,
+            "gaps": selectors.delegation_gaps(event),
+            "summary": selectors.answers_summary(event),
+        },
     )
 
 
@@ -475,7 +495,10 @@ def attendance_edit(request, pk):
 @staff_required
 def participant_xlsx(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
-    return xlsx_response([selectors.participant_sheet(event)], filename=f"uczestnicy-{pk}.xlsx")
+    return xlsx_response(
+        [selectors.participant_sheet(event), selectors.answers_sheet(event)],
+        filename=f"uczestnicy-{pk}.xlsx",
+    )
 
 
 @staff_required
@@ -486,9 +509,210 @@ def participant_pdf(request, pk):
         {
             "event": event,
             "participants": selectors.participants_of(event),
+            "summary": selectors.answers_summary(event),
             "generated_at": timezone.now(),
         },
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lista-obecnosci-{event.pk}.pdf"'
     return response
+
+
+# --- each person's own link (no account) ---------------------------------------------------
+
+
+def _link_page(request, template, context, status=200):
+    """A page of the personal link: never cached, never indexed. The site's referrer policy
+    (``same-origin``) already keeps the address from other sites; ``no-referrer`` would make
+    the browser send ``Origin: null`` with the form, which Django's CSRF check refuses."""
+    response = render(request, template, context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _participant_for_link(request, token):
+    """(participant, None) for a working link; (None, response) for an unknown one (404) or
+    one that no longer works (410). Neither page says whose link it was or for what."""
+    try:
+        participant = selectors.participant_get_by_token(token)
+    except Http404:
+        return None, _link_page(
+            request, "events/participant_link_invalid.html", {"gone": False}, status=404
+        )
+    if selectors.participant_link_gone(participant):
+        return None, _link_page(
+            request, "events/participant_link_invalid.html", {"gone": True}, status=410
+        )
+    return participant, None
+
+
+def _may_answer(participant) -> bool:
+    return (
+        participant.removed_at is None
+        and participant.registration.status == RegistrationStatus.REGISTERED
+        and timezone.localdate() < participant.event.starts_on
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def participant_link(request, token):
+    """The person's own page: the event, what is provided and paid, and their answer."""
+    participant, refusal = _participant_for_link(request, token)
+    if refusal:
+        return refusal
+    event = participant.event
+    form = ParticipantAnswerForm(
+        request.POST or None,
+        event=event,
+        initial={
+            "diet": participant.diet or None,
+            "diet_notes": participant.diet_notes,
+            "accessibility_needs": participant.accessibility_needs,
+            "nights": participant.nights,
+            "departure_place": participant.departure_place,
+            "day_phone": participant.day_phone or participant.person.phone,
+            "clause_acknowledged": participant.clause_acknowledged_at is not None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_confirm(participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your participation is confirmed and your answers are saved."),
+            )
+            return redirect("events:participant_link", token=token)
+    return _link_page(
+        request,
+        "events/participant_link.html",
+        {
+            "participant": participant,
+            "event": event,
+            "token": token,
+            "form": form,
+            "may_answer": _may_answer(participant),
+            "started": timezone.localdate() >= event.starts_on,
+            "provided": event.provided_labels(),
+            "nights": [(n, n.isoformat() in participant.nights) for n in event.lodging_nights()],
+            "extra_links": hooks.participant_page_links(participant),
+            "info": public_information(),
+        },
+        status=form_status(form),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def participant_decline(request, token):
+    """Asks first (the seat goes to someone else), then declines."""
+    participant, refusal = _participant_for_link(request, token)
+    if refusal:
+        return refusal
+    error = None
+    if request.method == "POST":
+        try:
+            services.participant_decline(participant=participant)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("You have declined. Your leader has been told and your seat is free."),
+            )
+            return redirect("events:participant_link", token=token)
+    return _link_page(
+        request,
+        "events/participant_decline.html",
+        {"participant": participant, "event": participant.event, "token": token, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def participant_data(request, token):
+    """What the portal holds about the person (GDPR art. 15) and a request to change it."""
+    participant, refusal = _participant_for_link(request, token)
+    if refusal:
+        return refusal
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.data_request_submit(participant=participant, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent to the support centre; they will answer by e-mail."),
+            )
+            return redirect("events:participant_data", token=token)
+    return _link_page(
+        request,
+        "events/participant_data.html",
+        {
+            "participant": participant,
+            "event": participant.event,
+            "token": token,
+            "form": form,
+            **selectors.held_about_person(participant),
+        },
+        status=form_status(form),
+    )
+
+
+def _link_action(request, pk, service, success_message):
+    participant = selectors.participant_get_for_link_management(request.user, pk)
+    return post_action(
+        request,
+        service,
+        success_message,
+        redirect("events:registration_detail", pk=participant.registration_id),
+        participant=participant,
+    )
+
+
+@leader_or_staff
+@require_POST
+def participant_link_revoke(request, pk):
+    return _link_action(
+        request, pk, services.participant_link_revoke, _("The person's link no longer works.")
+    )
+
+
+@leader_or_staff
+@require_POST
+def participant_link_renew(request, pk):
+    return _link_action(
+        request,
+        pk,
+        services.participant_link_renew,
+        _("A new link is on its way to the person; the earlier one no longer works."),
+    )
+
+
+@staff_required
+def data_request_list(request):
+    show_all = request.GET.get("wszystkie") == "1"
+    page = paginate(request, selectors.data_requests(open_only=not show_all))
+    return render(
+        request,
+        "events/data_request_list.html",
+        {"page": page, "show_all": show_all, "querystring": querystring_without_page(request)},
+    )
+
+
+@staff_required
+@require_POST
+def data_request_close(request, pk):
+    return post_action(
+        request,
+        services.data_request_close,
+        _("The request is marked as handled."),
+        redirect("events:data_request_list"),
+        data_request=selectors.data_request_get(pk),
+    )

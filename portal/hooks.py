@@ -22,6 +22,8 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
   ``partnerships.selectors.programme_paths`` (the partnership page, the list);
 - what the partnership page shows beside the three-sector badges,
   ``register_sector_panel(template, context)``: the partnership page.
+- a link on a registered person's own page (an evaluation after the event, say),
+  ``register_participant_page_link_source(source)``: ``events``' personal link page.
 """
 
 import datetime
@@ -99,6 +101,16 @@ class SectorPanel:
     context: Callable  # (user, partnership) -> dict
 
 
+@dataclass(frozen=True)
+class PersonalLink:
+    """A link on a registered person's own page (reached without an account)."""
+
+    title: str
+    text: str
+    url: str
+    action: str  # the button's label
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -110,6 +122,7 @@ _periodic: dict[str, int] = {}
 _leader_todo_sources: list[Callable] = []
 _path_sources: list[Callable] = []
 _sector_panels: list[SectorPanel] = []
+_participant_page_link_sources: list[Callable] = []
 
 
 def _append_once(items: list, item) -> None:
@@ -184,6 +197,12 @@ def register_sector_panel(template: str, context: Callable) -> None:
         _sector_panels.append(SectorPanel(template, context))
 
 
+def register_participant_page_link_source(source: Callable) -> None:
+    """``source(participant) -> Iterable[PersonalLink]``: what an app offers the person on
+    their own page (``events.models.Participant``); a constant number of queries."""
+    _append_once(_participant_page_link_sources, source)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -230,6 +249,10 @@ def leader_todos(user, partnership) -> list[Todo]:
     """Everything open for the leader, earliest deadline first (undated last)."""
     todos = [todo for source in _leader_todo_sources for todo in source(user, partnership)]
     return sorted(todos, key=_due_key)
+
+
+def participant_page_links(participant) -> list[PersonalLink]:
+    return [link for source in _participant_page_link_sources for link in source(participant)]
 
 
 def _due_key(todo: Todo) -> tuple:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
-from events.models import Event, Participant, Registration
+from events.models import DataRequest, Event, Participant, Registration
 from events.selectors import attendances
 from partnerships.enums import PartnershipStatus, Round
 from partnerships.models import Partner, Partnership, Person, User
@@ -624,10 +624,28 @@ def person_data(person) -> dict:
                 "removed_at": _plain(p.removed_at),
                 "attended": p.attended,
                 "materials_received": p.materials_received,
+                # What they told through their own link (``events``).
+                "answer": p.answer,
+                "answered_at": _plain(p.answered_at),
+                "diet": p.diet,
+                "diet_notes": p.diet_notes,
+                "accessibility_needs": p.accessibility_needs,
+                "nights": list(p.nights),
+                "departure_place": p.departure_place,
+                "day_phone": p.day_phone,
+                "clause_acknowledged_at": _plain(p.clause_acknowledged_at),
             }
             for p in Participant.objects.filter(person=person)
             .select_related("event", "registration__partnership")
             .order_by("event__starts_on", "pk")
+        ],
+        "data_requests": [
+            {
+                "created_at": _plain(r.created_at),
+                "text": r.text,
+                "handled_at": _plain(r.handled_at),
+            }
+            for r in DataRequest.objects.filter(person=person).order_by("created_at", "pk")
         ],
         "account": None,
         # What the portal e-mailed them (its outbox); a text with a one-time link is left out.

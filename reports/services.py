@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.services import participant_answers_erase
 from partnerships.models import Person
 from portal.models import OutboxMessage, ReminderSent
 from reports.models import Anonymisation
@@ -33,10 +34,11 @@ def person_anonymise(*, person: Person, actor) -> Person:
     not, scrub the same fields in every history row of them, and record the anonymisation.
 
     Side effects: one new history row (by ``actor``) with the anonymous values; earlier history
-    rows of the person are rewritten. Their registrations, attendance and the partnership's
-    counts stay. The consent date is kept as the record of the lawful basis. A person already
-    anonymised: ``ValidationError``, nothing changes. Row lock on the person, so two staff
-    clicking at once anonymise once."""
+    rows of the person are rewritten, and so are their answers through their event links
+    (``events.services.participant_answers_erase``). Their registrations, attendance and the
+    partnership's counts stay. The consent date is kept as the record of the lawful basis. A
+    person already anonymised: ``ValidationError``, nothing changes. Row lock on the person, so
+    two staff clicking at once anonymise once."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if Anonymisation.objects.filter(person=locked).exists():
         raise ValidationError(_("This person has already been anonymised; nothing was changed."))
@@ -60,5 +62,7 @@ def person_anonymise(*, person: Person, actor) -> Person:
         # The e-mails to them carry their name and address in every line: they go (the sent
         # log's link to a message is emptied with them). One still waiting is not sent.
         OutboxMessage.objects.filter(to=old_email.lower()).delete()
+    # What they wrote through their own event links (diet, needs, …) goes, and the links stop.
+    participant_answers_erase(person=locked, actor=actor)
     Anonymisation.objects.create(person=locked, done_by=actor)
     return locked

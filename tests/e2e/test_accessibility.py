@@ -99,3 +99,49 @@ def test_every_page_meets_wcag_21_aa_and_fits_a_phone_for(browser, live_server, 
     assert visited >= 3
     assert not problems, "\n".join(problems)
     assert not too_wide, f"Wider than {PHONE['width']} px: {too_wide}"
+
+
+def test_personal_link_pages_meet_wcag_21_aa_and_fit_a_phone(browser, live_server, world):
+    """The pages of a registered person's own link (no account): the page itself, the
+    decline question, their data, and the answers to an unknown (404) and a revoked (410)
+    link."""
+    from events import services  # noqa: PLC0415 -- only this test registers people
+    from events.models import Participant  # noqa: PLC0415
+    from events.selectors import participant_link_token  # noqa: PLC0415
+    from tests.events.conftest import FEWER  # noqa: PLC0415
+    from tests.factories import EventFactory, PersonFactory  # noqa: PLC0415
+
+    people = [PersonFactory(partnership=world.partnership_a) for _ in range(2)]
+    services.registration_submit(
+        event=EventFactory(),
+        partnership=world.partnership_a,
+        people=people,
+        chosen_internally=True,
+        actor=world.leader_a,
+        **FEWER,
+    )
+    kept, revoked = Participant.objects.filter(person__in=people).order_by("pk")
+    token = participant_link_token(kept)
+    services.participant_link_revoke(participant=revoked, actor=world.staff)
+    pages = [
+        (reverse("events:participant_link", args=[token]), 200),
+        (reverse("events:participant_decline", args=[token]), 200),
+        (reverse("events:participant_data", args=[token]), 200),
+        (reverse("events:participant_link", args=["1-" + "0" * 40]), 404),
+        (reverse("events:participant_link", args=[participant_link_token(revoked)]), 410),
+    ]
+    page = with_axe(open_as(browser, live_server, None, viewport=PHONE))
+    problems, too_wide = [], []
+    for url, status in pages:
+        response = page.goto(url)
+        assert response.status == status, url
+        problems += axe_violations(page, url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url}: {width} px")
+        page.set_viewport_size(DESKTOP)
+        problems += axe_violations(page, url)
+        page.set_viewport_size(PHONE)
+    page.context.close()
+    assert not problems, "\n".join(problems)
+    assert not too_wide, f"Wider than {PHONE['width']} px: {too_wide}"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from events import services
-from events.enums import RegistrationStatus
+from events.enums import Diet, ParticipantAnswer, RegistrationStatus
 from events.models import Participant, Registration
 from portal.enums import Role
 from tests.events.conftest import FEWER
@@ -218,3 +218,65 @@ def test_concurrent_growth_of_registrations_never_oversells(staff):
     assert seats_held(event) == 14
     assert Participant.objects.filter(event=event, removed_at__isnull=True).count() == 14
     assert sum(isinstance(r, ValidationError) for r in results) == 8
+
+
+def test_declines_racing_waiting_list_offers_and_newcomers_never_oversell(staff):
+    """Issue 20: people decline through their own links while newcomers register and the
+    offer sweep runs, all at once. Every freed seat goes first to the waiting list (the
+    withdrawal's own path), a newcomer only gets what is left, and the seats held never
+    pass the capacity."""
+    event = EventFactory(capacity=4)
+
+    def register(people, **kwargs):
+        return services.registration_submit(
+            event=event,
+            partnership=people[0].partnership,
+            people=people,
+            chosen_internally=True,
+            **FEWER,
+            actor=staff,
+            **kwargs,
+        )
+
+    a = PartnershipFactory()
+    a_people = [PersonFactory(partnership=a) for _ in range(3)]
+    register(a_people)
+    x = PartnershipFactory()
+    x_person = PersonFactory(partnership=x)
+    register([x_person])
+    waiting = [
+        register([PersonFactory(partnership=PartnershipFactory())], join_waiting_list=True)
+        for _ in range(2)
+    ]
+    newcomers = [PersonFactory(partnership=PartnershipFactory()) for _ in range(3)]
+    a_participants = list(Participant.objects.filter(person__in=a_people))
+    services.participant_confirm(
+        participant=a_participants[2], diet=Diet.STANDARD, clause_acknowledged=True
+    )
+    decliners = [*a_participants[:2], Participant.objects.get(person=x_person)]
+
+    def decline(participant):
+        return lambda: services.participant_decline(participant=participant)
+
+    def newcomer(person):
+        return lambda: register([person])
+
+    results, errors = run_concurrently(
+        [decline(p) for p in decliners]
+        + [newcomer(p) for p in newcomers]
+        + [services.offers_expire]
+    )
+
+    assert errors == []
+    assert seats_held(event) <= event.capacity
+    for registration in waiting:
+        registration.refresh_from_db()
+        assert registration.status == RegistrationStatus.OFFERED
+    taken_by_newcomers = Registration.objects.filter(
+        event=event, partnership__in=[p.partnership for p in newcomers]
+    ).count()
+    assert taken_by_newcomers <= 1
+    # A keeps its confirmed person; X withdrew with its only one; B and C hold the offers.
+    assert seats_held(event) == 3 + taken_by_newcomers
+    assert Participant.objects.filter(event=event, answer=ParticipantAnswer.DECLINED).count() == 3
+    assert sum(isinstance(r, ValidationError) for r in results) == 3 - taken_by_newcomers

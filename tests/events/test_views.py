@@ -870,8 +870,10 @@ def test_participant_list_queries_constant(
     event = events_with_registrations(n)[0]
     client.force_login(world.staff)
     # session, user, groups, the event with its seats, the participants' count and page,
-    # and the registrations short of the expected number (delegation_gaps)
-    with django_assert_num_queries(7):
+    # the registrations short of the expected number (delegation_gaps), and the answers'
+    # summary: the counts, the confirmed people's diets and nights, the accessibility needs
+    # and who declined (answers_summary)
+    with django_assert_num_queries(11):
         response = client.get(reverse("events:participant_list", args=[event.pk]))
     assert len(response.context["page"]) == n
 

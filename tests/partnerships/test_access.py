@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from events.services import registration_submit
+from events.services import data_request_submit, registration_submit
 from partnerships.services import user_invite
 from portal.enums import Role
 from tests.events.conftest import FEWER
@@ -68,6 +68,12 @@ def _objects(world):
         "registration": registration,
         **_clip_objects(world),
     }
+
+
+def _data_request(objects):
+    """A request about personal data sent through the registered person's link."""
+    participant = objects["registration"].participants.get()
+    return data_request_submit(participant=participant, text="Proszę poprawić telefon.")
 
 
 def _clip_objects(world):
@@ -164,6 +170,20 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "events:partnership_registration_list": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # A person's own link, revoked or renewed by the leader or staff (POST only).
+    "events:participant_link_revoke": (
+        lambda w, o: {"pk": o["registration"].participants.get().pk},
+        {**REGISTRATION_A, "leader_a": 405, "leader_b": 405, "staff": 405},
+    ),
+    "events:participant_link_renew": (
+        lambda w, o: {"pk": o["registration"].participants.get().pk},
+        {**REGISTRATION_A, "leader_a": 405, "leader_b": 405, "staff": 405},
+    ),
+    "events:data_request_list": (lambda w, o: {}, STAFF_ONLY),
+    "events:data_request_close": (
+        lambda w, o: {"pk": _data_request(o).pk},
+        {**STAFF_ONLY, "staff": 405},
+    ),
     # reports/
     "reports:dashboard": (lambda w, o: {}, STAFF_ONLY),
     "reports:participation": (lambda w, o: {}, STAFF_ONLY),
@@ -286,6 +306,10 @@ def _potential_kwargs(world):
 
 # Reached with a secret or a one-time token rather than a role; tested in their own modules.
 TOKEN_URLS = {
+    # tests/events/test_personal_link.py; the axe walk in tests/e2e/test_accessibility.py
+    "events:participant_link",
+    "events:participant_decline",
+    "events:participant_data",
     "invitation_accept",
     "application_edit",
     "application_start",
