@@ -36,6 +36,7 @@ from events.enums import (
 from events.models import Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership
+from portal import search
 from portal.calendar import CalendarItem, Revision, revisions, titled
 from portal.hooks import Todo
 from portal.mail import Recipient, absolute_url
@@ -478,3 +479,17 @@ def leader_todos(user, partnership: Partnership) -> list:
 
 def _dates(event: Event) -> str:
     return f"{date_format(event.starts_on, 'j E')} – {date_format(event.ends_on, 'j E Y')}"
+
+
+# Search (``portal.search``; the indexes are in migration 0003_search_indexes).
+EVENT_DOCUMENT = ("title", "place", "host_organisation", "host_name", "host_email")
+
+
+def search_events(user, query: str) -> QuerySet[Event]:
+    """Events the user sees, by title, place or host."""
+    return search.matching(
+        events_for_user(user),
+        query,
+        documents=[search.Folded(*EVENT_DOCUMENT)],
+        title=search.Folded("title"),
+    )

@@ -10,6 +10,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
 from django.http import Http404
@@ -25,13 +26,14 @@ from partnerships.enums import (
 from partnerships.models import (
     Application,
     ApplicationCall,
+    Institution,
     Invitation,
     Partner,
     Partnership,
     Person,
     User,
 )
-from portal import figures
+from portal import figures, search
 from portal.enums import Role
 from portal.mail import Recipient
 from portal.roles import is_staff_member
@@ -336,3 +338,91 @@ def message_recipients(partnerships, *, animators: bool = False) -> list:
         if user is not None and user.is_active and user.email:
             recipients.append(Recipient(user.email, user, partnership))
     return recipients
+
+
+# --- search (``portal.search``; the indexes are in migration 0009_search_indexes) -----------
+
+INSTITUTION_DOCUMENT = ("name", "email", "commune", "voivodeship")
+PARTNERSHIP_DOCUMENT = ("name",)
+PERSON_DOCUMENT = ("first_name", "last_name", "email")
+APPLICATION_DOCUMENT = (
+    "library_name",
+    "library_commune",
+    "library_voivodeship",
+    "contact_name",
+    "contact_email",
+    "partnership_name",
+)
+
+
+def search_partnerships(user, query: str) -> QuerySet[Partnership]:
+    """Partnerships the user sees, by their name or their lead library (name, e-mail,
+    commune, voivodeship)."""
+    return search.matching(
+        partnerships_for_user(user).select_related("lead_library"),
+        query,
+        documents=[
+            search.Folded(*PARTNERSHIP_DOCUMENT),
+            search.Folded(*(f"lead_library__{field}" for field in INSTITUTION_DOCUMENT)),
+        ],
+        title=search.Folded(*PARTNERSHIP_DOCUMENT),
+    )
+
+
+def institutions_for_user(user) -> QuerySet[Institution]:
+    """Staff see every institution; others those leading or partners of partnerships they
+    see."""
+    qs = Institution.objects.all()
+    if is_staff_member(user):
+        return qs
+    visible = partnerships_for_user(user)
+    return qs.filter(
+        Q(pk__in=visible.values("lead_library"))
+        | Q(pk__in=Partner.objects.filter(partnership__in=visible).values("institution"))
+    )
+
+
+def search_institutions(user, query: str) -> QuerySet[Institution]:
+    """Institutions by name, e-mail, commune or voivodeship, each with the partnership whose
+    page it opens (``in_partnership_id``/``_name``: the one it leads, else the latest it
+    joined among those the user sees)."""
+    visible = partnerships_for_user(user)
+    latest = (
+        visible.filter(Q(lead_library=OuterRef("pk")) | Q(partners__institution=OuterRef("pk")))
+        .annotate(leads=Case(When(lead_library=OuterRef("pk"), then=1), default=0))
+        .order_by("-leads", "-created_at", "-pk")
+    )
+    return search.matching(
+        institutions_for_user(user).annotate(
+            in_partnership_id=Subquery(latest.values("pk")[:1]),
+            in_partnership_name=Subquery(latest.values("name")[:1]),
+        ),
+        query,
+        documents=[search.Folded(*INSTITUTION_DOCUMENT)],
+        title=search.Folded("name"),
+    )
+
+
+def search_people(user, query: str) -> QuerySet[Person]:
+    """People (not archived) of the partnerships the user sees, by name or e-mail."""
+    return search.matching(
+        Person.objects.filter(
+            archived_at__isnull=True, partnership__in=partnerships_for_user(user)
+        ).select_related("partnership", "institution"),
+        query,
+        documents=[search.Folded(*PERSON_DOCUMENT)],
+        title=search.Folded("last_name", "first_name"),
+    )
+
+
+def search_applications(user, query: str) -> QuerySet[Application] | None:
+    """Submitted applications (staff only), by library, commune, voivodeship, contact or the
+    partnership's name."""
+    if not is_staff_member(user):
+        return None
+    return search.matching(
+        applications_for_review(),
+        query,
+        documents=[search.Folded(*APPLICATION_DOCUMENT)],
+        title=search.Folded("library_name"),
+    )

@@ -17,7 +17,9 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
 - another periodic task, ``register_periodic_task(task, every_seconds)``: the beat schedule;
 - demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order;
 - what is open for a partnership's leader, ``register_leader_todo_source(source)``: the
-  leader's start page (the partnership's page).
+  leader's start page (the partnership's page);
+- a kind of record the top bar's search finds, ``register_search_source(...)``: the search
+  page (``portal.search``).
 """
 
 import datetime
@@ -73,6 +75,25 @@ class Todo:
     due: object = None  # a date or datetime, shown as the deadline
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found by the search: what it is called, a line about it, its page."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    key: str  # in the address of the kind's own results page
+    label: str  # the kind, plural ("Partnerships")
+    # (user, query) -> the matching records, best first (``portal.search.matching``), or None
+    # when the user does not search this kind
+    results: Callable
+    hit: Callable  # (record) -> SearchHit
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -82,6 +103,7 @@ _calendar_sources: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _periodic: dict[str, int] = {}
 _leader_todo_sources: list[Callable] = []
+_search_sources: dict[str, SearchSource] = {}
 
 
 def _append_once(items: list, item) -> None:
@@ -141,6 +163,14 @@ def register_leader_todo_source(source: Callable) -> None:
     _append_once(_leader_todo_sources, source)
 
 
+def register_search_source(key: str, label, results: Callable, hit: Callable) -> None:
+    """A kind of record the search finds: ``results(user, query)`` returns a queryset built
+    by ``portal.search.matching`` over what the user may see (their selector), or None when
+    the kind is not for them; ``hit(record)`` a ``SearchHit``. Kinds are shown in the order
+    they were registered."""
+    _search_sources[key] = SearchSource(key, label, results, hit)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -196,3 +226,7 @@ def _due_key(todo: Todo) -> tuple:
     if isinstance(due, datetime.datetime):
         due = timezone.localtime(due)
     return (0, due.isoformat())
+
+
+def search_sources() -> dict[str, SearchSource]:
+    return dict(_search_sources)
