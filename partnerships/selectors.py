@@ -358,14 +358,15 @@ APPLICATION_DOCUMENT = (
 def search_partnerships(user, query: str) -> QuerySet[Partnership]:
     """Partnerships the user sees, by their name or their lead library (name, e-mail,
     commune, voivodeship)."""
+    libraries = search.filtered(
+        Institution.objects.all(), query, documents=[search.Folded(*INSTITUTION_DOCUMENT)]
+    )
     return search.matching(
         partnerships_for_user(user).select_related("lead_library"),
         query,
-        documents=[
-            search.Folded(*PARTNERSHIP_DOCUMENT),
-            search.Folded(*(f"lead_library__{field}" for field in INSTITUTION_DOCUMENT)),
-        ],
+        documents=[search.Folded(*PARTNERSHIP_DOCUMENT)],
         title=search.Folded(*PARTNERSHIP_DOCUMENT),
+        also=Q(lead_library__in=libraries),
     )
 
 
@@ -386,16 +387,18 @@ def search_institutions(user, query: str) -> QuerySet[Institution]:
     """Institutions by name, e-mail, commune or voivodeship, each with the partnership whose
     page it opens (``in_partnership_id``/``_name``: the one it leads, else the latest it
     joined among those the user sees)."""
-    visible = partnerships_for_user(user)
+    # The lead library is a partner too (partnerships.services): one look-up by institution.
     latest = (
-        visible.filter(Q(lead_library=OuterRef("pk")) | Q(partners__institution=OuterRef("pk")))
-        .annotate(leads=Case(When(lead_library=OuterRef("pk"), then=1), default=0))
-        .order_by("-leads", "-created_at", "-pk")
+        Partner.objects.filter(
+            institution=OuterRef("pk"), partnership__in=partnerships_for_user(user)
+        )
+        .annotate(leads=Case(When(partnership__lead_library=OuterRef("pk"), then=1), default=0))
+        .order_by("-leads", "-joined_on", "-pk")
     )
     return search.matching(
         institutions_for_user(user).annotate(
-            in_partnership_id=Subquery(latest.values("pk")[:1]),
-            in_partnership_name=Subquery(latest.values("name")[:1]),
+            in_partnership_id=Subquery(latest.values("partnership_id")[:1]),
+            in_partnership_name=Subquery(latest.values("partnership__name")[:1]),
         ),
         query,
         documents=[search.Folded(*INSTITUTION_DOCUMENT)],
