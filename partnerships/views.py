@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from partnerships import selectors, services
@@ -28,7 +28,7 @@ from partnerships.forms import (
     PersonForm,
     ReminderPreferencesForm,
 )
-from portal import calendar, hooks, otp
+from portal import calendar, hooks, listing, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
@@ -88,16 +88,69 @@ def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
     return form, filters
 
 
+PARTNERSHIP_COLUMNS = [
+    listing.Column("name", gettext_lazy("Partnership"), ("name",)),
+    listing.Column("library", gettext_lazy("Lead library"), ("lead_library__name",)),
+    listing.Column("round", gettext_lazy("Round"), ("round", "name")),
+    listing.Column("status", gettext_lazy("Status"), ("status", "name")),
+    listing.Column(
+        "animator", gettext_lazy("Animator"), ("animator__last_name", "animator__first_name")
+    ),
+]
+
+
+def _partnership_row(partnership) -> tuple:
+    library = partnership.lead_library
+    return (
+        partnership.name,
+        library.name,
+        library.commune,
+        library.get_voivodeship_display(),
+        partnership.get_round_display(),
+        partnership.get_status_display(),
+        ", ".join(str(sector.label) for sector in selectors.missing_sectors(partnership)),
+        str(partnership.animator) if partnership.animator else "",
+        str(partnership.leader) if partnership.leader else "",
+    )
+
+
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def partnership_list(request):
+    """Filtered, sorted by a column, a page at a time or the whole view as a file; each
+    user's own partnerships only (``partnership_list`` starts from their selector)."""
     form, filters = _list_filters(request)
-    page = paginate(
-        request, selectors.partnership_list(user=request.user, **filters), page_first=True
-    )
+    sorting = listing.sorting(request, PARTNERSHIP_COLUMNS, default="name")
+    partnerships = sorting.apply(selectors.partnership_list(user=request.user, **filters))
+    if fmt := listing.export_format(request):
+        header = [
+            _("Partnership"),
+            _("Lead library"),
+            _("Commune"),
+            _("Voivodeship"),
+            _("Round"),
+            _("Status"),
+            _("Missing sectors"),
+            _("Animator"),
+            _("Library leader"),
+        ]
+        return listing.export_response(
+            fmt,
+            name="partnerstwa",
+            title=_("Partnerships"),
+            header=header,
+            rows=listing.rows_of(partnerships, _partnership_row),
+        )
+    page = paginate(request, partnerships, page_first=True)
     return render(
         request,
         "partnerships/partnership_list.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 
