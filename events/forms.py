@@ -10,7 +10,7 @@ from events.models import Event
 from events.services import EVENT_FIELDS
 from partnerships.models import Person
 from partnerships.selectors import is_leader_person
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -261,3 +261,14 @@ class AttendanceForm(PortalForm):
             )
             for participant, _a, _m in self.rows
         }
+
+
+class EventFilterForm(forms.Form):
+    """The list of events: all, or one kind."""
+
+    rodzaj = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("all kinds")), *EventKind.choices],
+        required=False,
+        widget=QuickSelect,
+    )

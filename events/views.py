@@ -9,14 +9,22 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import selectors, services
 from events.enums import EventKind, RegistrationStatus
-from events.forms import AttendanceForm, EventForm, EventKindForm, RegistrationForm
+from events.forms import (
+    AttendanceForm,
+    EventFilterForm,
+    EventForm,
+    EventKindForm,
+    RegistrationForm,
+)
 from partnerships import selectors as partnership_selectors
 from partnerships import services as partnership_services
 from partnerships.forms import PersonForm
+from portal import listing
 from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
@@ -35,12 +43,59 @@ from portal.web import (
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
 
 
+EVENT_COLUMNS = [
+    listing.Column("title", gettext_lazy("Event"), ("title",)),
+    listing.Column("dates", gettext_lazy("Dates"), ("starts_on",)),
+    listing.Column("place", gettext_lazy("Place"), ("place",)),
+    listing.Column("registration", gettext_lazy("Registration"), ("registration_closes_at",)),
+    listing.Column("seats", gettext_lazy("Seats"), ("seats_taken", "starts_on")),
+]
+EVENT_EXPORT_HEADER = [
+    gettext_lazy("Event"),
+    gettext_lazy("Kind"),
+    gettext_lazy("First day"),
+    gettext_lazy("Second day"),
+    gettext_lazy("Place"),
+    gettext_lazy("Registration opens"),
+    gettext_lazy("Registration closes"),
+    gettext_lazy("Seats"),
+    gettext_lazy("Seats taken"),
+    gettext_lazy("Waiting"),
+]
+
+
+def _event_row(event) -> tuple:
+    return (
+        event.title,
+        event.get_kind_display(),
+        event.starts_on,
+        event.ends_on,
+        event.place,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        event.capacity,
+        event.seats_taken,
+        event.waiting_count,
+    )
+
+
 @leader_or_staff
 def event_list(request):
-    kind = request.GET.get("rodzaj", "")
-    if kind not in EventKind.values:
-        kind = ""
-    page = paginate(request, selectors.event_list(user=request.user, kind=kind), page_first=True)
+    form = EventFilterForm(request.GET or None)
+    kind = form.cleaned_data["rodzaj"] if form.is_bound and form.is_valid() else ""
+    sorting = listing.sorting(request, EVENT_COLUMNS, default="-dates")
+    events = sorting.apply(selectors.event_list(user=request.user, kind=kind))
+    export = listing.export_if_asked(
+        request,
+        events,
+        name="wydarzenia",
+        title=_("Events"),
+        header=EVENT_EXPORT_HEADER,
+        row=_event_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, events, page_first=True)
     led = selectors.led_partnerships(request.user)
     for event in page:
         event.partnership_states = selectors.partnership_states(event, led)
@@ -50,8 +105,9 @@ def event_list(request):
         {
             "page": page,
             "led": led,
-            "kind": kind,
-            "kinds": EventKind.choices,
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
             "now": timezone.now(),
             "querystring": querystring_without_page(request),
         },

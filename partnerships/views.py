@@ -16,6 +16,7 @@ from partnerships import selectors, services
 from partnerships.enums import ApplicationStatus
 from partnerships.forms import (
     ApplicationDecisionForm,
+    ApplicationFilterForm,
     ApplicationForm,
     InstitutionForm,
     InvitationAcceptForm,
@@ -99,6 +100,19 @@ PARTNERSHIP_COLUMNS = [
 ]
 
 
+PARTNERSHIP_EXPORT_HEADER = [
+    gettext_lazy("Partnership"),
+    gettext_lazy("Lead library"),
+    gettext_lazy("Commune"),
+    gettext_lazy("Voivodeship"),
+    gettext_lazy("Round"),
+    gettext_lazy("Status"),
+    gettext_lazy("Missing sectors"),
+    gettext_lazy("Animator"),
+    gettext_lazy("Library leader"),
+]
+
+
 def _partnership_row(partnership) -> tuple:
     library = partnership.lead_library
     return (
@@ -121,25 +135,16 @@ def partnership_list(request):
     form, filters = _list_filters(request)
     sorting = listing.sorting(request, PARTNERSHIP_COLUMNS, default="name")
     partnerships = sorting.apply(selectors.partnership_list(user=request.user, **filters))
-    if fmt := listing.export_format(request):
-        header = [
-            _("Partnership"),
-            _("Lead library"),
-            _("Commune"),
-            _("Voivodeship"),
-            _("Round"),
-            _("Status"),
-            _("Missing sectors"),
-            _("Animator"),
-            _("Library leader"),
-        ]
-        return listing.export_response(
-            fmt,
-            name="partnerstwa",
-            title=_("Partnerships"),
-            header=header,
-            rows=listing.rows_of(partnerships, _partnership_row),
-        )
+    export = listing.export_if_asked(
+        request,
+        partnerships,
+        name="partnerstwa",
+        title=_("Partnerships"),
+        header=PARTNERSHIP_EXPORT_HEADER,
+        row=_partnership_row,
+    )
+    if export is not None:
+        return export
     page = paginate(request, partnerships, page_first=True)
     return render(
         request,
@@ -542,21 +547,74 @@ def application_edit(request, token):
     )
 
 
+APPLICATION_COLUMNS = [
+    listing.Column("library", gettext_lazy("Library"), ("library_name",)),
+    listing.Column("partnership", gettext_lazy("Partnership"), ("partnership_name",)),
+    listing.Column("call", gettext_lazy("Call"), ("call__title",)),
+    listing.Column("submitted", gettext_lazy("Submitted"), ("submitted_at",)),
+    listing.Column("status", gettext_lazy("Status"), ("status", "-submitted_at")),
+]
+APPLICATION_EXPORT_HEADER = [
+    gettext_lazy("Library"),
+    gettext_lazy("Commune"),
+    gettext_lazy("Voivodeship"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("Contact person"),
+    gettext_lazy("Contact e-mail"),
+    gettext_lazy("Call"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Status"),
+    gettext_lazy("Decided"),
+]
+
+
+def _application_row(application) -> tuple:
+    return (
+        application.library_name,
+        application.library_commune,
+        application.get_library_voivodeship_display(),
+        application.partnership_name,
+        application.contact_name,
+        application.contact_email,
+        application.call.title,
+        application.submitted_at,
+        application.get_status_display(),
+        application.decided_at,
+    )
+
+
 @staff_required
 def application_review_list(request):
-    status = request.GET.get("status", ApplicationStatus.SUBMITTED)
-    if status not in ApplicationStatus.values or status == ApplicationStatus.DRAFT:
-        status = ""
-    search = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.applications_for_review(status=status, search=search))
+    """Submitted applications (those waiting for a decision unless another status is
+    chosen), sorted by a column, a page at a time or as a file."""
+    params = request.GET.copy()
+    params.setdefault("status", ApplicationStatus.SUBMITTED)
+    form = ApplicationFilterForm(params)
+    filters = form.cleaned_data if form.is_valid() else {"status": ApplicationStatus.SUBMITTED}
+    status = "" if filters.get("status") == ApplicationFilterForm.ALL else filters["status"]
+    sorting = listing.sorting(request, APPLICATION_COLUMNS, default="-submitted")
+    applications = sorting.apply(
+        selectors.applications_for_review(status=status, search=filters.get("q", ""))
+    )
+    export = listing.export_if_asked(
+        request,
+        applications,
+        name="zgloszenia",
+        title=_("Applications"),
+        header=APPLICATION_EXPORT_HEADER,
+        row=_application_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, applications)
     return render(
         request,
         "partnerships/application_review_list.html",
         {
             "page": page,
-            "status": status,
-            "search": search,
-            "statuses": [s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
             "querystring": querystring_without_page(request),
         },
     )

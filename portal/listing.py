@@ -96,6 +96,17 @@ def export_links(request) -> list[tuple[str, str]]:
     return links
 
 
+def export_if_asked(request, qs: QuerySet, *, name: str, title, header: list, row: Callable):
+    """The file of the view when the request asks for one (``?eksport=csv|xlsx``), else
+    None: ``row(obj)`` of every object of ``qs`` (already filtered and sorted)."""
+    fmt = export_format(request)
+    if not fmt:
+        return None
+    return export_response(
+        fmt, name=name, title=title, header=[str(h) for h in header], rows=rows_of(qs, row)
+    )
+
+
 def rows_of(qs: QuerySet, row: Callable, chunk_size: int = 2000) -> Iterable[tuple]:
     """``row(obj)`` for each object of ``qs``, read in chunks (a long export is not held in
     memory); ``qs`` carries the select_related its rows need."""

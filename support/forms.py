@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
 from portal.web import add_service_errors
 from support.enums import (
     DURATION_PRESETS,
@@ -10,6 +10,7 @@ from support.enums import (
     PLAN_SECTIONS,
     Channel,
     SessionKind,
+    SupportStep,
     TrainingTopic,
 )
 from support.models import (
@@ -416,3 +417,15 @@ class PotentialPartnerJoinForm(PortalForm):
         help_text=_("Leave empty when it is the lead library's commune."),
     )
     joined_on = forms.DateField(label=_("Joined on"), widget=DateInput(), required=False)
+
+
+class SupportListFilterForm(forms.Form):
+    """The list of partnerships in support: by name and by how far support has come."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    step = forms.ChoiceField(
+        label=_("Step"),
+        choices=[("", _("all steps")), *SupportStep.choices],
+        required=False,
+        widget=QuickSelect,
+    )

@@ -366,17 +366,21 @@ def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
     )
 
 
-def support_partnership_list(user) -> QuerySet[Partnership]:
+def support_partnership_list(user, *, search: str = "", step: str = "") -> QuerySet[Partnership]:
     """The animator's partnerships ("my partnerships"); staff see every partnership in
-    support."""
+    support. ``search`` a part of the name or the lead library's; ``step`` a
+    ``SupportStep``."""
     qs = partnerships_for_user(user)
     if is_staff_member(user):
         qs = qs.filter(status=PartnershipStatus.IN_SUPPORT)
     else:
         qs = qs.filter(animator=user)
-    return with_support_summary(qs.select_related("lead_library", "animator")).order_by(
-        "name", "pk"
-    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(lead_library__name__icontains=search))
+    qs = with_support_summary(qs.select_related("lead_library", "animator"))
+    if step:
+        qs = qs.filter(step=step)
+    return qs.order_by("name", "pk")
 
 
 @dataclass

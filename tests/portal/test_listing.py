@@ -8,10 +8,18 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.enums import Round
 from portal.enums import Role
-from tests.factories import LibraryFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EventFactory,
+    LibraryFactory,
+    PartnershipFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 URL = reverse("partnership_list")
 
@@ -151,3 +159,160 @@ def test_export_queries_constant(db, client, django_assert_num_queries, n):
         response = client.get(URL, {"sort": "animator", "eksport": "csv"})
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == n + 1
+
+
+# --- the other lists: the same pieces -----------------------------------------------------------
+
+
+def _csv(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def _xlsx(response):
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def _applications(n):
+    return [
+        ApplicationFactory(
+            library_name=f"Biblioteka {'CAB'[i % 3]}{i}",
+            status="submitted",
+            submitted_at=f"2026-11-{10 + i:02d}T10:00Z",
+        )
+        for i in range(n)
+    ]
+
+
+def test_application_list_sorts_filters_and_exports(client, world):
+    _applications(3)
+    client.force_login(world.staff)
+    url = reverse("application_review_list")
+    response = client.get(url, {"sort": "library"})
+    shown = [a.library_name for a in response.context["page"]]
+    assert shown == ["Biblioteka A1", "Biblioteka B2", "Biblioteka C0"]
+    # The default: newest submitted first.
+    assert [a.library_name for a in client.get(url).context["page"]][0] == "Biblioteka B2"
+    rows = _csv(client.get(url, {"sort": "library", "status": "submitted", "eksport": "csv"}))
+    assert [row[0] for row in rows[1:]] == shown
+    rows = _xlsx(client.get(url, {"sort": "-library", "eksport": "xlsx"}))
+    assert [row[0] for row in rows[1:]] == shown[::-1]
+    # No decision yet: none is rejected.
+    assert client.get(url, {"status": "rejected"}).context["page"].paginator.count == 0
+    assert client.get(url, {"sort": "access_token_hash"}).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_application_list_queries_constant(client, world, django_assert_num_queries, n):
+    _applications(n)
+    client.force_login(world.staff)
+    # session, user, count, the page's applications, roles
+    with django_assert_num_queries(5):
+        response = client.get(reverse("application_review_list"), {"sort": "-call"})
+    assert len(response.context["page"]) == n
+
+
+def _events(n):
+    today = timezone.localdate()
+    return [
+        EventFactory(
+            title=f"Wizyta {'CAB'[i % 3]}",
+            place=f"Miasto {i}",
+            starts_on=today + timezone.timedelta(days=30 + i),
+            ends_on=today + timezone.timedelta(days=31 + i),
+        )
+        for i in range(n)
+    ]
+
+
+def test_event_list_sorts_filters_and_exports(client, world):
+    _events(3)
+    client.force_login(world.staff)
+    url = reverse("events:event_list")
+    response = client.get(url, {"sort": "title", "rodzaj": "study_visit"})
+    shown = [e.title for e in response.context["page"]]
+    assert shown == ["Wizyta A", "Wizyta B", "Wizyta C"]
+    rows = _csv(client.get(url, {"sort": "title", "rodzaj": "study_visit", "eksport": "csv"}))
+    assert [row[0] for row in rows[1:]] == shown
+    assert rows[1][1] == "wizyta studyjna"
+    rows = _xlsx(client.get(url, {"sort": "-dates", "eksport": "xlsx"}))
+    assert [row[4] for row in rows[1:]] == ["Miasto 2", "Miasto 1", "Miasto 0"]
+    assert client.get(url, {"rodzaj": "seminar"}).context["page"].paginator.count == 0
+    assert client.get(url, {"sort": "-programme"}).context["sorting"].key == "dates"
+
+
+def test_event_list_leader_sorts_what_they_see(client, world):
+    _events(3)
+    client.force_login(world.leader_a)
+    response = client.get(reverse("events:event_list"), {"sort": "-title"})
+    assert [e.title for e in response.context["page"]] == ["Wizyta C", "Wizyta B", "Wizyta A"]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_event_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    _events(n)
+    client.force_login(world.staff)
+    # session, user, count, the page's ids, its events with their seats, roles
+    with django_assert_num_queries(6):
+        response = client.get(reverse("events:event_list"), {"sort": "seats"})
+    assert len(response.context["page"]) == n
+
+
+def _in_support(n, animator):
+    return [
+        PartnershipFactory(name=f"Wsparcie {'CAB'[i % 3]}", animator=animator) for i in range(n)
+    ]
+
+
+def test_support_list_sorts_and_exports_for_the_animator(client, world):
+    _in_support(3, world.animator_a)
+    client.force_login(world.animator_a)
+    url = reverse("support:partnership_list")
+    response = client.get(url, {"sort": "-name", "q": "wsparcie"})
+    shown = [p.name for p in response.context["page"]]
+    assert shown == ["Wsparcie C", "Wsparcie B", "Wsparcie A"]
+    rows = _csv(client.get(url, {"sort": "-name", "q": "wsparcie", "eksport": "csv"}))
+    assert [row[0] for row in rows[1:]] == shown
+    assert rows[1][3] == "przed diagnozą"
+    assert client.get(url, {"step": "meeting_2"}).context["page"].paginator.count == 0
+    assert client.get(url, {"sort": "leader__password"}).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_support_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    _in_support(n, world.animator_b)
+    client.force_login(world.staff)
+    # session, user, count, the page's ids, its rows with their summaries, roles
+    with django_assert_num_queries(6):
+        response = client.get(reverse("support:partnership_list"), {"sort": "used"})
+    assert len(response.context["page"]) == n + 2  # and the world's two
+
+
+def _people(n, partnership):
+    return [
+        PersonFactory(partnership=partnership, first_name="Jan", last_name=f"Nowak{'CAB'[i % 3]}")
+        for i in range(n)
+    ]
+
+
+def test_person_list_sorts_and_exports(client, world):
+    _people(3, world.partnership_a)
+    client.force_login(world.staff)
+    url = reverse("reports:person_list")
+    response = client.get(url, {"sort": "-name", "q": "nowak"})
+    shown = [p.last_name for p in response.context["page"]]
+    assert shown == ["NowakC", "NowakB", "NowakA"]
+    rows = _xlsx(client.get(url, {"sort": "-name", "q": "nowak", "eksport": "xlsx"}))
+    assert [row[1] for row in rows[1:]] == shown
+    assert client.get(url, {"sort": "email"}).context["sorting"].key == "name"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_person_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    _people(n, world.partnership_a)
+    client.force_login(world.staff)
+    # session, user, count, the page's ids, its people, roles
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reports:person_list"), {"sort": "partnership"})
+    assert len(response.context["page"]) == n
