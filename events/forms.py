@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from events import selectors
 from events.enums import EventKind
@@ -269,6 +269,23 @@ class EventFilterForm(forms.Form):
     rodzaj = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", _("all kinds")), *EventKind.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+
+
+class ParticipantFilterForm(forms.Form):
+    """The participant list of an event: a search and the attendance."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    obecnosc = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[
+            ("", pgettext_lazy("attendance filter", "everyone")),
+            (selectors.ATTENDED, pgettext_lazy("attendance filter", "attended")),
+            (selectors.NOT_ATTENDED, pgettext_lazy("attendance filter", "did not attend")),
+            (selectors.NOT_MARKED, pgettext_lazy("attendance filter", "not marked")),
+        ],
         required=False,
         widget=QuickSelect,
     )

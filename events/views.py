@@ -19,6 +19,7 @@ from events.forms import (
     EventFilterForm,
     EventForm,
     EventKindForm,
+    ParticipantFilterForm,
     RegistrationForm,
 )
 from partnerships import selectors as partnership_selectors
@@ -478,14 +479,56 @@ def partnership_registration_list(request, pk):
 # --- staff: participants, attendance, exports ---------------------------------------------
 
 
+PARTICIPANT_COLUMNS = [
+    listing.Column(
+        "partnership",
+        gettext_lazy("Partnership"),
+        ("registration__partnership__name", "person__last_name", "person__first_name"),
+    ),
+    listing.Column("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
+    listing.Column(
+        "institution",
+        gettext_lazy("Institution"),
+        ("person__institution__name", "person__last_name"),
+    ),
+    listing.Column("attended", gettext_lazy("Attended"), ("attended", "person__last_name")),
+]
+
+
 @staff_required
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
-    page = paginate(request, selectors.participants_of(event), per_page=200)
+    form = ParticipantFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sorting = listing.sorting(request, PARTICIPANT_COLUMNS, default="partnership")
+    participants = sorting.apply(
+        selectors.participants_of(
+            event, search=filters.get("q", ""), attendance=filters.get("obecnosc", "")
+        )
+    )
+    export = listing.export_if_asked(
+        request,
+        participants,
+        name=f"uczestnicy-{event.pk}",
+        title=_("Participants"),
+        header=selectors.participant_header(),
+        row=selectors.participant_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, participants, per_page=200)
     return render(
         request,
         "events/participant_list.html",
-        {"event": event, "page": page, "gaps": selectors.delegation_gaps(event)},
+        {
+            "event": event,
+            "page": page,
+            "gaps": selectors.delegation_gaps(event),
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

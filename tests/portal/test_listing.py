@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from events.services import registration_submit
 from partnerships.enums import Round
 from portal.enums import Role
+from tests.events.conftest import FEWER
 from tests.factories import (
     ApplicationFactory,
     EventFactory,
@@ -315,4 +317,57 @@ def test_person_list_sorted_queries_constant(client, world, django_assert_num_qu
     # session, user, count, the page's ids, its people, roles
     with django_assert_num_queries(6):
         response = client.get(reverse("reports:person_list"), {"sort": "partnership"})
+    assert len(response.context["page"]) == n
+
+
+def _participants(world, n):
+    event = EventFactory(capacity=30)
+    people = [
+        PersonFactory(
+            partnership=world.partnership_a, first_name="Ola", last_name=f"Uczestniczka{'CAB'[i]}"
+        )
+        for i in range(n)
+    ]
+    registration_submit(
+        event=event,
+        partnership=world.partnership_a,
+        people=people,
+        chosen_internally=True,
+        **(FEWER if n < 3 else {}),
+        actor=world.leader_a,
+    )
+    return event
+
+
+def test_participant_list_sorts_filters_and_exports(client, world):
+    event = _participants(world, 3)
+    event.participants.filter(person__last_name="UczestniczkaA").update(attended=True)
+    client.force_login(world.staff)
+    url = reverse("events:participant_list", args=[event.pk])
+    response = client.get(url, {"sort": "-name"})
+    shown = [p.person.last_name for p in response.context["page"]]
+    assert shown == ["UczestniczkaC", "UczestniczkaB", "UczestniczkaA"]
+    rows = _csv(client.get(url, {"sort": "-name", "eksport": "csv"}))
+    assert [row[2] for row in rows[1:]] == shown
+    response = client.get(url, {"obecnosc": "nieoznaczona", "sort": "name"})
+    assert [p.person.last_name for p in response.context["page"]] == [
+        "UczestniczkaB",
+        "UczestniczkaC",
+    ]
+    rows = _xlsx(client.get(url, {"obecnosc": "tak", "eksport": "xlsx"}))
+    assert [row[2] for row in rows[1:]] == ["UczestniczkaA"]
+    assert rows[1][7] == "tak"
+    assert client.get(url, {"sort": "person__email"}).context["sorting"].key == "partnership"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_participant_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    event = _participants(world, n)
+    client.force_login(world.staff)
+    # session, user, roles, the event with its seats, the participants' count and page,
+    # and the registrations short of the expected number (delegation_gaps)
+    with django_assert_num_queries(7):
+        response = client.get(
+            reverse("events:participant_list", args=[event.pk]), {"sort": "-attended"}
+        )
     assert len(response.context["page"]) == n
