@@ -271,10 +271,16 @@ def application_get_for_review(pk) -> Application:
         raise Http404 from None
 
 
-def invitation_list() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("user", "invited_by", "partnership").order_by(
-        "-created_at", "-pk"
-    )
+def invitation_list(*, search: str = "") -> QuerySet[Invitation]:
+    """Every invitation, newest first; ``search`` a part of the person's name or e-mail."""
+    qs = Invitation.objects.select_related("user", "invited_by", "partnership")
+    if search:
+        qs = qs.filter(
+            Q(user__email__icontains=search)
+            | Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+        )
+    return qs.order_by("-created_at", "-pk")
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:

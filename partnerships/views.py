@@ -33,6 +33,7 @@ from portal import calendar, hooks, listing, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
+from portal.forms import SearchFilterForm
 from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
@@ -417,6 +418,38 @@ def person_archive(request, pk, person_pk):
 # --- accounts ------------------------------------------------------------------------------
 
 
+INVITATION_COLUMNS = [
+    listing.Column("person", gettext_lazy("Person"), ("user__last_name", "user__first_name")),
+    listing.Column("role", gettext_lazy("Role"), ("role", "-created_at")),
+    listing.Column("sent", gettext_lazy("Sent"), ("created_at",)),
+]
+INVITATION_EXPORT_HEADER = [
+    gettext_lazy("Person"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Role"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("Sent"),
+    gettext_lazy("Invited by"),
+    gettext_lazy("Expires"),
+    gettext_lazy("Accepted"),
+    gettext_lazy("Replaced"),
+]
+
+
+def _invitation_row(invitation) -> tuple:
+    return (
+        invitation.user.get_full_name(),
+        invitation.user.email,
+        invitation.get_role_display(),
+        invitation.partnership.name if invitation.partnership else "",
+        invitation.created_at,
+        str(invitation.invited_by) if invitation.invited_by else "",
+        invitation.expires_at,
+        invitation.accepted_at,
+        invitation.revoked_at,
+    )
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def invitation_list(request):
@@ -432,12 +465,33 @@ def invitation_list(request):
                 _("An invitation is on its way to %(email)s.") % {"email": invitation.user.email},
             )
             return redirect("invitation_list")
-    page = paginate(request, selectors.invitation_list())
+    filter_form = SearchFilterForm(request.GET or None)
+    search = (
+        filter_form.cleaned_data["q"] if filter_form.is_bound and filter_form.is_valid() else ""
+    )
+    sorting = listing.sorting(request, INVITATION_COLUMNS, default="-sent")
+    invitations = sorting.apply(selectors.invitation_list(search=search))
+    if request.method == "GET":
+        export = listing.export_if_asked(
+            request,
+            invitations,
+            name="zaproszenia",
+            title=_("Invitations"),
+            header=INVITATION_EXPORT_HEADER,
+            row=_invitation_row,
+        )
+        if export is not None:
+            return export
+    page = paginate(request, invitations)
     return render(
         request,
         "partnerships/invitation_list.html",
         {
             "form": form,
+            "filter_form": filter_form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
             "page": page,
             "now": timezone.now(),
             "valid_days": settings.INVITATION_VALID_DAYS,

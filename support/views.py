@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partnerships.selectors import partnership_get_for_user
 from portal import listing
 from portal.enums import Role
+from portal.forms import SearchFilterForm
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
@@ -364,13 +365,57 @@ def materials_file(request, pk, dispatch_pk):
     )
 
 
+MATERIALS_COLUMNS = [
+    listing.Column("name", gettext_lazy("Partnership"), ("name",)),
+    listing.Column("library", gettext_lazy("Lead library"), ("lead_library__name", "name")),
+    listing.Column("status", gettext_lazy("Status"), ("status", "name")),
+    listing.Column("animator", gettext_lazy("Animator"), ("animator__last_name", "name")),
+]
+MATERIALS_EXPORT_HEADER = [
+    gettext_lazy("Partnership"),
+    gettext_lazy("Lead library"),
+    gettext_lazy("Status"),
+    gettext_lazy("Animator"),
+]
+
+
+def _materials_row(partnership) -> tuple:
+    return (
+        partnership.name,
+        partnership.lead_library.name,
+        partnership.get_status_display(),
+        str(partnership.animator) if partnership.animator else "",
+    )
+
+
 @staff_required
 def materials_list(request):
-    page = paginate(request, selectors.partnerships_without_materials())
+    form = SearchFilterForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    sorting = listing.sorting(request, MATERIALS_COLUMNS, default="name")
+    partnerships = sorting.apply(selectors.partnerships_without_materials(search=search))
+    export = listing.export_if_asked(
+        request,
+        partnerships,
+        name="bez-materialow",
+        title=_("Materials before support"),
+        header=MATERIALS_EXPORT_HEADER,
+        row=_materials_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, partnerships)
     return render(
         request,
         "support/materials_list.html",
-        {"page": page, "recent": selectors.recent_materials()[:10]},
+        {
+            "page": page,
+            "recent": selectors.recent_materials()[:10],
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

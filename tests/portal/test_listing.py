@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.services import registration_submit
 from partnerships.enums import Round
+from partnerships.services import user_invite
 from portal.enums import Role
 from tests.events.conftest import FEWER
 from tests.factories import (
@@ -371,3 +372,58 @@ def test_participant_list_sorted_queries_constant(client, world, django_assert_n
             reverse("events:participant_list", args=[event.pk]), {"sort": "-attended"}
         )
     assert len(response.context["page"]) == n
+
+
+def _invitations(world, n):
+    for i in range(n):
+        user_invite(
+            email=f"zaproszona{i}@example.org",
+            role=Role.ANIMATOR,
+            invited_by=world.staff,
+            first_name="Ewa",
+            last_name=f"Zaproszona{'CAB'[i]}",
+        )
+
+
+def test_invitation_list_sorts_filters_and_exports(client, world):
+    _invitations(world, 3)
+    client.force_login(world.staff)
+    url = reverse("invitation_list")
+    response = client.get(url, {"sort": "person", "q": "zaproszona"})
+    shown = [i.user.last_name for i in response.context["page"]]
+    assert shown == ["ZaproszonaA", "ZaproszonaB", "ZaproszonaC"]
+    rows = _csv(client.get(url, {"sort": "person", "q": "zaproszona", "eksport": "csv"}))
+    assert [row[0] for row in rows[1:]] == [f"Ewa {name}" for name in shown]
+    assert client.get(url, {"sort": "token_hash"}).context["sorting"].key == "sent"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_invitation_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    _invitations(world, n)
+    client.force_login(world.staff)
+    # session, user, count, roles, the page's invitations, the invitation form's partnerships
+    with django_assert_num_queries(6):
+        response = client.get(reverse("invitation_list"), {"sort": "-person"})
+    assert len(response.context["page"]) == n
+
+
+def test_materials_list_sorts_and_exports(client, world):
+    _in_support(3, None)
+    client.force_login(world.staff)
+    url = reverse("support:materials_list")
+    response = client.get(url, {"sort": "-name", "q": "wsparcie"})
+    shown = [p.name for p in response.context["page"]]
+    assert shown == ["Wsparcie C", "Wsparcie B", "Wsparcie A"]
+    rows = _xlsx(client.get(url, {"sort": "-name", "q": "wsparcie", "eksport": "xlsx"}))
+    assert [row[0] for row in rows[1:]] == shown
+    assert client.get(url, {"sort": "-common_goal"}).context["sorting"].key == "name"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_materials_list_sorted_queries_constant(client, world, django_assert_num_queries, n):
+    _in_support(n, None)
+    client.force_login(world.staff)
+    # session, user, count, the page's partnerships, the recent dispatches, roles
+    with django_assert_num_queries(6):
+        response = client.get(reverse("support:materials_list"), {"sort": "animator"})
+    assert len(response.context["page"]) == n + 2  # and the world's two
