@@ -5,6 +5,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     FilteredRelation,
     Max,
     OuterRef,
@@ -398,7 +399,10 @@ def search_institutions(user, query: str) -> QuerySet[Institution]:
         Partner.objects.filter(
             institution=OuterRef("pk"), partnership__in=partnerships_for_user(user)
         )
-        .annotate(leads=Case(When(partnership__lead_library=OuterRef("pk"), then=1), default=0))
+        # Inner columns only: SQLite cannot read the outer row in a subquery's ORDER BY.
+        .annotate(
+            leads=Case(When(partnership__lead_library=F("institution_id"), then=1), default=0)
+        )
         .order_by("-leads", "-joined_on", "-pk")
     )
     return search.matching(
