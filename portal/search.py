@@ -36,6 +36,9 @@ MIN_LENGTH = 2
 MAX_LENGTH = 100
 # Hits of each kind shown on the page for all kinds; the kind's own page has them all.
 PREVIEW = 5
+# Matches of a kind counted on the page for all kinds ("more than 100"): the count stops there
+# (no ranking, a LIMIT), a third of the time of counting 4,000 institutions on data set L.
+COUNT_CAP = 100
 # Letters NFKD leaves whole (they are not a letter plus a combining mark).
 _WHOLE_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o"})
 _WORD = re.compile(r"\w+")
@@ -146,16 +149,23 @@ def query_error(query: str) -> str:
 
 
 def groups(user, query: str) -> list[dict]:
-    """Each kind the user may search, with how many records match and the best few (two
-    queries per kind)."""
+    """Each kind the user may search, with how many records match (up to ``COUNT_CAP``;
+    ``more`` when there are more) and the best few (two queries per kind)."""
     found = []
     for source in hooks.search_sources().values():
         results = source.results(user, query)
         if results is None:  # the kind is not for this user
             continue
-        count = results.count()
+        count = results.order_by()[: COUNT_CAP + 1].count()
         hits = [source.hit(obj) for obj in results[:PREVIEW]] if count else []
-        found.append({"source": source, "count": count, "hits": hits})
+        found.append(
+            {
+                "source": source,
+                "count": min(count, COUNT_CAP),
+                "more": count > COUNT_CAP,
+                "hits": hits,
+            }
+        )
     return found
 
 

@@ -168,4 +168,5 @@ def search(request):
         else:
             context["groups"] = portal_search.groups(request.user, query)
             context["total"] = sum(group["count"] for group in context["groups"])
+            context["more"] = any(group["more"] for group in context["groups"])
     return render(request, "portal/search.html", context, status=400 if error == "short" else 200)

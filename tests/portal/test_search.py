@@ -177,3 +177,19 @@ def test_search_queries_constant(client, world, django_assert_num_queries, n):
         "zgloszenia": n,
         "wydarzenia": n,
     }
+
+
+def test_counts_stop_at_the_cap_and_say_more(client, world, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    for n in range(3):
+        PartnershipFactory(name=f"Zielone Sąsiedztwo {n}")
+    client.force_login(world.staff)
+    response = client.get(URL, {"q": "sasiedztwo"})
+    [group] = [g for g in response.context["groups"] if g["source"].key == "partnerstwa"]
+    assert (group["count"], group["more"]) == (2, True)
+    html = response.content.decode()
+    assert "Ponad 2 wyniki pasują do „sasiedztwo”" in html
+    assert "Pokaż wszystkie wyniki: partnerstwa" in html
+    # The kind's own page counts them all.
+    response = client.get(URL, {"q": "sasiedztwo", "rodzaj": "partnerstwa"})
+    assert response.context["page"].paginator.count == 3
