@@ -198,6 +198,8 @@ def pages() -> list[Page]:
             admin_rows=min(200, event.participants.count()),
         ),
         Page("person list (staff)", "staff", _url("reports:person_list"), admin=_admin(Person)),
+        # The top bar's search over every kind (issue 15): a commune typed without Polish letters.
+        Page("search (staff)", "staff", _url("search") + "?q=gmina+1", "page"),
         Page("staff start page", "staff", _url("staff_home"), "summary"),
         Page("staff dashboard", "staff", _url("reports:dashboard"), "summary"),
         Page("participation matrix", "staff", _url("reports:participation"), "summary"),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from events import selectors
 from events.enums import Diet, EventKind
@@ -12,7 +12,7 @@ from events.models import Event
 from events.services import DATA_REQUEST_MAX_LENGTH, EVENT_FIELDS
 from partnerships.models import Person
 from partnerships.selectors import is_leader_person
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -343,4 +343,32 @@ class DataRequestForm(PortalForm):
         max_length=DATA_REQUEST_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The support centre answers by e-mail to the address shown above."),
+    )
+
+
+class EventFilterForm(forms.Form):
+    """The list of events: all, or one kind."""
+
+    rodzaj = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("all kinds")), *EventKind.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+
+
+class ParticipantFilterForm(forms.Form):
+    """The participant list of an event: a search and the attendance."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    obecnosc = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[
+            ("", pgettext_lazy("attendance filter", "everyone")),
+            (selectors.ATTENDED, pgettext_lazy("attendance filter", "attended")),
+            (selectors.NOT_ATTENDED, pgettext_lazy("attendance filter", "did not attend")),
+            (selectors.NOT_MARKED, pgettext_lazy("attendance filter", "not marked")),
+        ],
+        required=False,
+        widget=QuickSelect,
     )

@@ -42,6 +42,7 @@ from events.models import DataRequest, Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership
 from partnerships.selectors import can_edit_partnership
+from portal import search
 from portal.calendar import CalendarItem, Revision, revisions, titled
 from portal.hooks import PathStep, Todo
 from portal.mail import Recipient, absolute_url
@@ -284,19 +285,37 @@ def places_unfilled_without_reason() -> QuerySet[Registration]:
     )
 
 
-def participants_of(event: Event) -> QuerySet[Participant]:
-    """Everyone holding a seat at the event (registered, not waiting), for staff lists."""
-    return (
-        Participant.objects.filter(
-            event=event,
-            removed_at__isnull=True,
-            registration__status=RegistrationStatus.REGISTERED,
-        )
-        .select_related("person__institution", "registration__partnership", "attendance_marked_by")
-        .order_by(
-            "registration__partnership__name", "person__last_name", "person__first_name", "pk"
-        )
+# The participant list's attendance filter (``participants_of``).
+ATTENDED, NOT_ATTENDED, NOT_MARKED = "tak", "nie", "nieoznaczona"
+
+
+def participants_of(
+    event: Event, *, search: str = "", attendance: str = ""
+) -> QuerySet[Participant]:
+    """Everyone holding a seat at the event (registered, not waiting), for staff lists;
+    ``search`` a part of a name, an e-mail or the partnership's name, ``attendance`` one of
+    ``ATTENDED``, ``NOT_ATTENDED``, ``NOT_MARKED``."""
+    qs = Participant.objects.filter(
+        event=event,
+        removed_at__isnull=True,
+        registration__status=RegistrationStatus.REGISTERED,
     )
+    if search:
+        qs = qs.filter(
+            Q(person__first_name__icontains=search)
+            | Q(person__last_name__icontains=search)
+            | Q(person__email__icontains=search)
+            | Q(registration__partnership__name__icontains=search)
+        )
+    if attendance == ATTENDED:
+        qs = qs.filter(attended=True)
+    elif attendance == NOT_ATTENDED:
+        qs = qs.filter(attended=False)
+    elif attendance == NOT_MARKED:
+        qs = qs.filter(attended__isnull=True)
+    return qs.select_related(
+        "person__institution", "registration__partnership", "attendance_marked_by"
+    ).order_by("registration__partnership__name", "person__last_name", "person__first_name", "pk")
 
 
 def message_recipients(event: Event) -> list:
@@ -314,36 +333,8 @@ def message_recipients(event: Event) -> list:
     ]
 
 
-def participant_sheet(event: Event) -> Sheet:
-    """The participant list of ``event`` as a worksheet (staff's XLSX download), with the
-    columns the sign-in sheet has, each person's answers through their own link and
-    attendance once it is marked. One query."""
-    yes, no = _("yes"), _("no")
-
-    def rows():
-        for participant in participants_of(event).iterator(chunk_size=2000):
-            person = participant.person
-            yield (
-                participant.registration.partnership.name,
-                person.first_name,
-                person.last_name,
-                person.institution.name,
-                yes if person.institution.kind == InstitutionKind.LIBRARY else no,
-                person.email,
-                person.phone,
-                participant.get_answer_display(),
-                participant.get_diet_display() if participant.diet else "",
-                participant.diet_notes,
-                ", ".join(date_format(night, "j E Y") for night in participant.night_dates),
-                participant.departure_place,
-                participant.day_phone,
-                participant.accessibility_needs,
-                yes if participant.clause_acknowledged_at else no,
-                "" if participant.attended is None else (yes if participant.attended else no),
-                yes if participant.materials_received else no,
-            )
-
-    header = [
+def participant_header() -> list:
+    return [
         _("Partnership"),
         _("First name"),
         _("Last name"),
@@ -362,8 +353,41 @@ def participant_sheet(event: Event) -> Sheet:
         _("Attended"),
         _("Materials handed out"),
     ]
+
+
+def participant_row(participant: Participant) -> tuple:
+    """A participant as the sheet and the list's export show them (``participants_of``),
+    with their answers through their own link."""
+    yes, no = _("yes"), _("no")
+    person = participant.person
+    return (
+        participant.registration.partnership.name,
+        person.first_name,
+        person.last_name,
+        person.institution.name,
+        yes if person.institution.kind == InstitutionKind.LIBRARY else no,
+        person.email,
+        person.phone,
+        participant.get_answer_display(),
+        participant.get_diet_display() if participant.diet else "",
+        participant.diet_notes,
+        ", ".join(date_format(night, "j E Y") for night in participant.night_dates),
+        participant.departure_place,
+        participant.day_phone,
+        participant.accessibility_needs,
+        yes if participant.clause_acknowledged_at else no,
+        "" if participant.attended is None else (yes if participant.attended else no),
+        yes if participant.materials_received else no,
+    )
+
+
+def participant_sheet(event: Event) -> Sheet:
+    """The participant list of ``event`` as a worksheet (staff's XLSX download), with the
+    columns the sign-in sheet has, each person's answers through their own link and
+    attendance once it is marked. One query."""
+    rows = (participant_row(p) for p in participants_of(event).iterator(chunk_size=2000))
     widths = (32, 16, 20, 36, 10, 30, 16, 14, 18, 28, 24, 20, 16, 36, 14, 12, 14)
-    return Sheet(_("Participants"), header, rows(), widths=widths)
+    return Sheet(_("Participants"), participant_header(), rows, widths=widths)
 
 
 def answers_sheet(event: Event) -> Sheet:
@@ -746,3 +770,17 @@ def data_request_get(pk) -> DataRequest:
         return DataRequest.objects.get(pk=pk)
     except (DataRequest.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+# Search (``portal.search``; the indexes are in migration 0004_search_indexes).
+EVENT_DOCUMENT = ("title", "place", "host_organisation", "host_name", "host_email")
+
+
+def search_events(user, query: str) -> QuerySet[Event]:
+    """Events the user sees, by title, place or host."""
+    return search.matching(
+        events_for_user(user),
+        query,
+        documents=[search.Folded(*EVENT_DOCUMENT)],
+        title=search.Folded("title"),
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,15 +18,17 @@ from events.enums import EventKind, RegistrationStatus
 from events.forms import (
     AttendanceForm,
     DataRequestForm,
+    EventFilterForm,
     EventForm,
     EventKindForm,
     ParticipantAnswerForm,
+    ParticipantFilterForm,
     RegistrationForm,
 )
 from partnerships import selectors as partnership_selectors
 from partnerships import services as partnership_services
 from partnerships.forms import PersonForm
-from portal import hooks
+from portal import hooks, listing
 from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
@@ -45,12 +48,59 @@ from portal.web import (
 leader_or_staff = role_required(Role.STAFF, Role.LEADER)
 
 
+EVENT_COLUMNS = [
+    listing.Column("title", gettext_lazy("Event"), ("title",)),
+    listing.Column("dates", gettext_lazy("Dates"), ("starts_on",)),
+    listing.Column("place", gettext_lazy("Place"), ("place",)),
+    listing.Column("registration", gettext_lazy("Registration"), ("registration_closes_at",)),
+    listing.Column("seats", gettext_lazy("Seats"), ("seats_taken", "starts_on")),
+]
+EVENT_EXPORT_HEADER = [
+    gettext_lazy("Event"),
+    gettext_lazy("Kind"),
+    gettext_lazy("First day"),
+    gettext_lazy("Second day"),
+    gettext_lazy("Place"),
+    gettext_lazy("Registration opens"),
+    gettext_lazy("Registration closes"),
+    gettext_lazy("Seats"),
+    gettext_lazy("Seats taken"),
+    gettext_lazy("Waiting"),
+]
+
+
+def _event_row(event) -> tuple:
+    return (
+        event.title,
+        event.get_kind_display(),
+        event.starts_on,
+        event.ends_on,
+        event.place,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        event.capacity,
+        event.seats_taken,
+        event.waiting_count,
+    )
+
+
 @leader_or_staff
 def event_list(request):
-    kind = request.GET.get("rodzaj", "")
-    if kind not in EventKind.values:
-        kind = ""
-    page = paginate(request, selectors.event_list(user=request.user, kind=kind), page_first=True)
+    form = EventFilterForm(request.GET or None)
+    kind = form.cleaned_data["rodzaj"] if form.is_bound and form.is_valid() else ""
+    sorting = listing.sorting(request, EVENT_COLUMNS, default="-dates")
+    events = sorting.apply(selectors.event_list(user=request.user, kind=kind))
+    export = listing.export_if_asked(
+        request,
+        events,
+        name="wydarzenia",
+        title=_("Events"),
+        header=EVENT_EXPORT_HEADER,
+        row=_event_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, events, page_first=True)
     led = selectors.led_partnerships(request.user)
     for event in page:
         event.partnership_states = selectors.partnership_states(event, led)
@@ -60,8 +110,9 @@ def event_list(request):
         {
             "page": page,
             "led": led,
-            "kind": kind,
-            "kinds": EventKind.choices,
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
             "now": timezone.now(),
             "querystring": querystring_without_page(request),
         },
@@ -437,10 +488,44 @@ def partnership_registration_list(request, pk):
 # --- staff: participants, attendance, exports ---------------------------------------------
 
 
+PARTICIPANT_COLUMNS = [
+    listing.Column(
+        "partnership",
+        gettext_lazy("Partnership"),
+        ("registration__partnership__name", "person__last_name", "person__first_name"),
+    ),
+    listing.Column("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
+    listing.Column(
+        "institution",
+        gettext_lazy("Institution"),
+        ("person__institution__name", "person__last_name"),
+    ),
+    listing.Column("attended", gettext_lazy("Attended"), ("attended", "person__last_name")),
+]
+
+
 @staff_required
 def participant_list(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
-    page = paginate(request, selectors.participants_of(event), per_page=200)
+    form = ParticipantFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sorting = listing.sorting(request, PARTICIPANT_COLUMNS, default="partnership")
+    participants = sorting.apply(
+        selectors.participants_of(
+            event, search=filters.get("q", ""), attendance=filters.get("obecnosc", "")
+        )
+    )
+    export = listing.export_if_asked(
+        request,
+        participants,
+        name=f"uczestnicy-{event.pk}",
+        title=_("Participants"),
+        header=selectors.participant_header(),
+        row=selectors.participant_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, participants, per_page=200)
     return render(
         request,
         "events/participant_list.html",
@@ -449,6 +534,10 @@ def participant_list(request, pk):
             "page": page,
             "gaps": selectors.delegation_gaps(event),
             "summary": selectors.answers_summary(event),
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
         },
     )
 

@@ -4,7 +4,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.enums import PartnershipStatus, Round, SectorCoverage, Voivodeship
+from partnerships.enums import (
+    ApplicationStatus,
+    PartnershipStatus,
+    Round,
+    SectorCoverage,
+    Voivodeship,
+)
 from partnerships.models import Application, Institution, Partner, Partnership, Person, User
 from partnerships.selectors import animator_choices, users_with_role
 from portal.enums import Role
@@ -21,6 +27,23 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong e-mail or password. The password is case-sensitive."),
         "inactive": _("This account is not active."),
     }
+
+
+class ApplicationFilterForm(forms.Form):
+    """The staff's list of applications: a status (drafts are never listed) and a search."""
+
+    ALL = "all"
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (ALL, _("all statuses")),
+            *((s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.DRAFT),
+        ],
+        initial=ApplicationStatus.SUBMITTED,
+        widget=QuickSelect,
+    )
 
 
 class PartnershipFilterForm(forms.Form):

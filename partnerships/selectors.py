@@ -7,11 +7,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     FilteredRelation,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
 from django.http import Http404
@@ -29,13 +31,14 @@ from partnerships.enums import (
 from partnerships.models import (
     Application,
     ApplicationCall,
+    Institution,
     Invitation,
     Partner,
     Partnership,
     Person,
     User,
 )
-from portal import figures, hooks
+from portal import figures, hooks, search
 from portal.enums import Role
 from portal.mail import Recipient
 from portal.roles import is_staff_member
@@ -273,10 +276,16 @@ def application_get_for_review(pk) -> Application:
         raise Http404 from None
 
 
-def invitation_list() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("user", "invited_by", "partnership").order_by(
-        "-created_at", "-pk"
-    )
+def invitation_list(*, search: str = "") -> QuerySet[Invitation]:
+    """Every invitation, newest first; ``search`` a part of the person's name or e-mail."""
+    qs = Invitation.objects.select_related("user", "invited_by", "partnership")
+    if search:
+        qs = qs.filter(
+            Q(user__email__icontains=search)
+            | Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+        )
+    return qs.order_by("-created_at", "-pk")
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:
@@ -459,3 +468,97 @@ def with_programme_paths(partnerships) -> list[Partnership]:
     for partnership in partnerships:
         partnership.programme_path = paths[partnership.pk]
     return partnerships
+
+
+# --- search (``portal.search``; the indexes are in migration 0009_search_indexes) -----------
+
+INSTITUTION_DOCUMENT = ("name", "email", "commune", "voivodeship")
+PARTNERSHIP_DOCUMENT = ("name",)
+PERSON_DOCUMENT = ("first_name", "last_name", "email")
+APPLICATION_DOCUMENT = (
+    "library_name",
+    "library_commune",
+    "library_voivodeship",
+    "contact_name",
+    "contact_email",
+    "partnership_name",
+)
+
+
+def search_partnerships(user, query: str) -> QuerySet[Partnership]:
+    """Partnerships the user sees, by their name or their lead library (name, e-mail,
+    commune, voivodeship)."""
+    libraries = search.filtered(
+        Institution.objects.all(), query, documents=[search.Folded(*INSTITUTION_DOCUMENT)]
+    )
+    return search.matching(
+        partnerships_for_user(user).select_related("lead_library"),
+        query,
+        documents=[search.Folded(*PARTNERSHIP_DOCUMENT)],
+        title=search.Folded(*PARTNERSHIP_DOCUMENT),
+        also=Q(lead_library__in=libraries),
+    )
+
+
+def institutions_for_user(user) -> QuerySet[Institution]:
+    """Staff see every institution; others those leading or partners of partnerships they
+    see."""
+    qs = Institution.objects.all()
+    if is_staff_member(user):
+        return qs
+    visible = partnerships_for_user(user)
+    return qs.filter(
+        Q(pk__in=visible.values("lead_library"))
+        | Q(pk__in=Partner.objects.filter(partnership__in=visible).values("institution"))
+    )
+
+
+def search_institutions(user, query: str) -> QuerySet[Institution]:
+    """Institutions by name, e-mail, commune or voivodeship, each with the partnership whose
+    page it opens (``in_partnership_id``/``_name``: the one it leads, else the latest it
+    joined among those the user sees)."""
+    # The lead library is a partner too (partnerships.services): one look-up by institution.
+    latest = (
+        Partner.objects.filter(
+            institution=OuterRef("pk"), partnership__in=partnerships_for_user(user)
+        )
+        # Inner columns only: SQLite cannot read the outer row in a subquery's ORDER BY.
+        .annotate(
+            leads=Case(When(partnership__lead_library=F("institution_id"), then=1), default=0)
+        )
+        .order_by("-leads", "-joined_on", "-pk")
+    )
+    return search.matching(
+        institutions_for_user(user).annotate(
+            in_partnership_id=Subquery(latest.values("partnership_id")[:1]),
+            in_partnership_name=Subquery(latest.values("partnership__name")[:1]),
+        ),
+        query,
+        documents=[search.Folded(*INSTITUTION_DOCUMENT)],
+        title=search.Folded("name"),
+    )
+
+
+def search_people(user, query: str) -> QuerySet[Person]:
+    """People (not archived) of the partnerships the user sees, by name or e-mail."""
+    return search.matching(
+        Person.objects.filter(
+            archived_at__isnull=True, partnership__in=partnerships_for_user(user)
+        ).select_related("partnership", "institution"),
+        query,
+        documents=[search.Folded(*PERSON_DOCUMENT)],
+        title=search.Folded("last_name", "first_name"),
+    )
+
+
+def search_applications(user, query: str) -> QuerySet[Application] | None:
+    """Submitted applications (staff only), by library, commune, voivodeship, contact or the
+    partnership's name."""
+    if not is_staff_member(user):
+        return None
+    return search.matching(
+        applications_for_review(),
+        query,
+        documents=[search.Folded(*APPLICATION_DOCUMENT)],
+        title=search.Folded("library_name"),
+    )

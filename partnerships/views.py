@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from partnerships import selectors, services
 from partnerships.enums import ApplicationStatus
 from partnerships.forms import (
     ApplicationDecisionForm,
+    ApplicationFilterForm,
     ApplicationForm,
     InstitutionForm,
     InvitationAcceptForm,
@@ -28,10 +29,11 @@ from partnerships.forms import (
     PersonForm,
     ReminderPreferencesForm,
 )
-from portal import calendar, hooks, otp
+from portal import calendar, hooks, listing, otp
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.enums import Role
+from portal.forms import SearchFilterForm
 from portal.mail import absolute_url
 from portal.roles import is_staff_member, role_required, staff_required, user_roles
 from portal.services import CHANGED_MEANWHILE
@@ -88,17 +90,74 @@ def _list_filters(request) -> tuple[PartnershipFilterForm, dict]:
     return form, filters
 
 
+PARTNERSHIP_COLUMNS = [
+    listing.Column("name", gettext_lazy("Partnership"), ("name",)),
+    listing.Column("library", gettext_lazy("Lead library"), ("lead_library__name",)),
+    listing.Column("round", gettext_lazy("Round"), ("round", "name")),
+    listing.Column("status", gettext_lazy("Status"), ("status", "name")),
+    listing.Column(
+        "animator", gettext_lazy("Animator"), ("animator__last_name", "animator__first_name")
+    ),
+]
+
+
+PARTNERSHIP_EXPORT_HEADER = [
+    gettext_lazy("Partnership"),
+    gettext_lazy("Lead library"),
+    gettext_lazy("Commune"),
+    gettext_lazy("Voivodeship"),
+    gettext_lazy("Round"),
+    gettext_lazy("Status"),
+    gettext_lazy("Missing sectors"),
+    gettext_lazy("Animator"),
+    gettext_lazy("Library leader"),
+]
+
+
+def _partnership_row(partnership) -> tuple:
+    library = partnership.lead_library
+    return (
+        partnership.name,
+        library.name,
+        library.commune,
+        library.get_voivodeship_display(),
+        partnership.get_round_display(),
+        partnership.get_status_display(),
+        ", ".join(str(sector.label) for sector in selectors.missing_sectors(partnership)),
+        str(partnership.animator) if partnership.animator else "",
+        str(partnership.leader) if partnership.leader else "",
+    )
+
+
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def partnership_list(request):
+    """Filtered, sorted by a column, a page at a time or the whole view as a file; each
+    user's own partnerships only (``partnership_list`` starts from their selector)."""
     form, filters = _list_filters(request)
-    page = paginate(
-        request, selectors.partnership_list(user=request.user, **filters), page_first=True
+    sorting = listing.sorting(request, PARTNERSHIP_COLUMNS, default="name")
+    partnerships = sorting.apply(selectors.partnership_list(user=request.user, **filters))
+    export = listing.export_if_asked(
+        request,
+        partnerships,
+        name="partnerstwa",
+        title=_("Partnerships"),
+        header=PARTNERSHIP_EXPORT_HEADER,
+        row=_partnership_row,
     )
+    if export is not None:
+        return export
+    page = paginate(request, partnerships, page_first=True)
     page.object_list = selectors.with_programme_paths(page.object_list)
     return render(
         request,
         "partnerships/partnership_list.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 
@@ -363,6 +422,38 @@ def person_archive(request, pk, person_pk):
 # --- accounts ------------------------------------------------------------------------------
 
 
+INVITATION_COLUMNS = [
+    listing.Column("person", gettext_lazy("Person"), ("user__last_name", "user__first_name")),
+    listing.Column("role", gettext_lazy("Role"), ("role", "-created_at")),
+    listing.Column("sent", gettext_lazy("Sent"), ("created_at",)),
+]
+INVITATION_EXPORT_HEADER = [
+    gettext_lazy("Person"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Role"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("Sent"),
+    gettext_lazy("Invited by"),
+    gettext_lazy("Expires"),
+    gettext_lazy("Accepted"),
+    gettext_lazy("Replaced"),
+]
+
+
+def _invitation_row(invitation) -> tuple:
+    return (
+        invitation.user.get_full_name(),
+        invitation.user.email,
+        invitation.get_role_display(),
+        invitation.partnership.name if invitation.partnership else "",
+        invitation.created_at,
+        str(invitation.invited_by) if invitation.invited_by else "",
+        invitation.expires_at,
+        invitation.accepted_at,
+        invitation.revoked_at,
+    )
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def invitation_list(request):
@@ -378,12 +469,33 @@ def invitation_list(request):
                 _("An invitation is on its way to %(email)s.") % {"email": invitation.user.email},
             )
             return redirect("invitation_list")
-    page = paginate(request, selectors.invitation_list())
+    filter_form = SearchFilterForm(request.GET or None)
+    search = (
+        filter_form.cleaned_data["q"] if filter_form.is_bound and filter_form.is_valid() else ""
+    )
+    sorting = listing.sorting(request, INVITATION_COLUMNS, default="-sent")
+    invitations = sorting.apply(selectors.invitation_list(search=search))
+    if request.method == "GET":
+        export = listing.export_if_asked(
+            request,
+            invitations,
+            name="zaproszenia",
+            title=_("Invitations"),
+            header=INVITATION_EXPORT_HEADER,
+            row=_invitation_row,
+        )
+        if export is not None:
+            return export
+    page = paginate(request, invitations)
     return render(
         request,
         "partnerships/invitation_list.html",
         {
             "form": form,
+            "filter_form": filter_form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
             "page": page,
             "now": timezone.now(),
             "valid_days": settings.INVITATION_VALID_DAYS,
@@ -493,21 +605,74 @@ def application_edit(request, token):
     )
 
 
+APPLICATION_COLUMNS = [
+    listing.Column("library", gettext_lazy("Library"), ("library_name",)),
+    listing.Column("partnership", gettext_lazy("Partnership"), ("partnership_name",)),
+    listing.Column("call", gettext_lazy("Call"), ("call__title",)),
+    listing.Column("submitted", gettext_lazy("Submitted"), ("submitted_at",)),
+    listing.Column("status", gettext_lazy("Status"), ("status", "-submitted_at")),
+]
+APPLICATION_EXPORT_HEADER = [
+    gettext_lazy("Library"),
+    gettext_lazy("Commune"),
+    gettext_lazy("Voivodeship"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("Contact person"),
+    gettext_lazy("Contact e-mail"),
+    gettext_lazy("Call"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Status"),
+    gettext_lazy("Decided"),
+]
+
+
+def _application_row(application) -> tuple:
+    return (
+        application.library_name,
+        application.library_commune,
+        application.get_library_voivodeship_display(),
+        application.partnership_name,
+        application.contact_name,
+        application.contact_email,
+        application.call.title,
+        application.submitted_at,
+        application.get_status_display(),
+        application.decided_at,
+    )
+
+
 @staff_required
 def application_review_list(request):
-    status = request.GET.get("status", ApplicationStatus.SUBMITTED)
-    if status not in ApplicationStatus.values or status == ApplicationStatus.DRAFT:
-        status = ""
-    search = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.applications_for_review(status=status, search=search))
+    """Submitted applications (those waiting for a decision unless another status is
+    chosen), sorted by a column, a page at a time or as a file."""
+    params = request.GET.copy()
+    params.setdefault("status", ApplicationStatus.SUBMITTED)
+    form = ApplicationFilterForm(params)
+    filters = form.cleaned_data if form.is_valid() else {"status": ApplicationStatus.SUBMITTED}
+    status = "" if filters.get("status") == ApplicationFilterForm.ALL else filters["status"]
+    sorting = listing.sorting(request, APPLICATION_COLUMNS, default="-submitted")
+    applications = sorting.apply(
+        selectors.applications_for_review(status=status, search=filters.get("q", ""))
+    )
+    export = listing.export_if_asked(
+        request,
+        applications,
+        name="zgloszenia",
+        title=_("Applications"),
+        header=APPLICATION_EXPORT_HEADER,
+        row=_application_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, applications)
     return render(
         request,
         "partnerships/application_review_list.html",
         {
             "page": page,
-            "status": status,
-            "search": search,
-            "statuses": [s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
             "querystring": querystring_without_page(request),
         },
     )

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ class PortalConfig(AppConfig):
             middleware,
             otp,
             outbox,
+            search,
             tasks,
         )
 
@@ -36,4 +38,5 @@ class PortalConfig(AppConfig):
         hooks.register_reminder(tasks.staff_digest)
         hooks.register_periodic_task(tasks.heartbeat, tasks.HEARTBEAT_SECONDS)
         figures.watch()
+        connection_created.connect(search.register_sqlite_functions, dispatch_uid="portal_fold")
         hooks.register_periodic_task(tasks.outbox_deliver, outbox.SWEEP_SECONDS)

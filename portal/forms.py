@@ -131,3 +131,9 @@ class StaffMessageForm(PortalForm):
             "to your address."
         ),
     )
+
+
+class SearchFilterForm(forms.Form):
+    """The filter bar of a list filtered only by a part of a name (``portal.listing``)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -24,6 +24,8 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
   ``register_sector_panel(template, context)``: the partnership page.
 - a link on a registered person's own page (an evaluation after the event, say),
   ``register_participant_page_link_source(source)``: ``events``' personal link page.
+- a kind of record the top bar's search finds, ``register_search_source(...)``: the search
+  page (``portal.search``).
 """
 
 import datetime
@@ -111,6 +113,25 @@ class PersonalLink:
     action: str  # the button's label
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found by the search: what it is called, a line about it, its page."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    key: str  # in the address of the kind's own results page
+    label: str  # the kind, plural ("Partnerships")
+    # (user, query) -> the matching records, best first (``portal.search.matching``), or None
+    # when the user does not search this kind
+    results: Callable
+    hit: Callable  # (record) -> SearchHit
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -123,6 +144,7 @@ _leader_todo_sources: list[Callable] = []
 _path_sources: list[Callable] = []
 _sector_panels: list[SectorPanel] = []
 _participant_page_link_sources: list[Callable] = []
+_search_sources: dict[str, SearchSource] = {}
 
 
 def _append_once(items: list, item) -> None:
@@ -203,6 +225,14 @@ def register_participant_page_link_source(source: Callable) -> None:
     _append_once(_participant_page_link_sources, source)
 
 
+def register_search_source(key: str, label, results: Callable, hit: Callable) -> None:
+    """A kind of record the search finds: ``results(user, query)`` returns a queryset built
+    by ``portal.search.matching`` over what the user may see (their selector), or None when
+    the kind is not for them; ``hit(record)`` a ``SearchHit``. Kinds are shown in the order
+    they were registered."""
+    _search_sources[key] = SearchSource(key, label, results, hit)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -280,3 +310,7 @@ def sector_panels(user, partnership) -> list[dict]:
         if context is not None:
             panels.append({"template": panel.template, **context})
     return panels
+
+
+def search_sources() -> dict[str, SearchSource]:
+    return dict(_search_sources)

@@ -11,6 +11,7 @@ urlpatterns = [
         views.reminder_unsubscribe,
         name="reminder_unsubscribe",
     ),
+    path("szukaj/", views.search, name="search"),
     path("poczta/", views.outbox_list, name="outbox_list"),
     path("poczta/<int:pk>/", views.outbox_detail, name="outbox_detail"),
     path("poczta/<int:pk>/wyslij-ponownie/", views.outbox_resend, name="outbox_resend"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal import mail, outbox, reminders, selectors, services
+from portal import search as portal_search
 from portal.roles import staff_required
 from portal.selectors import public_information
 from portal.web import add_service_errors, paginate, querystring_without_page
@@ -146,3 +148,25 @@ def outbox_resend(request, pk):
         )
         return redirect("outbox_detail", pk=queued.pk)
     return render(request, "portal/outbox_resend.html", {"message": message})
+
+
+@login_required
+def search(request):
+    """The top bar's search: the best few of each kind the user may see, or one kind
+    (``?rodzaj=``) a page at a time. Everything is read through the apps' selectors."""
+    query = portal_search.normalise_query(request.GET.get("q", ""))
+    sources = portal_search.sources_for(request.user)
+    source = sources.get(request.GET.get("rodzaj", ""))
+    error = portal_search.query_error(query)
+    context = {"query": query, "error": error, "source": source, "sources": sources}
+    if not error:
+        if source is not None:
+            page = paginate(request, source.results(request.user, query))
+            context["page"] = page
+            context["hits"] = [source.hit(obj) for obj in page.object_list]
+            context["querystring"] = querystring_without_page(request)
+        else:
+            context["groups"] = portal_search.groups(request.user, query)
+            context["total"] = sum(group["count"] for group in context["groups"])
+            context["more"] = any(group["more"] for group in context["groups"])
+    return render(request, "portal/search.html", context, status=400 if error == "short" else 200)

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from partnerships.enums import Round
 from partnerships.selectors import partnership_get_for_user
-from portal import spreadsheets
+from portal import listing, spreadsheets
 from portal.pdf import render_pdf
 from portal.roles import staff_required
 from portal.web import paginate, querystring_without_page
@@ -168,15 +169,66 @@ def funder_report_xlsx(request, round_number):
     )
 
 
+PERSON_COLUMNS = [
+    listing.Column("name", gettext_lazy("Person"), ("last_name", "first_name")),
+    listing.Column("partnership", gettext_lazy("Partnership"), ("partnership__name", "last_name")),
+    listing.Column("consent", gettext_lazy("Consent given"), ("consent_given_at",)),
+]
+PERSON_EXPORT_HEADER = [
+    gettext_lazy("First name"),
+    gettext_lazy("Last name"),
+    gettext_lazy("Institution"),
+    gettext_lazy("Partnership"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Phone"),
+    gettext_lazy("Consent given"),
+    gettext_lazy("Removed from the list"),
+    gettext_lazy("Anonymised"),
+]
+
+
+def _person_row(person) -> tuple:
+    anonymised = person.anonymised_at is not None
+    return (
+        person.first_name,
+        person.last_name,
+        person.institution.name,
+        person.partnership.name,
+        "" if anonymised else person.email,
+        "" if anonymised else person.phone,
+        person.consent_given_at,
+        person.archived_at,
+        person.anonymised_at,
+    )
+
+
 @staff_required
 def person_list(request):
     form = PersonSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.person_list(search=search), page_first=True)
+    sorting = listing.sorting(request, PERSON_COLUMNS, default="name")
+    people = sorting.apply(selectors.person_list(search=search))
+    export = listing.export_if_asked(
+        request,
+        people,
+        name="osoby",
+        title=_("People"),
+        header=PERSON_EXPORT_HEADER,
+        row=_person_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, people, page_first=True)
     return render(
         request,
         "reports/person_list.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

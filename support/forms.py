@@ -12,6 +12,7 @@ from support.enums import (
     PLAN_SECTIONS,
     Channel,
     SessionKind,
+    SupportStep,
     TrainingTopic,
 )
 from support.models import (
@@ -459,3 +460,15 @@ class MissingSectorFilterForm(forms.Form):
             "voivodeship": data.get("voivodeship") or "",
             "animator_id": data.get("animator"),
         }
+
+
+class SupportListFilterForm(forms.Form):
+    """The list of partnerships in support: by name and by how far support has come."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    step = forms.ChoiceField(
+        label=_("Step"),
+        choices=[("", _("all steps")), *SupportStep.choices],
+        required=False,
+        widget=QuickSelect,
+    )

@@ -384,17 +384,21 @@ def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
     )
 
 
-def support_partnership_list(user) -> QuerySet[Partnership]:
+def support_partnership_list(user, *, search: str = "", step: str = "") -> QuerySet[Partnership]:
     """The animator's partnerships ("my partnerships"); staff see every partnership in
-    support."""
+    support. ``search`` a part of the name or the lead library's; ``step`` a
+    ``SupportStep``."""
     qs = partnerships_for_user(user)
     if is_staff_member(user):
         qs = qs.filter(status=PartnershipStatus.IN_SUPPORT)
     else:
         qs = qs.filter(animator=user)
-    return with_support_summary(qs.select_related("lead_library", "animator")).order_by(
-        "name", "pk"
-    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(lead_library__name__icontains=search))
+    qs = with_support_summary(qs.select_related("lead_library", "animator"))
+    if step:
+        qs = qs.filter(step=step)
+    return qs.order_by("name", "pk")
 
 
 @dataclass
@@ -561,12 +565,15 @@ def support_began_on(partnership: Partnership) -> datetime.date | None:
     ).aggregate(first=Min("held_on"))["first"]
 
 
-def partnerships_without_materials() -> QuerySet[Partnership]:
+def partnerships_without_materials(*, search: str = "") -> QuerySet[Partnership]:
     """Qualified partnerships, before and during support, that never received the materials
     (§2.5.1: "przed wsparciem animatora", so the ones still waiting for an animator matter
-    most); staff only."""
+    most); staff only. ``search``: a part of the name or the lead library's."""
+    qs = Partnership.objects.all()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(lead_library__name__icontains=search))
     return (
-        Partnership.objects.filter(status__in=SUPPORTED_STATUSES)
+        qs.filter(status__in=SUPPORTED_STATUSES)
         .exclude(Exists(MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))))
         .select_related("lead_library", "animator")
         .order_by("name", "pk")

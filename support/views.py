@@ -10,10 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships.selectors import partnership_get_for_user
+from portal import listing
 from portal.enums import Role
+from portal.forms import SearchFilterForm
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
@@ -32,6 +35,7 @@ from support.enums import (
     SINGLE_KINDS,
     SLUG_KINDS,
     SessionKind,
+    SupportStep,
 )
 from support.forms import (
     ContactForm,
@@ -43,17 +47,78 @@ from support.forms import (
     PotentialPartnerForm,
     PotentialPartnerJoinForm,
     SessionForm,
+    SupportListFilterForm,
     WithdrawForm,
     record_form_for,
 )
 from support.selectors import format_minutes
 
+SUPPORT_COLUMNS = [
+    listing.Column("name", gettext_lazy("Partnership"), ("name",)),
+    listing.Column("animator", gettext_lazy("Animator"), ("animator__last_name", "name")),
+    listing.Column(
+        "step", gettext_lazy("Step"), ("has_meeting_2", "has_meeting_1", "has_diagnosis", "name")
+    ),
+    listing.Column("used", gettext_lazy("Hours used"), ("used_minutes", "name")),
+    listing.Column("next", gettext_lazy("Next planned meeting"), ("next_meeting_on", "name")),
+]
+SUPPORT_EXPORT_HEADER = [
+    gettext_lazy("Partnership"),
+    gettext_lazy("Lead library"),
+    gettext_lazy("Animator"),
+    gettext_lazy("Step"),
+    gettext_lazy("Hours used (minutes)"),
+    gettext_lazy("Hour budget (minutes)"),
+    gettext_lazy("Diagnosis (minutes)"),
+    gettext_lazy("Next planned meeting"),
+]
+
+
+def _support_row(partnership) -> tuple:
+    return (
+        partnership.name,
+        partnership.lead_library.name,
+        str(partnership.animator) if partnership.animator else "",
+        str(SupportStep(partnership.step).label),
+        partnership.used_minutes,
+        partnership.budget_minutes,
+        partnership.diagnosis_minutes,
+        partnership.next_meeting_on,
+    )
+
 
 @role_required(Role.STAFF, Role.ANIMATOR)
 def partnership_list(request):
-    page = paginate(request, selectors.support_partnership_list(request.user), page_first=True)
+    form = SupportListFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sorting = listing.sorting(request, SUPPORT_COLUMNS, default="name")
+    partnerships = sorting.apply(
+        selectors.support_partnership_list(
+            request.user, search=filters.get("q", ""), step=filters.get("step", "")
+        )
+    )
+    export = listing.export_if_asked(
+        request,
+        partnerships,
+        name="wsparcie",
+        title=_("Support"),
+        header=SUPPORT_EXPORT_HEADER,
+        row=_support_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, partnerships, page_first=True)
     return render(
-        request, "support/partnership_list.html", {"page": page, "today": timezone.localdate()}
+        request,
+        "support/partnership_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 
@@ -301,13 +366,57 @@ def materials_file(request, pk, dispatch_pk):
     )
 
 
+MATERIALS_COLUMNS = [
+    listing.Column("name", gettext_lazy("Partnership"), ("name",)),
+    listing.Column("library", gettext_lazy("Lead library"), ("lead_library__name", "name")),
+    listing.Column("status", gettext_lazy("Status"), ("status", "name")),
+    listing.Column("animator", gettext_lazy("Animator"), ("animator__last_name", "name")),
+]
+MATERIALS_EXPORT_HEADER = [
+    gettext_lazy("Partnership"),
+    gettext_lazy("Lead library"),
+    gettext_lazy("Status"),
+    gettext_lazy("Animator"),
+]
+
+
+def _materials_row(partnership) -> tuple:
+    return (
+        partnership.name,
+        partnership.lead_library.name,
+        partnership.get_status_display(),
+        str(partnership.animator) if partnership.animator else "",
+    )
+
+
 @staff_required
 def materials_list(request):
-    page = paginate(request, selectors.partnerships_without_materials())
+    form = SearchFilterForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    sorting = listing.sorting(request, MATERIALS_COLUMNS, default="name")
+    partnerships = sorting.apply(selectors.partnerships_without_materials(search=search))
+    export = listing.export_if_asked(
+        request,
+        partnerships,
+        name="bez-materialow",
+        title=_("Materials before support"),
+        header=MATERIALS_EXPORT_HEADER,
+        row=_materials_row,
+    )
+    if export is not None:
+        return export
+    page = paginate(request, partnerships)
     return render(
         request,
         "support/materials_list.html",
-        {"page": page, "recent": selectors.recent_materials()[:10]},
+        {
+            "page": page,
+            "recent": selectors.recent_materials()[:10],
+            "form": form,
+            "sorting": sorting,
+            "export_links": listing.export_links(request),
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

@@ -61,3 +61,9 @@ def nav_link(context, section, url_name, label):
     elif current_section(request, works_on_support=works_on_support) == section:
         current = "true"
     return {"href": href, "label": label, "current": current}
+
+
+@register.inclusion_tag("includes/_sort_header.html")
+def sort_header(sorting, key):
+    """A list's column heading that sorts by the column (``portal.listing``)."""
+    return sorting.header(key)

@@ -217,6 +217,8 @@ CASES = {
     "support:plan_version_detail": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:plan_version_pdf": (lambda w, o: _plan_kwargs(w, version=True), VIEW_A),
     "support:meetings_summary_pdf": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
+    # portal/: the top bar's search (each kind scoped by the user's selectors)
+    "search": (lambda w, o: {}, LOGGED_IN),
     # portal/: the outbox
     "outbox_list": (lambda w, o: {}, STAFF_ONLY),
     "outbox_detail": (lambda w, o: {"pk": o["message"].pk}, STAFF_ONLY),
