@@ -30,12 +30,14 @@ def _preview(request, *, token: str, report, status: int | None = None):
 @require_http_methods(["GET", "POST"])
 def programme_import(request):
     """Upload: a file that cannot be read, or has the wrong columns, is refused here; a
-    readable one is kept and checked row by row (nothing is saved) for the preview."""
+    readable one is checked row by row (nothing is saved) for the preview, and kept for the
+    confirmation when no row has an error."""
     form = ProgrammeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data, kind, dataset = form.cleaned_data["file"]
-        token = imports.keep(data, kind)
         report = imports.programme_import(dataset=dataset, actor=request.user, commit=False)
+        # Only a file that can be imported waits for its confirmation.
+        token = "" if report.has_errors else imports.keep(data, kind)
         return _preview(request, token=token, report=report)
     return render(
         request,
@@ -57,9 +59,9 @@ def programme_import_confirm(request):
         messages.error(request, " ".join(exc.messages))
         return redirect("programme_import")
     report = imports.programme_import(dataset=dataset, actor=request.user, commit=True)
-    if not report.committed:
-        return _preview(request, token=token, report=report, status=400)
     imports.forget(token)
+    if not report.committed:  # a row changed meanwhile: the corrected file is uploaded again
+        return _preview(request, token="", report=report, status=400)
     request.session[RESULT_KEY] = report.counts
     messages.success(request, _("The file was imported."))
     return redirect("programme_import")

@@ -739,7 +739,11 @@ class PersonResource(_Resource):
         partnership = self.run.partnership_of[row[ROW]]
         institution = self.run.institution_of[row[ROW]]
         email = EmailWidget().clean(row.get("email"))
-        if not YES_NO.clean(row.get("consent")):
+        try:
+            consent = YES_NO.clean(row.get("consent"))
+        except ValueError as exc:
+            raise ValidationError({"consent": str(exc)}) from exc
+        if not consent:
             raise ValidationError(
                 {
                     "consent": _(

@@ -313,6 +313,18 @@ def test_import_refuses_a_file_with_no_rows(staff_client, world):
             "Biblioteka wiodąca: Biblioteka wiodąca musi być instytucją rodzaju „biblioteka”.",
         ),
         ({"E-mail osoby": "anna@"}, 2, "E-mail osoby: Wprowadź poprawny adres email."),
+        (
+            {"Zgoda na przetwarzanie danych": "może"},
+            2,
+            "Zgoda na przetwarzanie danych: „może” nie znaczy ani tak, ani nie: wpisz „tak” "
+            "albo zostaw puste pole.",
+        ),
+        (
+            {"Biblioteka wiodąca": "chyba"},
+            2,
+            "Biblioteka wiodąca: „chyba” nie znaczy ani tak, ani nie",
+        ),
+        ({"Wspólny cel": ""}, 2, "Wspólny cel: To pole nie może być puste."),
     ],
     ids=[
         "voivodeship",
@@ -323,6 +335,9 @@ def test_import_refuses_a_file_with_no_rows(staff_client, world):
         "consent",
         "lead-kind",
         "email",
+        "consent-value",
+        "lead-value",
+        "no-goal",
     ],
 )
 def test_import_shows_each_rows_error_in_polish_and_saves_nothing(
@@ -335,7 +350,7 @@ def test_import_shows_each_rows_error_in_polish_and_saves_nothing(
     assert counts() == before
     errors = row_errors(preview)
     assert any(error.startswith(message) for error in errors[row]), errors
-    assert "token" in preview.context
+    assert preview.context["token"] == ""  # nothing waits for a confirmation
     assert "Importuj dane" not in preview.content.decode()  # no confirmation with errors
     assert message.split(": ", 1)[1][:30] in preview.content.decode().replace("&quot;", '"')
 
@@ -470,3 +485,15 @@ def test_kept_files_older_than_a_day_are_forgotten(staff_client, world, settings
     assert not path.exists()
     InstitutionFactory()  # unrelated: the folder stays usable
     assert upload(staff_client, xlsx_file(ROWS)).status_code == 200
+
+
+def test_a_file_with_errors_is_not_kept_and_a_confirmed_one_is_deleted(
+    staff_client, world, settings
+):
+    folder = settings.MEDIA_ROOT / imports.KEPT_FOLDER
+    upload(staff_client, xlsx_file([{**ROWS[0], "Gmina": "1"}]))
+    assert not folder.exists() or not list(folder.iterdir())
+    preview = upload(staff_client, xlsx_file(ROWS))
+    assert [path.name for path in folder.iterdir()] == [preview.context["token"]]
+    confirm(staff_client, preview)
+    assert not list(folder.iterdir())
