@@ -16,11 +16,13 @@ twice changes nothing:
 - a partner by partnership and institution (an active one);
 - a person by e-mail within the partnership.
 
-Every row is validated as the portal's own forms are (``full_clean``) and written through the
-partnerships services (``partner_add``, ``person_add``, …), so their rules hold: the lead
-library is a library, a person is at an active partner, the leader's account is linked to the
-person with its e-mail. ``programme_import`` runs it all in one transaction and rolls it back
-for the preview, or when any row has an error: a file is imported whole or not at all.
+Every row is validated as the portal's own forms are (``full_clean``, as ``save_validated``
+does) and people are written through the partnerships services (``person_add``,
+``person_update``), so the rules hold: the lead library is a library, a partner is active once
+per partnership, a person is at an active partner and once per partnership, the leader's
+account is linked to the person with its e-mail. ``programme_import`` runs it all in one
+transaction and rolls it back for the preview, or when any row has an error: a file is imported
+whole or not at all.
 
 The uploaded file waits for the confirmation under MEDIA_ROOT (``imports/``, never served), by
 a random token, and is deleted when imported or after a day."""
@@ -51,7 +53,6 @@ from partnerships import services
 from partnerships.enums import InstitutionKind, Round, Sector, Voivodeship
 from partnerships.models import Institution, Partner, Partnership, Person
 from portal import uploads
-from portal.services import save_validated
 
 logger = logging.getLogger(__name__)
 
@@ -532,6 +533,10 @@ class _Resource(resources.ModelResource):
     def get_or_init_instance(self, instance_loader, row):
         raise NotImplementedError
 
+    def do_instance_save(self, instance, is_create):
+        # validate_instance has run full_clean (clean_model_instances): save_validated's check.
+        instance.save()
+
     def column_of(self, attribute: str) -> str:
         """The column a model field's error belongs to."""
         for resource_field in self.fields.values():
@@ -570,9 +575,6 @@ class InstitutionResource(_Resource):
         ).order_by("pk")
         instance = found.first() if name and commune else None
         return (instance, False) if instance else (Institution(), True)
-
-    def do_instance_save(self, instance, is_create):
-        save_validated(instance)
 
 
 class PartnershipResource(_Resource):
@@ -622,9 +624,6 @@ class PartnershipResource(_Resource):
                 }
             )
         return instance, False
-
-    def do_instance_save(self, instance, is_create):
-        save_validated(instance)
 
 
 class PartnerResource(_Resource):
@@ -705,18 +704,9 @@ class PartnerResource(_Resource):
             return Partner(partnership=partnership, institution=institution), True
         return instance, False
 
-    def do_instance_save(self, instance, is_create):
-        if is_create:
-            instance.pk = services.partner_add(
-                partnership=instance.partnership,
-                institution=instance.institution,
-                contribution=instance.contribution,
-                benefit=instance.benefit,
-            ).pk
-        else:
-            services.partner_update(
-                partner=instance, contribution=instance.contribution, benefit=instance.benefit
-            )
+    # partner_add and partner_update would save the row's institution again (a history record
+    # with no change); the institutions' stage saved it, and the partner row is checked by
+    # full_clean and saved by the base class, as partner_add does.
 
 
 class PersonResource(_Resource):
@@ -734,6 +724,9 @@ class PersonResource(_Resource):
         model = Person
         fields = ("first_name", "last_name", "position", "email", "phone")
         import_id_fields = ("email",)
+        # person_add and person_update run full_clean (and the rules on the institution and
+        # the leader's account) when the row is saved: once is enough.
+        clean_model_instances = False
 
     def get_or_init_instance(self, instance_loader, row):
         partnership = self.run.partnership_of[row[ROW]]
@@ -784,12 +777,6 @@ class PersonResource(_Resource):
         if instance is None:
             return Person(partnership=partnership, institution=institution), True
         return instance, False
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # consent_given_at is set by person_add, when the row is saved.
-        if instance.consent_given_at is None:
-            instance.consent_given_at = timezone.now()
-        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def do_instance_save(self, instance, is_create):
         if is_create:
@@ -911,11 +898,14 @@ def _check_file(dataset: tablib.Dataset, run: _Run) -> None:
     run.lead_row_of = {key: number for key, (number, _institution) in lead.items()}
 
 
-def _is_lead(row) -> bool:
-    try:
-        return YES_NO.clean(row.get("lead"))
-    except ValueError:
-        return False  # reported by _lead_value_errors
+def _first_lead_row(run: _Run):
+    """The partnership's name, round and common goal are read from its first lead row; the
+    lead library's other rows (its other people) are partner rows."""
+
+    def keep(row) -> bool:
+        return run.lead_row_of.get(_partnership_key(row)) == row[ROW]
+
+    return keep
 
 
 def _lead_value_errors(dataset, run) -> None:
@@ -1002,7 +992,7 @@ def programme_import(*, dataset: tablib.Dataset, actor, commit: bool) -> ImportR
         _lead_value_errors(dataset, run)
         _check_file(dataset, run)
         _stage(InstitutionResource(run), dataset, run, keep=lambda row: True)
-        _stage(PartnershipResource(run), dataset, run, keep=_is_lead)
+        _stage(PartnershipResource(run), dataset, run, keep=_first_lead_row(run))
         _stage(PartnerResource(run), dataset, run, keep=lambda row: True)
         _stage(PersonResource(run), dataset, run, keep=_has_person)
         committed = commit and not run.errors

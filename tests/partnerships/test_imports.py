@@ -58,8 +58,14 @@ LIBRARY = {
 }
 ROWS = [
     LIBRARY,
-    # the same library, a second person
-    {**LIBRARY, "Imię": "Jan", "Nazwisko": "Kowalski", "E-mail osoby": "jan@example.pl"},
+    # the same library, a second person; the common goal is read from the first lead row
+    {
+        **LIBRARY,
+        "Wspólny cel": "",
+        "Imię": "Jan",
+        "Nazwisko": "Kowalski",
+        "E-mail osoby": "jan@example.pl",
+    },
     {
         "Partnerstwo": "Razem dla Łącka",
         "Runda PRB": "1",
