@@ -503,3 +503,25 @@ def test_a_file_with_errors_is_not_kept_and_a_confirmed_one_is_deleted(
     assert [path.name for path in folder.iterdir()] == [preview.context["token"]]
     confirm(staff_client, preview)
     assert not list(folder.iterdir())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_file_at_once_create_each_row_once(world):
+    """The advisory lock: without it both transactions find no institution and create it."""
+    from django.db import connection
+
+    from tests.support.test_concurrency import _race
+
+    data = xlsx_file(ROWS).read()
+
+    def run():
+        dataset = imports.dataset_from_bytes(data, "xlsx")
+        report = imports.programme_import(dataset=dataset, actor=world.staff, commit=True)
+        assert report.committed
+        connection.close()
+
+    assert _race(4, run) == ["accepted"] * 4
+    assert Institution.objects.filter(name="Piekarnia Kłos").count() == 1
+    assert Partnership.objects.filter(name="Razem dla Łącka").count() == 1
+    assert Person.objects.filter(email="jan@example.pl").count() == 1
