@@ -42,6 +42,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import resources, widgets
@@ -226,15 +227,23 @@ class ChoiceWidget(TextWidget):
         self.message = message
         self.strip_prefix = strip_prefix
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Each way of writing a member (normalised) -> its value; made once, not per cell."""
+        names = {}
+        for member in self.choices:
+            names[normalise(member.value)] = member.value
+            names.update(dict.fromkeys(_labels(member.label), member.value))
+        return names
+
     def clean(self, value, row=None, **kwargs):
         text = normalise(super().clean(value))
         if not text:
             return ""  # the model says the field is required
         if self.strip_prefix and text.startswith(self.strip_prefix):
             text = text.removeprefix(self.strip_prefix).strip()
-        for member in self.choices:
-            if text == normalise(member.value) or text in _labels(member.label):
-                return member.value
+        if text in self.names:
+            return self.names[text]
         raise ValueError(
             self.message
             % {
