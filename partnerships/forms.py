@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from partnerships import imports
 from partnerships.enums import (
     ApplicationStatus,
     PartnershipStatus,
@@ -171,6 +172,23 @@ class PersonForm(PortalModelForm):
                 "ticking it here removes the mark from anyone else."
             )
             field.initial = self.instance.pk is not None and self.instance.user_id == leader.pk
+
+
+class ProgrammeImportForm(PortalForm):
+    """The file of a programme import, read and checked as it is uploaded
+    (``partnerships.imports.read_upload``); ``cleaned_data["file"]`` is (bytes, kind, rows)."""
+
+    file = forms.FileField(
+        label=_("XLSX or CSV file"),
+        help_text=_(
+            "The columns of the template file. A CSV file: UTF-8 or Windows-1250, fields "
+            "separated by semicolons or commas."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        return imports.read_upload(self.cleaned_data["file"])
 
 
 class InvitationForm(PortalForm):

@@ -1,12 +1,23 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("personel/", views.staff_home, name="staff_home"),
     path("partnerstwa/", views.partnership_list, name="partnership_list"),
     path("partnerstwa/napisz/", views.partnership_message, name="partnership_message"),
+    path("partnerstwa/import/", import_views.programme_import, name="programme_import"),
+    path(
+        "partnerstwa/import/zatwierdz/",
+        import_views.programme_import_confirm,
+        name="programme_import_confirm",
+    ),
+    path(
+        "partnerstwa/import/wzor.xlsx",
+        import_views.programme_import_template,
+        name="programme_import_template",
+    ),
     path("partnerstwa/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerstwa/<int:pk>/edycja/", views.partnership_edit, name="partnership_edit"),
     path("partnerstwa/<int:pk>/partnerzy/dodaj/", views.partner_add, name="partner_add"),

@@ -41,6 +41,7 @@ NOT_PAGES = {
     "support:meetings_summary_pdf",
     "clips:scenario_pdf",
     "clips:announcement_feed",
+    "programme_import_template",
 }
 
 

@@ -128,6 +128,8 @@ CASES = {
         EDIT_A,
     ),
     "invitation_list": (lambda w, o: {}, STAFF_ONLY),
+    "programme_import": (lambda w, o: {}, STAFF_ONLY),
+    "programme_import_template": (lambda w, o: {}, STAFF_ONLY),
     "application_review_list": (lambda w, o: {}, STAFF_ONLY),
     "application_review": (lambda w, o: {"pk": o["application"].pk}, STAFF_ONLY),
     "application_call_list": (lambda w, o: {}, PUBLIC),
@@ -321,7 +323,11 @@ TOKEN_URLS = {
     "evaluations:survey",  # tests/evaluations/test_flow.py
 }
 # POST-only or framework URLs.
-OTHER_URLS = {"logout", "set_language"}
+OTHER_URLS = {
+    "logout",
+    "set_language",
+    "programme_import_confirm",  # tests/partnerships/test_imports.py
+}
 # Walked per persona by their app's own access table.
 COVERED_ELSEWHERE = {
     # tests/support/test_views.py::test_pages_access_per_persona
