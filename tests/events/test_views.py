@@ -912,15 +912,15 @@ def _event_form_data(event, **changes):
     return {**data, **changes}
 
 
-def test_event_edit_seats_below_taken_refused_in_polish(client, world, registration_a):
-    event = registration_a.event
+def test_event_edit_seats_below_taken_refused_in_polish(client, world, cast, visit):
+    register(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
     client.force_login(world.staff)
-    url = reverse("events:event_edit", args=[event.pk])
-    response = client.post(url, _event_form_data(event, capacity="0", title="Zmieniony"))
+    url = reverse("events:event_edit", args=[visit.pk])
+    response = client.post(url, _event_form_data(visit, capacity="1", title="Zmieniony"))
     assert response.status_code == 400
-    assert "Zajętych miejsc jest już 1" in page_text(response)
-    event.refresh_from_db()
-    assert (event.capacity, event.title) == (12, registration_a.event.title)
+    assert "Zajętych miejsc jest już 2" in page_text(response)
+    saved = Event.objects.get(pk=visit.pk)
+    assert (saved.capacity, saved.title) == (12, visit.title)
 
 
 def test_event_edit_kind_change_with_registrations_refused_in_polish(client, world, registration_a):
