@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import open_as
+from tests.e2e.test_accessibility import axe_violations, with_axe
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_staff_assign_an_animator_then_change_them_after_confirming(browser, live_server, world):
     partnership = PartnershipFactory(name="Partnerstwo bez animatora", animator=None)
-    page = open_as(browser, live_server, world.staff)
+    page = with_axe(open_as(browser, live_server, world.staff))
 
     page.goto(f"/partnerstwa/{partnership.pk}/")
     page.get_by_role("link", name="przydziel animatora").click()
@@ -29,6 +30,7 @@ def test_staff_assign_an_animator_then_change_them_after_confirming(browser, liv
     page.get_by_label("Animator").select_option(label=str(world.animator_b))
     page.get_by_role("button", name="Zapisz").click()
     assert page.get_by_role("heading", name="Potwierdź zmianę animatora").is_visible()
+    assert axe_violations(page, page.url) == []  # the confirmation step is a page too
     partnership.refresh_from_db()
     assert partnership.animator == world.animator_a
     page.get_by_role("button", name="Tak, zmień animatora").click()
