@@ -31,7 +31,16 @@ SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The portal's own apps, lowest layer first (README, "How the code is organised"): each
 # imports only those before it, and their hooks register in this order. ``bench`` (data sets
 # and measurements) sits on top of all.
-PORTAL_APPS = ("portal", "partnerships", "support", "events", "clips", "reports", "bench")
+PORTAL_APPS = (
+    "portal",
+    "partnerships",
+    "support",
+    "events",
+    "evaluations",
+    "clips",
+    "reports",
+    "bench",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

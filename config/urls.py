@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("wsparcie/", include("support.urls")),
     path("wydarzenia/", include("events.urls")),
+    path("ewaluacja/", include("evaluations.urls")),
     path("klip/", include("clips.urls")),
     path("raporty/", include("reports.urls")),
     path("", include("portal.urls")),

@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from evaluations import selectors as evaluation_selectors
+from evaluations.enums import RATINGS
 from partnerships.enums import Round
 from portal import figures
 from portal.spreadsheets import Sheet
@@ -23,6 +25,8 @@ def report(round_number: int) -> dict:
         ("reports.funder.events", filters),
         lambda: list(selectors.events_with_registrations(filters)),
     )
+    # §1.1 "ewaluacja": each event's survey results (five queries for all the events).
+    data["evaluations"] = list(evaluation_selectors.results_for_events(data["events"]).values())
     data["round_label"] = Round(round_number).label
     data["round"] = round_number
     data["generated_at"] = timezone.localtime()
@@ -42,6 +46,34 @@ def figures_html(round_number: int) -> str:
         return render_to_string("reports/_funder_figures.html", {"report": report(round_number)})
 
     return figures.cached(("reports.funder_html", round_number, translation.get_language()), render)
+
+
+def evaluation_rows(data: dict) -> list[tuple]:
+    """One row per event and rating question: responses, mean, answers per rating."""
+    return [
+        (
+            result.event.title,
+            str(result.event.get_kind_display()),
+            result.event.starts_on,
+            result.invited,
+            result.responses,
+            row.question.text,
+            round(row.mean, 2) if row.mean is not None else None,
+            row.count,
+            *(n for _rating, n, _percent in row.distribution),
+        )
+        for result in data["evaluations"]
+        for row in result.ratings
+    ]
+
+
+def open_answer_rows(data: dict) -> list[tuple]:
+    return [
+        (result.event.title, row.question.text, text)
+        for result in data["evaluations"]
+        for row in result.open_questions
+        for text in row.texts
+    ]
 
 
 def sheets(data: dict) -> list:
@@ -119,5 +151,26 @@ def sheets(data: dict) -> list:
                 )
                 for e in data["events"]
             ],
+        ),
+        Sheet(
+            _("Evaluation"),
+            [
+                _("Event"),
+                _("Kind"),
+                _("First day"),
+                _("Invited"),
+                _("Responses"),
+                _("Question"),
+                _("Mean"),
+                _("Answers"),
+                *(_("Rating %(rating)d") % {"rating": rating} for rating in RATINGS),
+            ],
+            evaluation_rows(data),
+        ),
+        Sheet(
+            _("Open answers"),
+            [_("Event"), _("Question"), _("Answer")],
+            open_answer_rows(data),
+            widths=(40, 50, 80),
         ),
     ]

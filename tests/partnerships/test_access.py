@@ -212,6 +212,8 @@ CASES = {
     "support:potential_partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
     "support:potential_partner_edit": (lambda w, o: _potential_kwargs(w), VIEW_A),
     "support:potential_partner_join": (lambda w, o: _potential_kwargs(w), VIEW_A),
+    # the dashboard's missing sectors with candidates in view, staff only (issue 19)
+    "support:missing_sector_list": (lambda w, o: {}, STAFF_ONLY),
     # clips/
     "clips:call_list": (lambda w, o: {}, LOGGED_IN),
     "clips:call_create": (lambda w, o: {}, STAFF_ONLY),
@@ -254,6 +256,9 @@ CASES = {
         {**STAFF_ONLY, "staff": 405},
     ),
     "clips:announcement_list": (lambda w, o: {}, PUBLIC),
+    # evaluations/: results of each event's survey, for staff
+    "evaluations:result_list": (lambda w, o: {}, STAFF_ONLY),
+    "evaluations:event_results": (lambda w, o: {"pk": o["event"].pk}, STAFF_ONLY),
     # portal/: the pages every public service must have, linked from every page's footer.
     "accessibility_statement": (lambda w, o: {}, PUBLIC),
     "privacy_notice": (lambda w, o: {}, PUBLIC),
@@ -293,6 +298,7 @@ TOKEN_URLS = {
     "calendar_feed",
     "password_reset_confirm",
     "reminder_unsubscribe",  # tests/portal/test_views.py
+    "evaluations:survey",  # tests/evaluations/test_flow.py
 }
 # POST-only or framework URLs.
 OTHER_URLS = {"logout", "set_language"}

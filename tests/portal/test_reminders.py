@@ -148,8 +148,9 @@ def test_every_reminder_is_in_the_beat_schedule():
         "portal.tasks.heartbeat",
         "portal.tasks.outbox_deliver",  # the outbox's sweep
     }
-    # The eleven reminders of docs/design.md, each registered once by the app that owns it.
-    assert len(registry) == 11
+    # The eleven reminders of docs/design.md and the evaluation's two (issue 20: the link the
+    # day after an event, the reminders at 3 and 7 days), each registered once by its app.
+    assert len(registry) == 13
 
 
 def test_beat_schedule_is_set_when_beat_starts(monkeypatch):
@@ -310,7 +311,8 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
             planned_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
-    with django_assert_num_queries(24):
+    # 24, + 2: the evaluation's scans, one query each (issue 20)
+    with django_assert_num_queries(26):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n
     assert results["support.hour_budget"].due == 2 * n

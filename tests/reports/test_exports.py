@@ -178,7 +178,14 @@ def test_funder_report_xlsx_and_pdf(client, world, english):
     client.force_login(world.staff)
     response = client.get(reverse("reports:funder_report_xlsx", args=[1]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    assert workbook.sheetnames == ["Summary", "Status", "Hours by animator", "Events"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "Status",
+        "Hours by animator",
+        "Events",
+        "Evaluation",
+        "Open answers",
+    ]
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Partnerships"] == 2
     assert summary["Diagnosis done"] == 1
