@@ -1,9 +1,12 @@
 """Staff see and correct the clip data here. Nothing is deleted (selections are withdrawn,
 overrides set back to "as the data says"); every change keeps its history."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from clips import services
 from clips.models import (
     ClipCall,
     EligibilityOverride,
@@ -14,6 +17,8 @@ from clips.models import (
     Score,
     Selection,
 )
+from clips.selectors import committee_choices
+from portal.web import add_service_errors
 
 
 class NoDeleteMixin:
@@ -28,13 +33,65 @@ class NoAddMixin:
         return False
 
 
+class ClipCallAdminForm(forms.ModelForm):
+    """The staff pages' rules of a call, shown next to their fields; the committee offers
+    those who may sit on one (§2.4.5). ``ClipCallAdmin.save_model`` saves through the
+    services, which check again under the call's lock."""
+
+    class Meta:
+        model = ClipCall
+        fields = [*services.CALL_FIELDS, "committee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committee_choices()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                if self.instance.pk:
+                    services.call_change_check(call=self.instance, fields=data)
+                else:
+                    services.clips_count_reason_validate(
+                        clips_count=data.get("clips_count"),
+                        reason=data.get("clips_count_reason", ""),
+                    )
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
+
+
 @admin.register(ClipCall)
 class ClipCallAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = ClipCallAdminForm
     list_display = ["title", "status", "round", "clips_count", "scoring_deadline", "announced_at"]
     list_filter = ["status", "round"]
     search_fields = ["title"]
     filter_horizontal = ["committee"]
     readonly_fields = ["status", "announced_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Through ``call_create``/``call_update``, as the staff pages save (the committee
+        too: ``save_related`` leaves it to the service)."""
+        fields = {name: form.cleaned_data[name] for name in services.CALL_FIELDS}
+        committee = form.cleaned_data["committee"]
+        try:
+            if change:
+                saved = services.call_update(
+                    call=obj, actor=request.user, committee=committee, **fields
+                )
+            else:
+                saved = services.call_create(actor=request.user, committee=committee, **fields)
+        except ValidationError as exc:  # a selection came between the form and the save
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(EligibilityOverride)

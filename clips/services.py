@@ -105,17 +105,14 @@ def call_create(*, actor: User, committee=(), **fields) -> ClipCall:
     return call
 
 
-@transaction.atomic
-def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> ClipCall:
-    """Change a call. The number of clips cannot drop below the partnerships selected, and
-    other than three needs ``clips_count_reason`` (§2.4.1)."""
-    _require_staff(actor)
-    call = ClipCall.objects.select_for_update().get(pk=call.pk)
-    for name in CALL_FIELDS:
-        if name in fields:
-            setattr(call, name, fields[name])
+def call_change_check(*, call: ClipCall, fields: dict) -> None:
+    """The rules of changing a saved call beyond its row's: the number of clips stays at or
+    above the partnerships selected, another number than three has its reason (§2.4.1).
+    ``call_update`` checks them under the call's lock; the admin's form calls this to show
+    them in place."""
+    clips_count = fields.get("clips_count", call.clips_count)
     selected = call.selections.filter(status=SelectionStatus.SELECTED).count()
-    if call.clips_count is not None and call.clips_count < selected:
+    if clips_count is not None and clips_count < selected:
         raise ValidationError(
             {
                 "clips_count": _(
@@ -125,6 +122,22 @@ def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> Cli
                 % {"count": selected}
             }
         )
+    clips_count_reason_validate(
+        clips_count=clips_count,
+        reason=fields.get("clips_count_reason", call.clips_count_reason),
+    )
+
+
+@transaction.atomic
+def call_update(*, call: ClipCall, actor: User, committee=None, **fields) -> ClipCall:
+    """Change a call. The number of clips cannot drop below the partnerships selected, and
+    other than three needs ``clips_count_reason`` (§2.4.1)."""
+    _require_staff(actor)
+    call = ClipCall.objects.select_for_update().get(pk=call.pk)
+    call_change_check(call=call, fields=fields)
+    for name in CALL_FIELDS:
+        if name in fields:
+            setattr(call, name, fields[name])
     call.clips_count_reason = clips_count_reason_validate(
         clips_count=call.clips_count, reason=call.clips_count_reason
     )

@@ -2,6 +2,7 @@
 waiting list are checked there), so the admin shows them read-only; events are edited here
 or on the staff page. Nothing is deleted: registrations are withdrawn, people removed."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from events import services
 from events.enums import RegistrationStatus
 from events.models import Event, Participant, Registration
 from events.selectors import with_seats
+from portal.web import add_service_errors
 
 
 class NoDeleteMixin:
@@ -26,8 +28,29 @@ class ReadOnlyMixin(NoDeleteMixin):
         return False
 
 
+class EventAdminForm(forms.ModelForm):
+    """The admin's event form checks what the staff page's service checks (a kind that
+    registrations were made under, seats below those taken), to show it next to the field;
+    the save goes through the service, which checks again under the event's lock."""
+
+    class Meta:
+        model = Event
+        fields = list(services.EVENT_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and not self.errors:
+            saved = Event.objects.get(pk=self.instance.pk)
+            try:
+                services.event_change_check(event=saved, fields=data)
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
+
+
 @admin.register(Event)
 class EventAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = EventAdminForm
     list_display = [
         "title",
         "kind",
@@ -43,6 +66,7 @@ class EventAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     date_hierarchy = "starts_on"
     fieldsets = (
         (None, {"fields": ("kind", "title", "programme", "place", ("starts_on", "ends_on"))}),
+        # The second day is always the day after the first (set by the service).
         (
             _("Registration"),
             {"fields": ("capacity", ("registration_opens_at", "registration_closes_at"))},
@@ -72,8 +96,24 @@ class EventAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         ),
     )
 
+    readonly_fields = ["ends_on"]
+
     def get_queryset(self, request):
         return with_seats(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, as the staff pages save (``event_create``/``event_update``)."""
+        fields = {name: form.cleaned_data[name] for name in services.EVENT_FIELDS}
+        try:
+            if change:
+                saved = services.event_update(event=obj, actor=request.user, **fields)
+            else:
+                saved = services.event_create(actor=request.user, **fields)
+        except ValidationError as exc:  # a registration came between the form and the save
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     @admin.display(description=_("seats taken"))
     def seats_taken(self, obj):

@@ -18,6 +18,7 @@ def load(users) -> None:
     now = timezone.now()
     today = timezone.localdate()
     visit = Event.objects.filter(title=STUDY_VISIT).first() or services.event_create(
+        actor=users["staff"],
         kind=EventKind.STUDY_VISIT,
         title=STUDY_VISIT,
         programme=(
@@ -37,6 +38,7 @@ def load(users) -> None:
     )
     if not Event.objects.filter(title=SEMINAR).exists():
         services.event_create(
+            actor=users["staff"],
             kind=EventKind.SEMINAR,
             title=SEMINAR,
             programme=(

@@ -12,14 +12,7 @@ from events.models import Event
 from events.services import DATA_REQUEST_MAX_LENGTH, EVENT_FIELDS
 from partnerships.models import Person
 from partnerships.selectors import is_leader_person
-from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from portal.forms import DateInput, DateTimeInput, PortalForm, PortalModelForm, QuickSelect
 
 
 class EventForm(PortalModelForm):

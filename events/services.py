@@ -89,8 +89,9 @@ def event_defaults(kind: str) -> dict:
 # --- events --------------------------------------------------------------------------------
 
 
-def event_create(**fields) -> Event:
-    """Create an event; the second day is always the day after the first."""
+def event_create(*, actor: User, **fields) -> Event:
+    """Staff create an event; the second day is always the day after the first."""
+    _check_staff(actor)
     data = {**event_defaults(fields.get("kind", "")), **fields}
     event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
     event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
@@ -98,10 +99,11 @@ def event_create(**fields) -> Event:
     return event
 
 
-@transaction.atomic
-def event_update(*, event: Event, **fields) -> Event:
-    """Change an event. Seats cannot drop below those already taken."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+def event_change_check(*, event: Event, fields: dict) -> None:
+    """The rules of changing an event saved as ``event``, beyond those of creating one: its
+    kind stays once partnerships registered under it (their representatives were chosen by
+    its rules, §2.2.3, §2.3.3), and its seats cannot drop below those taken. ``event_update``
+    checks them under the event's lock; the admin's form calls this to show them in place."""
     kind = fields.get("kind", event.kind)
     if (
         kind != event.kind
@@ -115,12 +117,9 @@ def event_update(*, event: Event, **fields) -> Event:
                 )
             }
         )
-    for name in EVENT_FIELDS:
-        if name in fields:
-            setattr(event, name, fields[name])
-    event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
+    capacity = fields.get("capacity", event.capacity)
     taken = _seats_taken(event)
-    if event.capacity is not None and event.capacity < taken:
+    if capacity is not None and capacity < taken:
         raise ValidationError(
             {
                 "capacity": _(
@@ -130,6 +129,19 @@ def event_update(*, event: Event, **fields) -> Event:
                 % {"taken": taken}
             }
         )
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor: User, **fields) -> Event:
+    """Staff change an event. Locks the event row, so registrations wait; refuses what
+    ``event_change_check`` refuses; seats added are offered to the waiting list."""
+    _check_staff(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    event_change_check(event=event, fields=fields)
+    for name in EVENT_FIELDS:
+        if name in fields:
+            setattr(event, name, fields[name])
+    event.ends_on = event.starts_on + datetime.timedelta(days=1) if event.starts_on else None
     save_validated(event)
     _offer_free_seats(event)
     return event

@@ -144,7 +144,7 @@ def event_create(request):
     form = EventForm(request.POST or None, initial={"kind": kind, **services.event_defaults(kind)})
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_create(**form.cleaned_data)
+            event = services.event_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -165,7 +165,7 @@ def event_edit(request, pk):
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_update(event=event, **form.cleaned_data)
+            services.event_update(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

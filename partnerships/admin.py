@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -18,6 +20,7 @@ from partnerships.models import (
     Person,
     User,
 )
+from portal.web import add_service_errors
 
 
 class ArchiveNotDeleteMixin:
@@ -122,8 +125,45 @@ class AnimatorFilter(admin.SimpleListFilter):
         return queryset
 
 
+ANIMATOR_FIELDS = ("animator", "animator_assigned_on")
+
+
+class PartnershipAdminForm(forms.ModelForm):
+    """Checks a change of animator by the service's rules, to show them next to the field;
+    ``PartnershipAdmin.save_model`` then assigns through the service."""
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "name",
+            "lead_library",
+            "round",
+            "leader",
+            "animator",
+            "animator_assigned_on",
+            "common_goal",
+            "status",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not set(ANIMATOR_FIELDS) & set(self.changed_data):
+            return data
+        saved = Partnership.objects.filter(pk=self.instance.pk).first()
+        try:
+            services.animator_assignment_check(
+                partnership=saved or Partnership(),
+                animator=data.get("animator"),
+                assigned_on=data.get("animator_assigned_on"),
+            )
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return data
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+    form = PartnershipAdminForm
     list_display = ["name", "lead_library", "round", "status", "sectors", "animator", "leader"]
     list_filter = [
         "round",
@@ -142,6 +182,25 @@ class PartnershipAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return selectors.with_sector_coverage(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        """A change of animator goes through ``partnership_assign_animator`` (the portal's
+        assignment page calls it too): the rest is saved first, the animator as it was."""
+        if not set(ANIMATOR_FIELDS) & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        animator, assigned_on = obj.animator, obj.animator_assigned_on
+        saved = Partnership.objects.filter(pk=obj.pk).first()
+        obj.animator = saved.animator if saved else None
+        obj.animator_assigned_on = saved.animator_assigned_on if saved else None
+        super().save_model(request, obj, form, change)
+        try:
+            services.partnership_assign_animator(
+                partnership=obj, actor=request.user, animator=animator, assigned_on=assigned_on
+            )
+        except ValidationError as exc:  # changed by someone else between the form and the save
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -188,9 +247,42 @@ class PersonAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["institution", "partnership", "user"]
 
 
+class ApplicationCallAdminForm(forms.ModelForm):
+    """The service's rules of a call, shown next to their fields (``save_model`` saves through
+    the service, which checks them again under the call's lock)."""
+
+    class Meta:
+        model = ApplicationCall
+        fields = list(services.APPLICATION_CALL_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                services.application_call_check(call=self.instance, fields=data)
+            except ValidationError as exc:
+                add_service_errors(self, exc)
+        return data
+
+
 @admin.register(ApplicationCall)
-class ApplicationCallAdmin(admin.ModelAdmin):
+class ApplicationCallAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+    form = ApplicationCallAdminForm
     list_display = ["title", "round", "opens_at", "deadline", "application_count"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services the staff pages use."""
+        fields = {name: form.cleaned_data[name] for name in services.APPLICATION_CALL_FIELDS}
+        try:
+            if change:
+                saved = services.application_call_update(call=obj, actor=request.user, **fields)
+            else:
+                saved = services.application_call_create(actor=request.user, **fields)
+        except ValidationError as exc:  # changed by someone else between the form and the save
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("applications"))

@@ -12,10 +12,18 @@ from partnerships.enums import (
     SectorCoverage,
     Voivodeship,
 )
-from partnerships.models import Application, Institution, Partner, Partnership, Person, User
+from partnerships.models import (
+    Application,
+    ApplicationCall,
+    Institution,
+    Partner,
+    Partnership,
+    Person,
+    User,
+)
 from partnerships.selectors import animator_choices, users_with_role
 from portal.enums import Role
-from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
+from portal.forms import DateInput, DateTimeInput, PortalForm, PortalModelForm, QuickSelect
 
 
 class LoginForm(AuthenticationForm):
@@ -101,6 +109,55 @@ class PartnershipForm(PortalModelForm):
         model = Partnership
         fields = ["name", "common_goal"]
         widgets = {"common_goal": forms.Textarea(attrs={"rows": 4})}
+
+
+class AnimatorAssignForm(PortalForm):
+    """Staff assign a partnership's animator, from a date (today unless told otherwise)."""
+
+    animator = forms.ModelChoiceField(
+        label=_("Animator"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— no animator —"),
+        error_messages={"invalid_choice": _("Choose an animator from the list.")},
+    )
+    assigned_on = forms.DateField(
+        label=_("Date of the assignment"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The day the animator took the partnership over; the reminder about the diagnosis "
+            "counts from it. Empty: today."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["animator"].queryset = users_with_role(Role.ANIMATOR).order_by(
+            "last_name", "first_name", "pk"
+        )
+
+
+class ApplicationCallForm(PortalModelForm):
+    """Staff open a call for applications, or change it."""
+
+    class Meta:
+        model = ApplicationCall
+        fields = ["title", "round", "description", "opens_at", "deadline"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "opens_at": DateTimeInput(),
+            "deadline": DateTimeInput(),
+        }
+        help_texts = {
+            "description": _("Shown to libraries on the public page of calls."),
+            "deadline": _("Libraries submit until this moment; drafts close with it."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("opens_at", "deadline"):
+            self.fields[name].input_formats = DateTimeInput.input_formats
 
 
 class InstitutionForm(PortalModelForm):
@@ -290,7 +347,7 @@ class ApplicationDecisionForm(PortalForm):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("— assign later —"),
-        help_text=_("Can also be assigned later in the admin."),
+        help_text=_("Can also be assigned later, on the partnership's page."),
     )
     note = forms.CharField(
         label=_("Note to the applicant"),

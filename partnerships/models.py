@@ -315,6 +315,8 @@ class ApplicationCall(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     deadline = models.DateTimeField(_("deadline"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("application call")
         verbose_name_plural = _("application calls")

@@ -239,6 +239,24 @@ def open_application_calls(now=None) -> QuerySet[ApplicationCall]:
     return ApplicationCall.objects.filter(opens_at__lte=now, deadline__gt=now).order_by("deadline")
 
 
+def application_calls_for_staff() -> QuerySet[ApplicationCall]:
+    """Every call, the latest deadline first, with its submitted applications counted (drafts
+    are the libraries' own until submitted)."""
+    return ApplicationCall.objects.annotate(
+        submitted_count=Count(
+            "applications", filter=~Q(applications__status=ApplicationStatus.DRAFT)
+        ),
+        draft_count=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT)),
+    ).order_by("-deadline", "-pk")
+
+
+def application_call_get_for_staff(pk) -> ApplicationCall:
+    try:
+        return ApplicationCall.objects.get(pk=pk)
+    except (ApplicationCall.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 def application_call_get_open(pk) -> ApplicationCall:
     try:
         return open_application_calls().get(pk=pk)

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from partnerships.models import (
 )
 from portal import figures
 from portal.enums import Role
+from portal.roles import is_staff_member
 from portal.services import save_validated
 from portal.tokens import hash_token, new_token
 
@@ -231,16 +232,56 @@ def person_archive(*, person: Person) -> Person:
     return person
 
 
-@transaction.atomic
-def partnership_assign_animator(*, partnership: Partnership, animator: User | None) -> Partnership:
-    if animator is not None and not animator.groups.filter(name=Role.ANIMATOR).exists():
+def animator_assignment_check(
+    *, partnership: Partnership, animator: User | None, assigned_on: datetime.date | None
+) -> None:
+    """The rules of assigning ``animator`` from ``assigned_on`` (a date, or None for today)
+    to ``partnership`` as saved: an active animator, a partnership still in the programme, a
+    date not in the future, and a change. ``partnership_assign_animator`` checks them under
+    the partnership's lock; the admin's form calls this to show them in place."""
+    if animator is not None and not (
+        animator.is_active and animator.groups.filter(name=Role.ANIMATOR).exists()
+    ):
         raise ValidationError({"animator": _("This person is not an animator.")})
-    if partnership.animator_id != (animator.pk if animator else None):
-        partnership.animator = animator
-        partnership.animator_assigned_on = timezone.localdate() if animator else None
-        if animator and partnership.status == PartnershipStatus.QUALIFIED:
-            partnership.status = PartnershipStatus.IN_SUPPORT
-        save_validated(partnership)
+    if partnership.status == PartnershipStatus.WITHDRAWN:
+        raise ValidationError(
+            _("This partnership has withdrawn from the programme: its animator cannot change.")
+        )
+    today = timezone.localdate()
+    if animator is not None and assigned_on is not None and assigned_on > today:
+        raise ValidationError(
+            {"assigned_on": _("The date of the assignment cannot be in the future.")}
+        )
+    new = (animator.pk, assigned_on or today) if animator is not None else (None, None)
+    if (partnership.animator_id, partnership.animator_assigned_on) == new:
+        raise ValidationError({"animator": _("Nothing has changed: this is the current animator.")})
+
+
+@transaction.atomic
+def partnership_assign_animator(
+    *,
+    partnership: Partnership,
+    actor: User,
+    animator: User | None,
+    assigned_on: datetime.date | None = None,
+) -> Partnership:
+    """Assign, change or remove a partnership's animator, from ``assigned_on`` (today when
+    not given). Staff only. Locks the partnership row and checks ``animator_assignment_check``
+    under the lock; the change, its date and the actor are kept in the partnership's history.
+    The first animator moves a qualified partnership into support (§2.1); the reminder about
+    the diagnosis counts from ``assigned_on``."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    partnership = Partnership.objects.select_for_update(of=("self",)).get(pk=partnership.pk)
+    animator_assignment_check(partnership=partnership, animator=animator, assigned_on=assigned_on)
+    partnership.animator = animator
+    partnership.animator_assigned_on = (
+        (assigned_on or timezone.localdate()) if animator is not None else None
+    )
+    if animator and partnership.status == PartnershipStatus.QUALIFIED:
+        partnership.status = PartnershipStatus.IN_SUPPORT
+    partnership._history_user = actor  # the history names who, outside a request too
+    save_validated(partnership)
     return partnership
 
 
@@ -343,6 +384,62 @@ APPLICATION_REQUIRED_FIELDS = (
 )
 
 
+APPLICATION_CALL_FIELDS = ("title", "round", "description", "opens_at", "deadline")
+
+
+def application_call_check(*, call: ApplicationCall, fields: dict) -> None:
+    """The rules of a call beyond its row's (the deadline after the opening): a deadline set
+    or moved lies ahead, so the call is open until then; the round stays once libraries have
+    applied, as their partnerships join that round when qualified."""
+    saved = ApplicationCall.objects.filter(pk=call.pk).first() if call.pk else None
+    deadline = fields.get("deadline", call.deadline)
+    moved = deadline is not None and (saved is None or deadline != saved.deadline)
+    if moved and deadline <= timezone.now():
+        raise ValidationError(
+            {"deadline": _("Set a deadline that is still ahead: this one has passed.")}
+        )
+    round_ = fields.get("round", call.round)
+    if saved is not None and round_ != saved.round and saved.applications.exists():
+        raise ValidationError(
+            {
+                "round": _(
+                    "Libraries have already applied in this call; its round can no longer change."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def application_call_create(*, actor: User, **fields) -> ApplicationCall:
+    """Staff open a call: it takes applications from ``opens_at`` until ``deadline``."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    call = ApplicationCall(
+        **{name: fields[name] for name in APPLICATION_CALL_FIELDS if name in fields}
+    )
+    application_call_check(call=call, fields=fields)
+    call._history_user = actor
+    save_validated(call)
+    return call
+
+
+@transaction.atomic
+def application_call_update(*, call: ApplicationCall, actor: User, **fields) -> ApplicationCall:
+    """Staff change a call. Locks the call's row, so two changes run one after another, and
+    checks ``application_call_check`` under the lock. The change is kept in the call's
+    history, with the actor."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    call = ApplicationCall.objects.select_for_update().get(pk=call.pk)
+    application_call_check(call=call, fields=fields)
+    for name in APPLICATION_CALL_FIELDS:
+        if name in fields:
+            setattr(call, name, fields[name])
+    call._history_user = actor
+    save_validated(call)
+    return call
+
+
 @transaction.atomic
 def application_start(
     *, call: ApplicationCall, submit: bool = False, **fields
@@ -422,7 +519,9 @@ def application_qualify(
     *, application: Application, actor: User, animator: User | None = None, note: str = ""
 ) -> Partnership:
     """Qualify: create the library, the partnership with the library as its first partner, and
-    invite the contact person as its leader. The applicant is told by e-mail."""
+    invite the contact person as its leader. The applicant is told by e-mail. Staff only."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
     application = _lock_submitted(application)
     library = Institution(
         name=application.library_name,
@@ -450,7 +549,9 @@ def application_qualify(
         benefit=_("Support of the programme in developing local cooperation."),
     )
     if animator is not None:
-        partnership_assign_animator(partnership=partnership, animator=animator)
+        partnership = partnership_assign_animator(
+            partnership=partnership, actor=actor, animator=animator
+        )
     first, _sep, last = application.contact_name.partition(" ")
     try:
         user_invite(
@@ -490,6 +591,9 @@ def application_qualify(
 
 @transaction.atomic
 def application_reject(*, application: Application, actor: User, note: str) -> Application:
+    """Reject with a reason the applicant receives by e-mail. Staff only."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("Give the reason: the applicant receives it.")})
     application = _lock_submitted(application)

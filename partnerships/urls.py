@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("partnerstwa/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerstwa/<int:pk>/edycja/", views.partnership_edit, name="partnership_edit"),
+    path("partnerstwa/<int:pk>/animator/", views.animator_assign, name="animator_assign"),
     path("partnerstwa/<int:pk>/partnerzy/dodaj/", views.partner_add, name="partner_add"),
     path(
         "partnerstwa/<int:pk>/partnerzy/<int:partner_pk>/edycja/",
@@ -52,5 +53,16 @@ urlpatterns = [
     path("nabor/<int:call_pk>/wniosek/", views.application_start, name="application_start"),
     path("nabor/wniosek/<str:token>/", views.application_edit, name="application_edit"),
     path("zgloszenia/", views.application_review_list, name="application_review_list"),
+    path(
+        "zgloszenia/nabory/",
+        views.application_call_manage_list,
+        name="application_call_manage_list",
+    ),
+    path("zgloszenia/nabory/nowy/", views.application_call_create, name="application_call_create"),
+    path(
+        "zgloszenia/nabory/<int:pk>/edycja/",
+        views.application_call_edit,
+        name="application_call_edit",
+    ),
     path("zgloszenia/<int:pk>/", views.application_review, name="application_review"),
 ]

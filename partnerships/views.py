@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from partnerships import selectors, services
 from partnerships.enums import ApplicationStatus
 from partnerships.forms import (
+    AnimatorAssignForm,
+    ApplicationCallForm,
     ApplicationDecisionForm,
     ApplicationFilterForm,
     ApplicationForm,
@@ -252,6 +254,52 @@ def partnership_edit(request, pk):
         request,
         "partnerships/partnership_edit.html",
         {"partnership": partnership, "form": form},
+        status=form_status(form),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def animator_assign(request, pk):
+    """Staff assign the animator, or change or remove them: replacing the animator who works
+    with the partnership asks for confirmation first (the page shows who is replaced)."""
+    partnership = selectors.partnership_get_for_user(request.user, pk)
+    form = AnimatorAssignForm(
+        request.POST or None,
+        initial={"animator": partnership.animator_id, "assigned_on": timezone.localdate()},
+    )
+    confirm = ""
+    if request.method == "POST" and form.is_valid():
+        animator = form.cleaned_data["animator"]
+        replaces = partnership.animator_id is not None and partnership.animator_id != (
+            animator.pk if animator else None
+        )
+        # The confirmation names the animator it was given for: a choice changed on the
+        # confirmation page asks again.
+        choice = str(animator.pk) if animator else "none"
+        if replaces and request.POST.get("confirm") != choice:
+            confirm = choice
+        else:
+            try:
+                services.partnership_assign_animator(
+                    partnership=partnership,
+                    actor=request.user,
+                    animator=animator,
+                    assigned_on=form.cleaned_data["assigned_on"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if animator is None:
+                    text = _("The partnership has no animator now.")
+                else:
+                    text = _("%(name)s is the partnership's animator now.") % {"name": animator}
+                messages.success(request, text)
+                return redirect("partnership_detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/animator_assign.html",
+        {"partnership": partnership, "form": form, "confirm": confirm},
         status=form_status(form),
     )
 
@@ -679,41 +727,99 @@ def application_review_list(request):
 
 
 @staff_required
+def application_call_manage_list(request):
+    """Staff's list of calls for applications: every call, open or not, with what came in."""
+    page = paginate(request, selectors.application_calls_for_staff())
+    return render(
+        request,
+        "partnerships/application_call_manage_list.html",
+        {"page": page, "now": timezone.now()},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def application_call_create(request):
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = ApplicationCallForm(request.POST or None, initial={"opens_at": now})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_call_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The call for applications has been saved."))
+            return redirect("application_call_manage_list")
+    return render(
+        request,
+        "partnerships/application_call_form.html",
+        {"form": form, "title": _("New call for applications")},
+        status=form_status(form),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def application_call_edit(request, pk):
+    call = selectors.application_call_get_for_staff(pk)
+    form = ApplicationCallForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_call_update(call=call, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The call for applications has been saved."))
+            return redirect("application_call_manage_list")
+    return render(
+        request,
+        "partnerships/application_call_form.html",
+        {"form": form, "call": call, "title": _("Edit the call for applications")},
+        status=form_status(form),
+    )
+
+
+def _application_decide(request, application, data) -> None:
+    if data["decision"] == ApplicationDecisionForm.QUALIFY:
+        partnership = services.application_qualify(
+            application=application,
+            actor=request.user,
+            animator=data["animator"],
+            note=data["note"],
+        )
+        messages.success(
+            request,
+            _("Qualified. The partnership %(name)s has been created and its leader invited.")
+            % {"name": partnership.name},
+        )
+    else:
+        services.application_reject(application=application, actor=request.user, note=data["note"])
+        messages.success(request, _("Rejected. The applicant has been told by e-mail."))
+
+
+@staff_required
 @require_http_methods(["GET", "POST"])
 def application_review(request, pk):
     application = selectors.application_get_for_review(pk)
     form = ApplicationDecisionForm(request.POST or None)
+    confirm = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            if data["decision"] == form.QUALIFY:
-                partnership = services.application_qualify(
-                    application=application,
-                    actor=request.user,
-                    animator=data["animator"],
-                    note=data["note"],
-                )
-                messages.success(
-                    request,
-                    _(
-                        "Qualified. The partnership %(name)s has been created "
-                        "and its leader invited."
-                    )
-                    % {"name": partnership.name},
-                )
-            else:
-                services.application_reject(
-                    application=application, actor=request.user, note=data["note"]
-                )
-                messages.success(request, _("Rejected. The applicant has been told by e-mail."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        # A decision cannot be undone: the page asks once more, naming what follows. The
+        # confirmation names the decision it was given for.
+        if request.POST.get("confirm") != data["decision"]:
+            confirm = data["decision"]
         else:
-            return redirect("application_review", pk=application.pk)
+            try:
+                _application_decide(request, application, data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("application_review", pk=application.pk)
     return render(
         request,
         "partnerships/application_review.html",
-        {"application": application, "form": form},
+        {"application": application, "form": form, "confirm": confirm},
         status=form_status(form),
     )
 

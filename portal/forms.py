@@ -94,6 +94,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker; the form field must accept its format
+    (``DATETIME_INPUT_FORMATS``)."""
+
+    input_type = "datetime-local"
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 class QuickSelect(forms.Select):
     """A select written in Python rather than through one template per option, for the lists'
     filters: the animator filter has an option per animator (400 in the bench's data set XL),

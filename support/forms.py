@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from support.enums import (
     DURATION_PRESETS,
     OPEN_POTENTIAL_STATUSES,
     PLAN_SECTIONS,
+    QUARTER,
     Channel,
     SessionKind,
     SupportStep,
@@ -281,6 +284,40 @@ class MaterialsDispatchAdminForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 add_service_errors(self, exc)
         return data
+
+
+class HourBudgetForm(PortalForm):
+    """Staff's budget page: the budget in hours (quarter hours, a decimal comma) and why."""
+
+    hours = forms.DecimalField(
+        label=_("Hour budget, in hours"),
+        min_value=Decimal("0.25"),
+        max_value=Decimal("200"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("The standard is 16 hours (§2.1.4). In quarter hours: 16, 17,5, 18,25."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the partnership's history with the new budget."),
+        error_messages={"required": _("Give the reason for changing the budget.")},
+    )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        minutes = hours * 60
+        if minutes != minutes.to_integral_value() or int(minutes) % QUARTER:
+            raise forms.ValidationError(
+                _("Give the budget in whole quarter hours: 16, 16,25, 16,5, 16,75 and so on.")
+            )
+        return hours
+
+    @property
+    def minutes(self) -> int:
+        return int(self.cleaned_data["hours"] * 60)
 
 
 class HourBudgetAdminForm(forms.ModelForm):

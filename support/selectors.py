@@ -230,6 +230,15 @@ def budget_minutes(outer: str = "pk") -> Coalesce:
     return Coalesce(Subquery(budget), Value(DEFAULT_BUDGET_MINUTES))
 
 
+def hour_budget_history(partnership: Partnership, limit: int = 20) -> list:
+    """The budget's changes, newest first, with who made them (one query)."""
+    return list(
+        HourBudget.history.filter(partnership_id=partnership.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
 def minutes_used(partnership: Partnership, *, exclude_pk=None) -> int:
     """The minutes of the partnership's support counted against its budget (withdrawn
     contacts and the diagnosis left out); ``exclude_pk`` leaves out the session being

@@ -341,6 +341,7 @@ def hour_budget_set(
     budget.minutes = minutes
     budget.reason = reason.strip()
     budget._change_reason = budget.reason
+    budget._history_user = actor  # the history names who, outside a request too
     save_validated(budget)
     return budget
 

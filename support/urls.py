@@ -24,6 +24,7 @@ urlpatterns = [
         views.partner_report_edit,
         name="partner_report_edit",
     ),
+    path("partnerstwa/<int:pk>/budzet-godzin/", views.hour_budget_edit, name="hour_budget_edit"),
     path("partnerstwa/<int:pk>/materialy/dodaj/", views.materials_add, name="materials_add"),
     path(
         "partnerstwa/<int:pk>/materialy/<int:dispatch_pk>/plik/",

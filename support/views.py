@@ -2,6 +2,8 @@
 and renders or redirects. Outsiders get 404 (from the user's partnership selector), a
 leader who may only read gets 403 on pages that change something."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -39,6 +41,7 @@ from support.enums import (
 )
 from support.forms import (
     ContactForm,
+    HourBudgetForm,
     MaterialsDispatchForm,
     MissingSectorFilterForm,
     PartnerReportForm,
@@ -348,6 +351,46 @@ def materials_add(request, pk):
         request,
         "support/materials_form.html",
         {"partnership": partnership, "form": form},
+        status=form_status(form),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def hour_budget_edit(request, pk):
+    """Staff change a partnership's hour budget with the reason (§2.1.4); the earlier changes
+    are listed with their reasons."""
+    partnership = partnership_get_for_user(request.user, pk)
+    state = selectors.support_state(partnership)
+    form = HourBudgetForm(
+        request.POST or None, initial={"hours": Decimal(state.budget_minutes) / 60}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hour_budget_set(
+                partnership=partnership,
+                actor=request.user,
+                minutes=form.minutes,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The hour budget of %(name)s is %(budget)s now.")
+                % {"name": partnership.name, "budget": format_minutes(form.minutes)},
+            )
+            return redirect("support:timeline", pk=partnership.pk)
+    return render(
+        request,
+        "support/hour_budget_form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "state": state,
+            "changes": selectors.hour_budget_history(partnership),
+        },
         status=form_status(form),
     )
 

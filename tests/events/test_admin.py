@@ -40,27 +40,66 @@ def test_admin_registration_cannot_be_added_bypassing_the_rules(client, world):
     assert client.get(reverse("admin:events_registration_add")).status_code == 403
 
 
-def test_admin_event_second_day_must_follow_first(client, world, visit):
+def _event_admin_data(event, **changes):
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    data = {
+        "kind": event.kind,
+        "title": event.title,
+        "programme": event.programme,
+        "place": event.place,
+        "starts_on": event.starts_on.isoformat(),
+        "capacity": str(event.capacity),
+        "registration_opens_at_0": opens.strftime("%Y-%m-%d"),
+        "registration_opens_at_1": opens.strftime("%H:%M"),
+        "registration_closes_at_0": closes.strftime("%Y-%m-%d"),
+        "registration_closes_at_1": closes.strftime("%H:%M"),
+    }
+    return {**data, **changes}
+
+
+def test_admin_event_second_day_is_the_day_after_the_first(client, world, visit):
+    """The second day is not edited: the service sets it, as on the staff page."""
     client.force_login(world.staff)
     url = reverse("admin:events_event_change", args=[visit.pk])
-    data = {
-        "kind": "study_visit",
-        "title": visit.title,
-        "programme": visit.programme,
-        "place": visit.place,
-        "starts_on": "2027-03-01",
-        "ends_on": "2027-03-03",
-        "capacity": "12",
-        "registration_opens_at_0": "2027-01-01",
-        "registration_opens_at_1": "10:00",
-        "registration_closes_at_0": "2027-02-01",
-        "registration_closes_at_1": "10:00",
-    }
+    data = _event_admin_data(visit, starts_on="2027-03-01", ends_on="2027-03-03")
     response = client.post(url, data)
-    assert response.status_code == 200
-    assert "dwa kolejne dni" in response.content.decode()
+    assert response.status_code == 302
     visit.refresh_from_db()
-    assert str(visit.ends_on) != "2027-03-03"
+    assert str(visit.ends_on) == "2027-03-02"
+
+
+def test_admin_event_seats_below_taken_refused_like_the_staff_page(client, world, registration):
+    event = registration.event
+    client.force_login(world.staff)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = client.post(url, _event_admin_data(event, capacity="0", title="Nowy tytuł"))
+    assert response.status_code == 200
+    assert "Zajętych miejsc jest już 1" in response.content.decode()
+    event.refresh_from_db()
+    assert (event.capacity, event.title) == (12, registration.event.title)
+
+
+def test_admin_event_kind_change_with_registrations_refused_like_the_staff_page(
+    client, world, registration
+):
+    event = registration.event
+    client.force_login(world.staff)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = client.post(url, _event_admin_data(event, kind="seminar"))
+    assert response.status_code == 200
+    assert "rodzaj" in response.content.decode()
+    event.refresh_from_db()
+    assert event.kind == "study_visit"
+
+
+def test_admin_event_change_goes_through_the_service_and_keeps_history(client, world, visit):
+    client.force_login(world.staff)
+    url = reverse("admin:events_event_change", args=[visit.pk])
+    response = client.post(url, _event_admin_data(visit, capacity="20"))
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.capacity == 20
+    assert visit.history.latest().history_user == world.staff
 
 
 def _attendance_post(client, participant, attended):

@@ -36,6 +36,7 @@ def message(exc_info) -> str:
 
 def test_event_create_seminar_gets_defaults_of_the_source():
     event = services.event_create(
+        actor=UserFactory(role="staff"),
         kind=EventKind.SEMINAR,
         title="Seminarium",
         programme="p",
@@ -57,6 +58,7 @@ def test_event_create_seminar_gets_defaults_of_the_source():
 
 def test_event_create_study_visit_gets_defaults_of_the_source():
     event = services.event_create(
+        actor=UserFactory(role="staff"),
         kind=EventKind.STUDY_VISIT,
         title="Wizyta",
         programme="p",
@@ -88,7 +90,7 @@ def test_event_days_not_consecutive_refused_by_full_clean(visit):
 def test_event_update_capacity_below_taken_refused(world, cast, visit):
     submit(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
     with pytest.raises(ValidationError):
-        services.event_update(event=visit, capacity=1)
+        services.event_update(event=visit, actor=UserFactory(role="staff"), capacity=1)
     visit.refresh_from_db()
     assert visit.capacity == 12
 
@@ -96,7 +98,7 @@ def test_event_update_capacity_below_taken_refused(world, cast, visit):
 def test_event_update_kind_change_with_registrations_refused(world, cast, visit):
     submit(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
     with pytest.raises(ValidationError) as exc_info:
-        services.event_update(event=visit, kind=EventKind.SEMINAR)
+        services.event_update(event=visit, actor=UserFactory(role="staff"), kind=EventKind.SEMINAR)
     assert "rodzaj" in message(exc_info)
     visit.refresh_from_db()
     assert visit.kind == EventKind.STUDY_VISIT
@@ -108,7 +110,7 @@ def test_event_update_more_seats_offers_them_to_waiting(world, cast):
     waiting = submit(
         event, world.partnership_a, [cast.librarian_a], world.leader_a, join_waiting_list=True
     )
-    services.event_update(event=event, capacity=2)
+    services.event_update(event=event, actor=UserFactory(role="staff"), capacity=2)
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.OFFERED
 

@@ -889,3 +889,81 @@ def test_partnership_registration_list_queries_constant(
     with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["page"]) == n
+
+
+# --- staff edit an event and mark attendance (issue 15) ----------------------------------------
+
+
+def _event_form_data(event, **changes):
+    data = {
+        "kind": event.kind,
+        "title": event.title,
+        "programme": event.programme,
+        "place": event.place,
+        "starts_on": event.starts_on.isoformat(),
+        "capacity": str(event.capacity),
+        "registration_opens_at": timezone.localtime(event.registration_opens_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "registration_closes_at": timezone.localtime(event.registration_closes_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "host_name": event.host_name,
+        "provides_lodging": "on",
+    }
+    return {**data, **changes}
+
+
+def test_event_edit_seats_below_taken_refused_in_polish(client, world, cast, visit):
+    register(visit, world.partnership_a, [cast.librarian_a, cast.ngo_a1], world.leader_a)
+    client.force_login(world.staff)
+    url = reverse("events:event_edit", args=[visit.pk])
+    response = client.post(url, _event_form_data(visit, capacity="1", title="Zmieniony"))
+    assert response.status_code == 400
+    assert "Zajętych miejsc jest już 2" in page_text(response)
+    saved = Event.objects.get(pk=visit.pk)
+    assert (saved.capacity, saved.title) == (12, visit.title)
+
+
+def test_event_edit_kind_change_with_registrations_refused_in_polish(client, world, registration_a):
+    event = registration_a.event
+    client.force_login(world.staff)
+    url = reverse("events:event_edit", args=[event.pk])
+    response = client.post(url, _event_form_data(event, kind="seminar"))
+    assert response.status_code == 400
+    assert "rodzaju nie można już zmienić" in page_text(response)
+    event.refresh_from_db()
+    assert event.kind == "study_visit"
+
+
+def test_event_edit_keeps_history_with_the_actor(client, world, visit):
+    client.force_login(world.staff)
+    url = reverse("events:event_edit", args=[visit.pk])
+    response = client.post(url, _event_form_data(visit, capacity="15"))
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.capacity == 15
+    assert visit.history.latest().history_user == world.staff
+
+
+@pytest.mark.parametrize("persona", ["leader_a", "animator_a", "committee"])
+def test_event_edit_and_attendance_refused_to_non_staff(client, world, registration_a, persona):
+    event = registration_a.event
+    participant = registration_a.participants.get()
+    client.force_login(getattr(world, persona))
+    edit = reverse("events:event_edit", args=[event.pk])
+    assert client.post(edit, _event_form_data(event, capacity="40")).status_code == 403
+    attendance = reverse("events:attendance_edit", args=[event.pk])
+    assert client.post(attendance, {f"attended_{participant.pk}": "on"}).status_code == 403
+    event.refresh_from_db()
+    participant.refresh_from_db()
+    assert (event.capacity, participant.attended) == (12, None)
+
+
+def test_event_page_links_attendance_for_staff_only(client, world, visit):
+    url = reverse("events:event_detail", args=[visit.pk])
+    link = reverse("events:attendance_edit", args=[visit.pk])
+    client.force_login(world.staff)
+    assert link in page_text(client.get(url))
+    client.force_login(world.leader_a)
+    assert link not in page_text(client.get(url))

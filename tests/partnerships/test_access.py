@@ -133,6 +133,12 @@ CASES = {
     "application_review_list": (lambda w, o: {}, STAFF_ONLY),
     "application_review": (lambda w, o: {"pk": o["application"].pk}, STAFF_ONLY),
     "application_call_list": (lambda w, o: {}, PUBLIC),
+    # issue 15: staff's back office in the portal
+    "animator_assign": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
+    "application_call_manage_list": (lambda w, o: {}, STAFF_ONLY),
+    "application_call_create": (lambda w, o: {}, STAFF_ONLY),
+    "application_call_edit": (lambda w, o: {"pk": o["application"].call_id}, STAFF_ONLY),
+    "support:hour_budget_edit": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
     "calendar_settings": (lambda w, o: {}, LOGGED_IN),
     "otp_setup": (lambda w, o: {}, STAFF_ONLY),
     "otp_remove": (lambda w, o: {}, STAFF_ONLY),

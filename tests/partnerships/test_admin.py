@@ -1,6 +1,7 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.enums import Sector
 from partnerships.models import Partnership, Person
@@ -112,3 +113,43 @@ def test_admin_change_of_leader_moves_the_link_to_the_new_leaders_person(rf, wor
     assert old.user is None
     person = Person.objects.get(partnership=partnership, user=new_leader)
     assert (person.full_name, person.institution) == ("Nina Nowak", partnership.lead_library)
+
+
+def _partnership_admin_form(rf, world, partnership, **changes):
+    model_admin = admin.site._registry[Partnership]
+    request = rf.post("/")
+    request.user = world.staff
+    form_class = model_admin.get_form(request, partnership, change=True)
+    data = {
+        name: getattr(partnership, f"{name}_id", None) or getattr(partnership, name)
+        for name in form_class.base_fields
+        if hasattr(partnership, name)
+    }
+    return model_admin, request, form_class({**data, **changes}, instance=partnership)
+
+
+def test_admin_animator_not_an_animator_refused_next_to_the_field(rf, world):
+    partnership = world.partnership_a
+    _admin, _request, form = _partnership_admin_form(
+        rf, world, partnership, animator=world.leader_a.pk
+    )
+    assert not form.is_valid()
+    assert "nie ma roli animatora" in " ".join(form.errors["animator"])
+    partnership.refresh_from_db()
+    assert partnership.animator == world.animator_a
+
+
+def test_admin_animator_change_goes_through_the_service(rf, world):
+    partnership = world.partnership_a
+    model_admin, request, form = _partnership_admin_form(
+        rf, world, partnership, animator=world.animator_b.pk, name="Nowa nazwa"
+    )
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, True)
+    partnership.refresh_from_db()
+    assert (partnership.name, partnership.animator) == ("Nowa nazwa", world.animator_b)
+    # The service dates the assignment; the history keeps the old animator and the actor.
+    assert partnership.animator_assigned_on == timezone.localdate()
+    latest = partnership.history.latest()
+    assert (latest.animator_id, latest.history_user_id) == (world.animator_b.pk, world.staff.pk)
+    assert world.animator_a.pk in {h.animator_id for h in partnership.history.all()}

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from partnerships import services
@@ -542,10 +542,84 @@ def test_application_reject_tells_applicant_with_the_reason():
 
 
 @pytest.mark.django_db
-def test_partnership_assign_animator_refuses_non_animator():
+def test_partnership_assign_animator_refuses_non_animator(world):
     partnership = PartnershipFactory(animator=None)
+    with pytest.raises(ValidationError) as exc_info:
+        services.partnership_assign_animator(
+            partnership=partnership, actor=world.staff, animator=UserFactory()
+        )
+    assert "nie ma roli animatora" in " ".join(exc_info.value.messages)
+    partnership.refresh_from_db()
+    assert partnership.animator is None
+
+
+def test_partnership_assign_animator_by_non_staff_refused(world):
+    with pytest.raises(PermissionDenied):
+        services.partnership_assign_animator(
+            partnership=world.partnership_a, actor=world.animator_a, animator=world.animator_b
+        )
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.animator == world.animator_a
+
+
+def test_partnership_assign_animator_keeps_date_and_actor_in_history(world):
+    partnership = PartnershipFactory(animator=None, status=PartnershipStatus.QUALIFIED)
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    services.partnership_assign_animator(
+        partnership=partnership, actor=world.staff, animator=world.animator_a, assigned_on=day
+    )
+    partnership.refresh_from_db()
+    assert (partnership.animator, partnership.animator_assigned_on) == (world.animator_a, day)
+    assert partnership.status == PartnershipStatus.IN_SUPPORT  # §2.1: support starts
+    services.partnership_assign_animator(
+        partnership=partnership, actor=world.staff, animator=world.animator_b
+    )
+    rows = list(partnership.history.order_by("history_date", "history_id"))
+    assert [(r.animator_id, r.animator_assigned_on, r.history_user_id) for r in rows[-2:]] == [
+        (world.animator_a.pk, day, world.staff.pk),
+        (world.animator_b.pk, timezone.localdate(), world.staff.pk),
+    ]
+
+
+def test_partnership_assign_animator_in_the_future_refused(world):
+    partnership = PartnershipFactory(animator=None)
+    with pytest.raises(ValidationError) as exc_info:
+        services.partnership_assign_animator(
+            partnership=partnership,
+            actor=world.staff,
+            animator=world.animator_a,
+            assigned_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert "w przyszłości" in " ".join(exc_info.value.messages)
+    partnership.refresh_from_db()
+    assert partnership.animator is None
+
+
+def test_partnership_assign_animator_withdrawn_partnership_refused(world):
+    partnership = PartnershipFactory(animator=None, status=PartnershipStatus.WITHDRAWN)
     with pytest.raises(ValidationError):
-        services.partnership_assign_animator(partnership=partnership, animator=UserFactory())
+        services.partnership_assign_animator(
+            partnership=partnership, actor=world.staff, animator=world.animator_a
+        )
+
+
+def test_partnership_assign_animator_removal_clears_the_date(world):
+    services.partnership_assign_animator(
+        partnership=world.partnership_a, actor=world.staff, animator=None
+    )
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.animator is None
+    assert world.partnership_a.animator_assigned_on is None
+
+
+def test_application_qualify_by_non_staff_refused(world):
+    application = ApplicationFactory(
+        status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    with pytest.raises(PermissionDenied):
+        services.application_qualify(application=application, actor=world.animator_a)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.django_db

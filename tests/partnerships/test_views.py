@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.enums import ApplicationStatus, Sector
-from partnerships.models import Application, Partner, Partnership, Person
+from partnerships.models import Application, ApplicationCall, Partner, Partnership, Person
 from partnerships.services import user_invite
 from portal import hooks
 from portal.calendar import CalendarItem
@@ -352,10 +352,17 @@ def test_staff_qualifies_application_from_review_page(client):
         status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now()
     )
     client.force_login(staff)
-    response = client.post(
-        reverse("application_review", args=[application.pk]),
-        {"decision": "qualify", "animator": animator.pk, "note": ""},
-    )
+    url = reverse("application_review", args=[application.pk])
+    data = {"decision": "qualify", "animator": animator.pk, "note": ""}
+    # The first press asks for confirmation and changes nothing.
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["confirm"] == "qualify"
+    assert "Nie można tego cofnąć" in response.content.decode()
+    assert not Partnership.objects.exists()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    response = client.post(url, {**data, "confirm": "qualify"})
     assert response.status_code == 302
     partnership = Partnership.objects.get()
     assert partnership.animator == animator
@@ -376,6 +383,26 @@ def test_staff_reject_without_reason_shows_error(client):
     assert response.context["form"].errors["note"]
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_staff_reject_asks_confirmation_then_rejects(client):
+    staff = UserFactory(role=Role.STAFF)
+    application = ApplicationFactory(
+        status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    client.force_login(staff)
+    url = reverse("application_review", args=[application.pk])
+    data = {"decision": "reject", "note": "Brak partnerów z sektora biznesu."}
+    assert client.post(url, data).context["confirm"] == "reject"
+    # A confirmation given for another decision asks again.
+    assert client.post(url, {**data, "confirm": "qualify"}).context["confirm"] == "reject"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert client.post(url, {**data, "confirm": "reject"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED
+    assert application.decided_by == staff
 
 
 @pytest.mark.django_db
@@ -538,3 +565,192 @@ def test_calendar_feed_old_token_stops_working_after_reset(client):
     assert client.get(reverse("calendar_feed", args=[old])).status_code == 404
     user.refresh_from_db()
     assert client.get(reverse("calendar_feed", args=[user.calendar_token])).status_code == 200
+
+
+# --- the animator of a partnership (staff) ------------------------------------------------------
+
+
+def test_animator_assign_page_assigns_with_the_date(client, world):
+    partnership = PartnershipFactory(animator=None, status="qualified")
+    client.force_login(world.staff)
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    response = client.post(
+        reverse("animator_assign", args=[partnership.pk]),
+        {"animator": world.animator_b.pk, "assigned_on": day.isoformat()},
+    )
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.animator, partnership.animator_assigned_on) == (world.animator_b, day)
+    assert partnership.status == "in_support"
+    assert partnership.history.latest().history_user == world.staff
+
+
+def test_animator_change_asks_confirmation_naming_who_is_replaced(client, world):
+    client.force_login(world.staff)
+    url = reverse("animator_assign", args=[world.partnership_a.pk])
+    data = {"animator": world.animator_b.pk, "assigned_on": ""}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["confirm"] == str(world.animator_b.pk)
+    assert "Potwierdź zmianę animatora" in response.content.decode()
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.animator == world.animator_a
+    # A confirmation given for another choice asks again.
+    response = client.post(url, {**data, "confirm": "none"})
+    assert response.context["confirm"] == str(world.animator_b.pk)
+    response = client.post(url, {**data, "confirm": str(world.animator_b.pk)})
+    assert response.status_code == 302
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.animator == world.animator_b
+    assert world.partnership_a.animator_assigned_on == timezone.localdate()
+    history = world.partnership_a.history.order_by("-history_date", "-history_id")
+    assert [h.animator_id for h in history[:2]] == [world.animator_b.pk, world.animator_a.pk]
+
+
+def test_animator_assign_not_an_animator_gives_polish_message_and_changes_nothing(client, world):
+    client.force_login(world.staff)
+    url = reverse("animator_assign", args=[world.partnership_b.pk])
+    response = client.post(url, {"animator": world.leader_a.pk, "confirm": str(world.leader_a.pk)})
+    assert response.status_code == 400
+    assert "Wybierz animatora z listy" in response.content.decode()
+    world.partnership_b.refresh_from_db()
+    assert world.partnership_b.animator == world.animator_b
+
+
+def test_animator_assign_future_date_refused_in_polish(client, world):
+    partnership = PartnershipFactory(animator=None)
+    client.force_login(world.staff)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("animator_assign", args=[partnership.pk]),
+        {"animator": world.animator_a.pk, "assigned_on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 400
+    assert "nie może być w przyszłości" in response.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.animator is None
+
+
+@pytest.mark.parametrize("persona", ["leader_a", "animator_a", "committee"])
+def test_animator_assign_refused_to_non_staff(client, world, persona):
+    client.force_login(getattr(world, persona))
+    url = reverse("animator_assign", args=[world.partnership_a.pk])
+    assert client.post(url, {"animator": world.animator_b.pk}).status_code == 403
+    world.partnership_a.refresh_from_db()
+    assert world.partnership_a.animator == world.animator_a
+
+
+def test_partnership_page_links_the_animator_assignment_for_staff_only(client, world):
+    url = reverse("partnership_detail", args=[world.partnership_a.pk])
+    link = reverse("animator_assign", args=[world.partnership_a.pk])
+    client.force_login(world.staff)
+    assert link in client.get(url).content.decode()
+    client.force_login(world.leader_a)
+    assert link not in client.get(url).content.decode()
+
+
+# --- calls for applications (staff) -------------------------------------------------------------
+
+
+def _call_data(**changes):
+    now = timezone.localtime()
+    data = {
+        "title": "Nabór 2027",
+        "round": "2",
+        "description": "Dla bibliotek II rundy.",
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "deadline": (now + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    return {**data, **changes}
+
+
+def test_application_call_create_opens_the_call_on_the_public_page(client, world):
+    client.force_login(world.staff)
+    response = client.post(reverse("application_call_create"), _call_data())
+    assert response.status_code == 302
+    call = ApplicationCall.objects.get(title="Nabór 2027")
+    assert call.is_open()
+    assert call.history.get().history_user == world.staff
+    assert "Nabór 2027" in client.get(reverse("application_call_list")).content.decode()
+
+
+def test_application_call_create_with_a_passed_deadline_refused_in_polish(client, world):
+    client.force_login(world.staff)
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    data = _call_data(
+        opens_at=(yesterday - datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        deadline=yesterday.strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.post(reverse("application_call_create"), data)
+    assert response.status_code == 400
+    assert "termin, który jeszcze nie minął" in response.content.decode()
+    assert not ApplicationCall.objects.exists()
+
+
+def test_application_call_deadline_before_opening_refused_in_polish(client, world):
+    client.force_login(world.staff)
+    now = timezone.localtime()
+    data = _call_data(
+        opens_at=(now + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        deadline=(now + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.post(reverse("application_call_create"), data)
+    assert response.status_code == 400
+    assert "po dacie otwarcia naboru" in response.content.decode()
+    assert not ApplicationCall.objects.exists()
+
+
+def test_application_call_edit_moves_the_deadline_and_keeps_history(client, world):
+    call = ApplicationCallFactory(title="Nabór jesienny")
+    client.force_login(world.staff)
+    later = timezone.localtime() + datetime.timedelta(days=40)
+    data = _call_data(title="Nabór jesienny", deadline=later.strftime("%Y-%m-%dT%H:%M"))
+    data["opens_at"] = timezone.localtime(call.opens_at).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("application_call_edit", args=[call.pk]), data)
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.deadline.date() == later.date()
+    assert call.history.latest().history_user == world.staff
+
+
+def test_application_call_round_stays_once_libraries_applied(client, world):
+    application = ApplicationFactory()
+    call = application.call
+    client.force_login(world.staff)
+    data = _call_data(title=call.title, round="1")
+    data["opens_at"] = timezone.localtime(call.opens_at).strftime("%Y-%m-%dT%H:%M")
+    data["deadline"] = timezone.localtime(call.deadline).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("application_call_edit", args=[call.pk]), data)
+    assert response.status_code == 400
+    assert "rundy nie można już zmienić" in response.content.decode()
+    call.refresh_from_db()
+    assert call.round == 2
+
+
+@pytest.mark.parametrize("persona", ["leader_a", "animator_a", "committee"])
+def test_application_call_pages_refused_to_non_staff(client, world, persona):
+    call = ApplicationCallFactory()
+    client.force_login(getattr(world, persona))
+    assert client.post(reverse("application_call_create"), _call_data()).status_code == 403
+    edit = client.post(reverse("application_call_edit", args=[call.pk]), _call_data())
+    assert edit.status_code == 403
+    assert ApplicationCall.objects.get() == call
+    assert ApplicationCall.objects.get().title == call.title
+
+
+def test_application_call_edit_of_unknown_call_is_404(client, world):
+    client.force_login(world.staff)
+    assert client.get(reverse("application_call_edit", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_application_call_manage_list_queries_constant(client, world, django_assert_num_queries, n):
+    for _ in range(n):
+        ApplicationFactory.create_batch(2, call=ApplicationCallFactory())
+    client.force_login(world.staff)
+    # session, user, count, the page's calls with their counts, roles
+    with django_assert_num_queries(5):
+        response = client.get(reverse("application_call_manage_list"))
+    rows = list(response.context["page"])
+    assert len(rows) == n
+    assert {(row.draft_count, row.submitted_count) for row in rows} == {(2, 0)}

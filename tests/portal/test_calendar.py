@@ -136,9 +136,11 @@ def test_event_sequence_rises_when_its_dates_move_and_only_then(client, world):
 
     first = vevent()
     assert first.sequence.value == "0"
-    event_services.event_update(event=event, title="Nowy tytuł")
+    event_services.event_update(event=event, actor=world.staff, title="Nowy tytuł")
     assert vevent().sequence.value == "0"
-    event_services.event_update(event=event, starts_on=event.starts_on + datetime.timedelta(7))
+    event_services.event_update(
+        event=event, actor=world.staff, starts_on=event.starts_on + datetime.timedelta(7)
+    )
     moved = vevent()
     assert moved.sequence.value == "1"
     assert moved.uid.value == first.uid.value

@@ -240,7 +240,7 @@ def test_dashboard_figures_equal_direct_counts_before_and_after_each_change(
             partner=Partner.objects.get(partnership=a, institution__sector=Sector.SOCIAL)
         ),
         lambda: partnership_services.partnership_assign_animator(
-            partnership=programme["no_animator"], animator=world.animator_a
+            partnership=programme["no_animator"], actor=world.staff, animator=world.animator_a
         ),
         lambda: event_services.attendance_mark(
             event=programme["visit"],

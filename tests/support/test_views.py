@@ -5,7 +5,13 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from support.models import PartnerReport, PlannedMeeting, PotentialPartner, SupportSession
+from support.models import (
+    HourBudget,
+    PartnerReport,
+    PlannedMeeting,
+    PotentialPartner,
+    SupportSession,
+)
 from tests.factories import (
     MaterialsDispatchFactory,
     PartnershipFactory,
@@ -793,3 +799,66 @@ def test_session_log_page_for_the_diagnosis_shows_no_time_left(client, world):
     assert response.context["in_budget"] is False
     assert 'id="contact-budget"' not in body
     assert 'id="contact-left-after"' not in body
+
+
+# --- the hour budget (staff) --------------------------------------------------------------------
+
+
+def test_hour_budget_page_changes_the_budget_with_its_reason(client, world):
+    client.force_login(world.staff)
+    url = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    response = client.post(url, {"hours": "17,5", "reason": "Trzecie spotkanie z partnerami."})
+    assert response.status_code == 302
+    budget = HourBudget.objects.get(partnership=world.partnership_a)
+    assert (budget.minutes, budget.reason) == (1050, "Trzecie spotkanie z partnerami.")
+    record = budget.history.latest()
+    assert (record.history_user, record.history_change_reason) == (
+        world.staff,
+        "Trzecie spotkanie z partnerami.",
+    )
+    page = client.get(url).content.decode()
+    assert "17 godz. 30 min" in page and "Trzecie spotkanie z partnerami." in page
+
+
+def test_hour_budget_page_without_reason_gives_polish_message_and_changes_nothing(client, world):
+    client.force_login(world.staff)
+    url = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    response = client.post(url, {"hours": "20", "reason": " "})
+    assert response.status_code == 400
+    assert "Podaj powód zmiany budżetu" in response.content.decode()
+    assert not HourBudget.objects.filter(partnership=world.partnership_a, minutes=1200).exists()
+
+
+def test_hour_budget_page_not_in_quarter_hours_refused(client, world):
+    client.force_login(world.staff)
+    url = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    response = client.post(url, {"hours": "16,1", "reason": "Korekta."})
+    assert response.status_code == 400
+    assert "pełnych kwadransach" in response.content.decode()
+
+
+def test_hour_budget_page_below_logged_time_refused_by_the_service(client, world):
+    SupportSessionFactory(partnership=world.partnership_a, kind="meeting_1", duration_minutes=180)
+    client.force_login(world.staff)
+    url = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    response = client.post(url, {"hours": "2", "reason": "Korekta."})
+    assert response.status_code == 400
+    assert "budżet nie może być mniejszy" in response.content.decode()
+    assert not HourBudget.objects.filter(partnership=world.partnership_a, minutes=120).exists()
+
+
+@pytest.mark.parametrize("persona", ["animator_a", "leader_a", "committee"])
+def test_hour_budget_page_refused_to_non_staff(client, world, persona):
+    client.force_login(getattr(world, persona))
+    url = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    assert client.post(url, {"hours": "30", "reason": "Więcej."}).status_code == 403
+    assert not HourBudget.objects.filter(partnership=world.partnership_a, minutes=1800).exists()
+
+
+def test_timeline_links_the_hour_budget_for_staff_only(client, world):
+    url = reverse("support:timeline", args=[world.partnership_a.pk])
+    link = reverse("support:hour_budget_edit", args=[world.partnership_a.pk])
+    client.force_login(world.staff)
+    assert link in client.get(url).content.decode()
+    client.force_login(world.animator_a)
+    assert link not in client.get(url).content.decode()
