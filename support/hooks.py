@@ -6,7 +6,7 @@ each user's calendar and its demo data."""
 from portal import hooks
 from support import demo, tasks
 from support.enums import BehindReason
-from support.selectors import BEHIND_RULES, calendar_items, leader_todos
+from support.selectors import BEHIND_RULES, BEHIND_SINCE, calendar_items, leader_todos
 
 
 def register() -> None:
@@ -26,7 +26,9 @@ def register() -> None:
     ):
         hooks.register_digest_section(section)
     for reason in BehindReason:
-        hooks.register_behind_reason(reason.value, reason.label, BEHIND_RULES[reason])
+        hooks.register_behind_reason(
+            reason.value, reason.label, BEHIND_RULES[reason], BEHIND_SINCE[reason]
+        )
     hooks.register_calendar_source(calendar_items)
     hooks.register_demo_loader(demo.load)
     hooks.register_leader_todo_source(leader_todos)
