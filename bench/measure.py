@@ -164,6 +164,12 @@ def pages() -> list[Page]:
         ),
         Page("partnership page", "staff", _url("partnership_detail", partnership.pk), "page"),
         Page(
+            "partnership history",
+            "staff",
+            _url("reports:partnership_history", partnership.pk),
+            "page",
+        ),
+        Page(
             "support timeline",
             "animator",
             _url("support:timeline", partnership.pk),
@@ -198,7 +204,9 @@ def pages() -> list[Page]:
             admin_rows=min(200, event.participants.count()),
         ),
         Page("person list (staff)", "staff", _url("reports:person_list"), admin=_admin(Person)),
-        Page("staff start page", "staff", _url("staff_home"), "summary"),
+        # The staff's start page: who is behind, why and for how many days (issue 15).
+        Page("staff worklist", "staff", _url("reports:worklist"), "summary"),
+        Page("programme overview (staff)", "staff", _url("staff_home"), "summary"),
         Page("staff dashboard", "staff", _url("reports:dashboard"), "summary"),
         Page("participation matrix", "staff", _url("reports:participation"), "summary"),
         Page("funder report", "staff", _url("reports:funder_report") + "?round=1", "summary"),
