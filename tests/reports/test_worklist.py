@@ -4,7 +4,7 @@ how many days, who animates them and the action that resolves it."""
 import datetime
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from partnerships.enums import PartnershipStatus
@@ -142,8 +142,11 @@ def test_worklist_offers_the_action_that_resolves_each_reason(client, world):
     MaterialsDispatchFactory(partnership=unplanned)
     client.force_login(world.staff)
     rows = {p.pk: p for p in client.get(reverse("reports:worklist")).context["page"]}
-    # Until the assignment page of point 2 is there, assigning starts on the partnership page.
-    assign = reverse("partnership_detail", args=[orphan.pk])
+    # The assignment page of point 2 (issue 15); the partnership's page until it is there.
+    try:
+        assign = reverse("animator_assign", args=[orphan.pk])
+    except NoReverseMatch:
+        assign = reverse("partnership_detail", args=[orphan.pk])
     assert [url for _label, url in rows[orphan.pk].actions] == [assign]
     assert [url for _label, url in rows[late.pk].actions] == [
         reverse("support:timeline", args=[late.pk]),
@@ -185,6 +188,9 @@ def test_menu_marks_the_worklist_and_the_reports_section(client, world):
     assert 'aria-current="true">Raporty</button>' in dashboard
     assert 'aria-current="page">Panel programu</a>' in dashboard
     assert 'aria-current="page">Do zrobienia</a>' not in dashboard
+    outbox = client.get(reverse("outbox_list")).content.decode()
+    assert 'aria-current="true">Administracja</button>' in outbox
+    assert 'aria-current="page">E-maile</a>' in outbox
 
 
 def test_worklist_counts_match_the_dashboards(client, world):
