@@ -102,4 +102,5 @@ def register() -> None:
     )
     hooks.register_export("clip_scores", _("Promotional clip scores"), score_header(), score_rows)
     hooks.register_leader_todo_source(selectors.leader_todos)
+    hooks.register_path_source(selectors.path_steps)
     hooks.register_demo_loader(demo.load)

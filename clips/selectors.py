@@ -24,10 +24,11 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from clips.enums import CallStatus, OverrideDecision, SelectionStatus
 from clips.models import (
@@ -46,7 +47,7 @@ from partnerships.models import Partnership, User
 from partnerships.selectors import with_sector_coverage
 from portal import figures
 from portal.enums import Role
-from portal.hooks import Todo
+from portal.hooks import PathStep, Todo
 from portal.roles import is_staff_member
 from support import selectors as support_selectors
 from support.enums import SINGLE_KINDS, SessionKind
@@ -642,3 +643,49 @@ def leader_todos(user, partnership: Partnership) -> list:
             action=_("Adapt the scenario"),
         )
     ]
+
+
+# --- the path through the programme (``portal.hooks.register_path_source``) -----------------
+
+
+def path_steps(partnerships) -> dict[int, list[PathStep]]:
+    """The clip on each partnership's path (§2.4): done when the finished clip's link is
+    recorded for an active selection, dated on the last shooting day; until then the first
+    shooting day when planned, and "selected" once the partnership is. One query."""
+    productions = Production.objects.filter(
+        selection__partnership=OuterRef("pk"), selection__status=SelectionStatus.SELECTED
+    ).order_by("-selection__selected_at", "-pk")
+    finished = productions.exclude(clip_url="")
+    rows = (
+        Partnership.objects.filter(pk__in=[p.pk for p in partnerships])
+        .annotate(
+            clip_done=Exists(finished),
+            clip_on=Subquery(finished.values(day=Coalesce("last_day", "first_day"))[:1]),
+            shooting_on=Subquery(productions.values("first_day")[:1]),
+            selected=Exists(
+                Selection.objects.filter(
+                    partnership=OuterRef("pk"), status=SelectionStatus.SELECTED
+                )
+            ),
+        )
+        .values("pk", "clip_done", "clip_on", "shooting_on", "selected")
+    )
+    label = pgettext_lazy("programme path", "clip")
+    return {
+        row["pk"]: [
+            PathStep(
+                order=110,
+                code="clip",
+                label=label,
+                done=row["clip_done"],
+                done_on=row["clip_on"],
+                planned_on=None if row["clip_done"] else row["shooting_on"],
+                note=(
+                    pgettext("programme path", "selected")
+                    if row["selected"] and not row["clip_done"]
+                    else ""
+                ),
+            )
+        ]
+        for row in rows
+    }

@@ -2,7 +2,7 @@
 ``EventsConfig.ready``."""
 
 from events import demo, tasks
-from events.selectors import calendar_items_for_user, leader_todos
+from events.selectors import calendar_items_for_user, leader_todos, path_steps
 from portal import hooks
 
 # Seat offers are short (hours); a quarter of an hour is precise enough.
@@ -21,3 +21,4 @@ def register() -> None:
     hooks.register_periodic_task(tasks.expire_seat_offers, EXPIRE_OFFERS_SECONDS)
     hooks.register_demo_loader(demo.load)
     hooks.register_leader_todo_source(leader_todos)
+    hooks.register_path_source(path_steps)

@@ -25,19 +25,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from events.enums import (
     ACTIVE_STATUSES,
     EXPECTED_PEOPLE,
     SEAT_HOLDING_STATUSES,
+    EventKind,
     RegistrationStatus,
 )
 from events.models import Event, Participant, Registration
 from partnerships.enums import PROGRAMME_STATUSES, InstitutionKind
 from partnerships.models import Partner, Partnership
 from portal.calendar import CalendarItem, Revision, revisions, titled
-from portal.hooks import Todo
+from portal.hooks import PathStep, Todo
 from portal.mail import Recipient, absolute_url
 from portal.roles import is_staff_member
 from portal.spreadsheets import Sheet
@@ -380,6 +381,59 @@ def partnerships_attended(kind: str) -> QuerySet[Partnership]:
     input of clip eligibility (§2.4.1)."""
     attended = attendances(kind).filter(registration__partnership=OuterRef("pk"))
     return Partnership.objects.filter(Exists(attended))
+
+
+# --- the path through the programme (``portal.hooks.register_path_source``) -----------------
+
+PATH_STEPS = (
+    (90, EventKind.STUDY_VISIT, pgettext_lazy("programme path", "study visit")),
+    (100, EventKind.SEMINAR, pgettext_lazy("programme path", "seminar")),
+)
+
+
+def path_steps(partnerships, today: datetime.date | None = None) -> dict[int, list[PathStep]]:
+    """The study visit (§2.2) and the seminar (§2.3) on each partnership's path: done when
+    someone of it is marked as attending (``attendances``, the rule clip eligibility uses),
+    on the event's first day; until then the first day of an event it is registered for.
+    One query for any number of partnerships."""
+    today = today or timezone.localdate()
+    annotations = {}
+    for _order, kind, _label in PATH_STEPS:
+        annotations[f"{kind}_on"] = Subquery(
+            attendances(kind)
+            .filter(registration__partnership=OuterRef("pk"))
+            .order_by("event__starts_on")
+            .values("event__starts_on")[:1]
+        )
+        annotations[f"{kind}_planned_on"] = Subquery(
+            Registration.objects.filter(
+                partnership=OuterRef("pk"),
+                status=RegistrationStatus.REGISTERED,
+                event__kind=kind,
+                event__ends_on__gte=today,
+            )
+            .order_by("event__starts_on")
+            .values("event__starts_on")[:1]
+        )
+    rows = (
+        Partnership.objects.filter(pk__in=[p.pk for p in partnerships])
+        .annotate(**annotations)
+        .values("pk", *annotations)
+    )
+    return {
+        row["pk"]: [
+            PathStep(
+                order=order,
+                code=kind,
+                label=label,
+                done=row[f"{kind}_on"] is not None,
+                done_on=row[f"{kind}_on"],
+                planned_on=None if row[f"{kind}_on"] else row[f"{kind}_planned_on"],
+            )
+            for order, kind, label in PATH_STEPS
+        ]
+        for row in rows
+    }
 
 
 # --- calendar ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Reads, and who may see what. Every object a user reaches starts from a queryset here."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
@@ -14,8 +16,10 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from partnerships.enums import (
+    PROGRAMME_STATUSES,
     SUPPORTED_STATUSES,
     ApplicationStatus,
     PartnershipStatus,
@@ -31,7 +35,7 @@ from partnerships.models import (
     Person,
     User,
 )
-from portal import figures
+from portal import figures, hooks
 from portal.enums import Role
 from portal.mail import Recipient
 from portal.roles import is_staff_member
@@ -336,3 +340,122 @@ def message_recipients(partnerships, *, animators: bool = False) -> list:
         if user is not None and user.is_active and user.email:
             recipients.append(Recipient(user.email, user, partnership))
     return recipients
+
+
+# --- the path through the programme -----------------------------------------------------------
+# One line per partnership: applied, qualified, then the steps the other apps own (support:
+# materials to the plan; events: the study visit and the seminar; clips: the clip), each
+# registered with ``portal.hooks.register_path_source`` and computed by the rules of the app
+# that owns it.
+
+
+class PathState:
+    DONE = "done"
+    MISSED = "missed"  # not done, though a later step is
+    NEXT = "next"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class PathEntry:
+    step: hooks.PathStep
+    state: str
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == PathState.DONE
+
+    @property
+    def is_next(self) -> bool:
+        return self.state == PathState.NEXT
+
+
+@dataclass(frozen=True)
+class ProgrammePath:
+    entries: tuple
+
+    @property
+    def done_count(self) -> int:
+        return sum(entry.is_done for entry in self.entries)
+
+    @property
+    def next(self) -> PathEntry | None:
+        return next((entry for entry in self.entries if entry.is_next), None)
+
+
+def _own_path_steps(partnerships) -> dict[int, list[hooks.PathStep]]:
+    """Applied and qualified, from the partnership's application (one query). A partnership
+    made without an application (in the admin) has applied and, once in the programme, been
+    qualified, on a date the portal does not know."""
+    applications = {
+        pk: (submitted_at, status, decided_at)
+        for pk, submitted_at, status, decided_at in Application.objects.filter(
+            partnership__in=[p.pk for p in partnerships]
+        ).values_list("partnership_id", "submitted_at", "status", "decided_at")
+    }
+    steps = {}
+    for partnership in partnerships:
+        submitted_at, status, decided_at = applications.get(partnership.pk, (None, "", None))
+        qualified = (
+            status == ApplicationStatus.QUALIFIED or partnership.status in PROGRAMME_STATUSES
+        )
+        steps[partnership.pk] = [
+            hooks.PathStep(
+                order=10,
+                code="applied",
+                label=pgettext_lazy("programme path", "applied"),
+                done=True,
+                done_on=timezone.localdate(submitted_at) if submitted_at else None,
+            ),
+            hooks.PathStep(
+                order=20,
+                code="qualified",
+                label=pgettext_lazy("programme path", "qualified"),
+                done=qualified,
+                done_on=(
+                    timezone.localdate(decided_at)
+                    if qualified and decided_at and status == ApplicationStatus.QUALIFIED
+                    else None
+                ),
+            ),
+        ]
+    return steps
+
+
+def programme_paths(partnerships) -> dict[int, ProgrammePath]:
+    """Each partnership's path through the programme, by id: every step, done (with its date
+    when known), missed (not done while a later one is), the next one (the first not done after
+    the last done; none for a withdrawn partnership) and those still to come. For a page of
+    partnerships: one query here and a constant number per app that registered steps,
+    whatever the number of partnerships."""
+    partnerships = list(partnerships)
+    steps = _own_path_steps(partnerships)
+    for pk, found in hooks.path_steps(partnerships).items():
+        steps.setdefault(pk, []).extend(found)
+    paths = {}
+    for partnership in partnerships:
+        ordered = sorted(steps.get(partnership.pk, []), key=lambda s: s.order)
+        last_done = max((i for i, step in enumerate(ordered) if step.done), default=-1)
+        next_found = partnership.status == PartnershipStatus.WITHDRAWN
+        entries = []
+        for i, step in enumerate(ordered):
+            if step.done:
+                state = PathState.DONE
+            elif i < last_done:  # a later step is done: this one was never recorded
+                state = PathState.MISSED
+            elif not next_found:
+                state, next_found = PathState.NEXT, True
+            else:
+                state = PathState.PENDING
+            entries.append(PathEntry(step, state))
+        paths[partnership.pk] = ProgrammePath(tuple(entries))
+    return paths
+
+
+def with_programme_paths(partnerships) -> list[Partnership]:
+    """The partnerships as a list, each with its ``programme_path``."""
+    partnerships = list(partnerships)
+    paths = programme_paths(partnerships)
+    for partnership in partnerships:
+        partnership.programme_path = paths[partnership.pk]
+    return partnerships

@@ -94,6 +94,7 @@ def partnership_list(request):
     page = paginate(
         request, selectors.partnership_list(user=request.user, **filters), page_first=True
     )
+    page.object_list = selectors.with_programme_paths(page.object_list)
     return render(
         request,
         "partnerships/partnership_list.html",
@@ -160,6 +161,9 @@ def partnership_detail(request, pk):
             "partners": selectors.partners_of(partnership),
             "people": selectors.people_of(partnership),
             "missing_sectors": selectors.missing_sectors(partnership),
+            # Beside the sector badges: what the other apps add (support: the pipeline).
+            "sector_panels": hooks.sector_panels(request.user, partnership),
+            "programme_path": selectors.programme_paths([partnership])[partnership.pk],
             "can_edit": selectors.can_edit_partnership(request.user, partnership),
             # The leader's start page: what is open for them in the other apps.
             "todos": hooks.leader_todos(request.user, partnership)

@@ -54,6 +54,7 @@ UNWATCHED = {
     "portal.reminderoptout",
     "portal.dataversion",
     "portal.heartbeat",
+    "portal.oncekey",
 }
 _MISSING = object()
 

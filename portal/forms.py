@@ -119,6 +119,8 @@ class QuickSelect(forms.Select):
 class StaffMessageForm(PortalForm):
     """A message from staff to many: the subject and the text, as typed."""
 
+    # The page's one-time key (``services.act_once``): a double click sends once.
+    once = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Message"),

@@ -17,7 +17,11 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
 - another periodic task, ``register_periodic_task(task, every_seconds)``: the beat schedule;
 - demo data, ``register_demo_loader(load)``: ``manage.py load_demo``, in registration order;
 - what is open for a partnership's leader, ``register_leader_todo_source(source)``: the
-  leader's start page (the partnership's page).
+  leader's start page (the partnership's page);
+- steps of a partnership's path through the programme, ``register_path_source(source)``:
+  ``partnerships.selectors.programme_paths`` (the partnership page, the list);
+- what the partnership page shows beside the three-sector badges,
+  ``register_sector_panel(template, context)``: the partnership page.
 """
 
 import datetime
@@ -84,6 +88,28 @@ class Todo:
     due: object = None  # a date or datetime, shown as the deadline
 
 
+@dataclass(frozen=True)
+class PathStep:
+    """One step of a partnership's path through the programme, as an app that owns it
+    computes it: ``order`` places it on the path, ``done_on`` is when it was done (``None``
+    with ``done`` when the date is not known), ``planned_on`` when it is planned (shown while
+    the step is still to come) and ``note`` a few words on where it stands."""
+
+    order: int
+    code: str
+    label: str
+    done: bool = False
+    done_on: object = None  # a date
+    planned_on: object = None  # a date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SectorPanel:
+    template: str
+    context: Callable  # (user, partnership) -> dict
+
+
 _reminders: dict[str, Reminder] = {}
 _digest_sections: list[Callable] = []
 _behind_checks: dict[str, BehindCheck] = {}
@@ -93,6 +119,8 @@ _calendar_sources: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _periodic: dict[str, int] = {}
 _leader_todo_sources: list[Callable] = []
+_path_sources: list[Callable] = []
+_sector_panels: list[SectorPanel] = []
 
 
 def _append_once(items: list, item) -> None:
@@ -156,6 +184,21 @@ def register_leader_todo_source(source: Callable) -> None:
     _append_once(_leader_todo_sources, source)
 
 
+def register_path_source(source: Callable) -> None:
+    """``source(partnerships) -> {partnership id: [PathStep, ...]}`` for a list of
+    partnerships (a page of them): the steps the app owns, in a constant number of queries
+    whatever the number of partnerships."""
+    _append_once(_path_sources, source)
+
+
+def register_sector_panel(template: str, context: Callable) -> None:
+    """A piece of the partnership page shown beside its three-sector badges (§1.2):
+    ``template`` rendered with ``context(user, partnership)``, or nothing when that is
+    ``None``."""
+    if all(p.template != template for p in _sector_panels):
+        _sector_panels.append(SectorPanel(template, context))
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -216,3 +259,21 @@ def _due_key(todo: Todo) -> tuple:
     if isinstance(due, datetime.datetime):
         due = timezone.localtime(due)
     return (0, due.isoformat())
+
+
+def path_steps(partnerships) -> dict[int, list[PathStep]]:
+    """Every registered app's steps for each of ``partnerships``, unordered."""
+    steps: dict[int, list[PathStep]] = {p.pk: [] for p in partnerships}
+    for source in _path_sources:
+        for pk, found in source(partnerships).items():
+            steps.setdefault(pk, []).extend(found)
+    return steps
+
+
+def sector_panels(user, partnership) -> list[dict]:
+    panels = []
+    for panel in _sector_panels:
+        context = panel.context(user, partnership)
+        if context is not None:
+            panels.append({"template": panel.template, **context})
+    return panels

@@ -1,7 +1,7 @@
 """The platform's own tables: the outbox of e-mails, the reminders' sent log and opt-outs,
-the request counters of rate limits, the facts behind the public information pages, the
-version of the data that the cached figures are kept for, and the heartbeat of the scheduled
-work."""
+the request counters of rate limits, the one-time keys of forms that act once, the facts
+behind the public information pages, the version of the data that the cached figures are kept
+for, and the heartbeat of the scheduled work."""
 
 import base64
 
@@ -361,3 +361,19 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OnceKey(models.Model):
+    """The one-time key of a form that must act once (a message from staff to many): written
+    in the transaction of what the form does, so a double click or a form sent again acts
+    once. The unique key makes a second request wait for the first and then fail, on
+    PostgreSQL as on SQLite."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self):
+        return self.key

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import emails, figures, mail, reminders
 from portal.enums import Role
-from portal.models import PublicInformation, ReminderOptOut, Throttle
+from portal.models import OnceKey, PublicInformation, ReminderOptOut, Throttle
 from portal.selectors import reminders_for_user
 
 # Password reset e-mails: at most this many per address and per client address an hour, so
@@ -61,6 +61,21 @@ def claim_once(
         model.objects.get(pk=pk).save(update_fields=[stamp, actor_field])
         send(pk)
     return now
+
+
+class AlreadyDone(ValidationError):
+    """A form's one-time key was used before: what the form does is done already."""
+
+
+def act_once(key: str, *, actor) -> None:
+    """Claim a form's one-time ``key`` in the caller's transaction, or raise ``AlreadyDone``.
+    A second request with the same key waits on the unique index until the first commits,
+    then fails; if the first rolls back, the key is free again."""
+    try:
+        with transaction.atomic():
+            OnceKey.objects.create(key=key[:64], created_by=actor)
+    except IntegrityError:
+        raise AlreadyDone(_("This has been done already.")) from None
 
 
 def role_groups_ensure() -> None:
@@ -178,11 +193,12 @@ STAFF_MESSAGE_MAX_RECIPIENTS = 3000
 
 
 @transaction.atomic
-def staff_message_send(*, actor, recipients, subject: str, body: str) -> int:
+def staff_message_send(*, actor, recipients, subject: str, body: str, once: str = "") -> int:
     """Queue one e-mail from ``actor`` to each distinct address of ``recipients``
     (``portal.mail.Recipient``): their subject and text in the portal's frame, in Polish (the
     text is theirs), replies going to ``actor``, without ``Auto-Submitted`` (a person wrote
-    it). All or none are queued. Returns the number queued."""
+    it). All or none are queued. Returns the number queued. ``once``, the page's one-time
+    key, makes a second send of the same page raise ``AlreadyDone`` and queue nothing."""
     subject, body = subject.strip(), body.strip()
     errors = {}
     if not subject:
@@ -199,6 +215,8 @@ def staff_message_send(*, actor, recipients, subject: str, body: str) -> int:
             _("At most %(limit)d people at once; narrow the list.")
             % {"limit": STAFF_MESSAGE_MAX_RECIPIENTS}
         )
+    if once:
+        act_once(f"staff_message:{once}", actor=actor)
     context = staff_message_context(actor=actor, subject=subject, body=body)
     for recipient in recipients:
         mail.queue_templated_mail(

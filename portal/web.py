@@ -2,6 +2,7 @@
 status, and the page where staff write one message to many."""
 
 import hashlib
+import uuid
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal import figures, mail, services
@@ -154,7 +156,11 @@ def staff_message_page(request, *, recipients, audience, back_url: str, switch=(
     "Preview" shows the rendered e-mail and the count; "Send"
     queues one e-mail per address (``services.staff_message_send``) and goes back."""
     distinct = mail.distinct_recipients(recipients)
-    form = StaffMessageForm(request.POST or None)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["once"] = data.get("once") or uuid.uuid4().hex  # the preview keeps it for Send
+    form = StaffMessageForm(data, initial={"once": uuid.uuid4().hex})
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -165,7 +171,11 @@ def staff_message_page(request, *, recipients, audience, back_url: str, switch=(
                     recipients=distinct,
                     subject=data["subject"],
                     body=data["body"],
+                    once=data["once"],
                 )
+            except services.AlreadyDone:
+                messages.info(request, _("This message has been sent already; not again."))
+                return redirect(back_url)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

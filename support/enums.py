@@ -123,3 +123,6 @@ OPEN_POTENTIAL_STATUSES = (
     PotentialPartnerStatus.INTERESTED,
     PotentialPartnerStatus.DECLINED,
 )
+
+# The candidates still in view: contacted, not yet declined or joined (§1.2).
+OPEN_CANDIDATE_STATUSES = (PotentialPartnerStatus.APPROACHED, PotentialPartnerStatus.INTERESTED)

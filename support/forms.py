@@ -2,7 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from partnerships.enums import Round, Voivodeship
+from partnerships.selectors import animator_choices
+from portal.forms import DateInput, PortalForm, PortalModelForm, QuickSelect
 from portal.web import add_service_errors
 from support.enums import (
     DURATION_PRESETS,
@@ -416,3 +418,44 @@ class PotentialPartnerJoinForm(PortalForm):
         help_text=_("Leave empty when it is the lead library's commune."),
     )
     joined_on = forms.DateField(label=_("Joined on"), widget=DateInput(), required=False)
+
+
+class MissingSectorFilterForm(forms.Form):
+    """The dashboard's filters (round, voivodeship, animator) on the list of partnerships
+    missing a sector with candidates in view; a value not understood is ignored."""
+
+    round = forms.TypedChoiceField(
+        label=_("Round"),
+        choices=[("", _("all rounds")), *Round.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=QuickSelect,
+    )
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"),
+        choices=[("", _("all voivodeships")), *Voivodeship.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+    animator = forms.TypedChoiceField(
+        label=_("Animator"), coerce=int, empty_value=None, required=False, widget=QuickSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["animator"].choices = [("", _("all animators")), *animator_choices()]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict:
+        """The filters understood (each field on its own: a bad one does not drop the rest)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "round": data.get("round"),
+            "voivodeship": data.get("voivodeship") or "",
+            "animator_id": data.get("animator"),
+        }

@@ -3,10 +3,20 @@
 behind on the staff dashboard (the rules of ``support.selectors``), the planned meetings in
 each user's calendar and its demo data."""
 
+from django.utils.translation import gettext_lazy as _
+
 from portal import hooks
 from support import demo, tasks
 from support.enums import BehindReason
-from support.selectors import BEHIND_RULES, BEHIND_SINCE, calendar_items, leader_todos
+from support.selectors import (
+    BEHIND_RULES,
+    BEHIND_SINCE,
+    calendar_items,
+    dashboard_missing_sectors,
+    leader_todos,
+    path_steps,
+    sector_panel,
+)
 
 
 def register() -> None:
@@ -32,3 +42,10 @@ def register() -> None:
     hooks.register_calendar_source(calendar_items)
     hooks.register_demo_loader(demo.load)
     hooks.register_leader_todo_source(leader_todos)
+    hooks.register_path_source(path_steps)
+    hooks.register_sector_panel("support/_sector_pipeline.html", sector_panel)
+    hooks.register_dashboard_panel(
+        _("Missing sectors with candidates in view"),
+        "support/_dashboard_missing_sectors.html",
+        dashboard_missing_sectors,
+    )

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    BooleanField,
     Case,
+    Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -27,17 +30,25 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from partnerships.enums import SUPPORTED_STATUSES, InstitutionKind, PartnershipStatus, Round, Sector
 from partnerships.models import Partner, Partnership
-from partnerships.selectors import partnership_get_for_user, partnerships_for_user
+from partnerships.selectors import (
+    SECTOR_FIELDS,
+    partnership_get_for_user,
+    partnerships_for_user,
+    with_sector_coverage,
+)
+from portal import figures
 from portal.calendar import CalendarItem, revisions
-from portal.hooks import Since, Todo
+from portal.hooks import PathStep, Since, Todo
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
     DIAGNOSIS_DAYS,
     NO_CONTACT_DAYS,
+    OPEN_CANDIDATE_STATUSES,
     OUTSIDE_BUDGET_KINDS,
     PLAN_DAYS,
     PLAN_SECTIONS,
@@ -263,15 +274,22 @@ def last_contact_on(outer: str = "pk") -> Subquery:
     )
 
 
-def meeting_2_held_on(outer: str = "pk") -> Subquery:
-    """The date of the partnership's meeting 2 (the first, if logged twice)."""
+def first_held_on(kind: str, outer: str = "pk") -> Subquery:
+    """The date of the partnership's first held session of ``kind`` (``held_sessions``),
+    ``None`` without one."""
     return Subquery(
-        _sessions_of_outer(outer, kind=SessionKind.MEETING_2)
+        held_sessions(kind)
+        .filter(partnership=OuterRef(outer))
         .order_by()
         .values("partnership")
         .annotate(first=Min("held_on"))
         .values("first")
     )
+
+
+def meeting_2_held_on(outer: str = "pk") -> Subquery:
+    """The date of the partnership's meeting 2 (the first, if logged twice)."""
+    return first_held_on(SessionKind.MEETING_2, outer)
 
 
 def no_animator() -> Q:
@@ -963,10 +981,15 @@ class SectorPipeline:
 
     @property
     def open_count(self) -> int:
-        return sum(
-            c.status in (PotentialPartnerStatus.APPROACHED, PotentialPartnerStatus.INTERESTED)
-            for c in self.candidates
-        )
+        return sum(c.status in OPEN_CANDIDATE_STATUSES for c in self.candidates)
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """Every status with how many of the sector's candidates have it (zeros too)."""
+        return [
+            (status.value, status.label, sum(c.status == status for c in self.candidates))
+            for status in PotentialPartnerStatus
+        ]
 
 
 def potential_partner_pipeline(partnership: Partnership) -> list[SectorPipeline]:
@@ -981,6 +1004,94 @@ def potential_partner_pipeline(partnership: Partnership) -> list[SectorPipeline]
         candidate.partnership = partnership
         rows[candidate.sector].candidates.append(candidate)
     return list(rows.values())
+
+
+def sector_panel(user, partnership: Partnership) -> dict:
+    """The partnership page's pipeline beside its sector badges (``portal.hooks``): per
+    sector, whether it is covered and how many candidates are at each status. Two queries."""
+    return {
+        "pipeline": potential_partner_pipeline(partnership),
+        "can_open": can_work_on_potential_partners(user, partnership),
+        "statuses": PotentialPartnerStatus.choices,
+    }
+
+
+# §1.2 and §2.1.1 together: a sector no active partner covers, in which the partnership is
+# approaching an institution (a candidate still in view). One rule, over partnerships annotated
+# by ``partnerships.selectors.with_sector_coverage`` (the coverage rule): the dashboard's
+# figure and its list both use it.
+
+
+def sector_missing_with_candidates(sector: str) -> Q:
+    """Over partnerships annotated by ``with_sector_coverage``: ``sector`` is not covered and
+    one of its institutions is approached or interested (``OPEN_CANDIDATE_STATUSES``)."""
+    candidates = PotentialPartner.objects.filter(
+        partnership=OuterRef("pk"), sector=sector, status__in=OPEN_CANDIDATE_STATUSES
+    )
+    return Q(**{SECTOR_FIELDS[sector]: False}) & Q(Exists(candidates))
+
+
+def _not_withdrawn_with_coverage(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    return with_sector_coverage(qs.exclude(status=PartnershipStatus.WITHDRAWN))
+
+
+def missing_sectors_with_candidates_totals(qs: QuerySet[Partnership]) -> dict:
+    """Of the partnerships of ``qs`` (not withdrawn): how many miss a sector with candidates
+    in view (``partnerships``) and how many such sectors they miss in all (``sectors``), with
+    the count per sector (``by_sector``). One grouped query (``portal.figures.tally``)."""
+    tallied = figures.tally(
+        _not_withdrawn_with_coverage(qs),
+        {sector.value: sector_missing_with_candidates(sector) for sector in Sector},
+    )
+    return {
+        "partnerships": sum(n for met, n in tallied.items() if met),
+        "sectors": sum(len(met) * n for met, n in tallied.items()),
+        "by_sector": [
+            (sector.label, figures.count_where(tallied, sector.value)) for sector in Sector
+        ],
+    }
+
+
+def partnerships_missing_sectors_with_candidates(
+    *, round: int | None = None, voivodeship: str = "", animator_id: int | None = None
+) -> QuerySet[Partnership]:
+    """The list behind the dashboard's figure: partnerships (not withdrawn) missing a sector
+    with candidates in view, each annotated ``in_view_<sector>``; staff only."""
+    qs = Partnership.objects.select_related("lead_library", "animator")
+    if round:
+        qs = qs.filter(round=round)
+    if voivodeship:
+        qs = qs.filter(lead_library__voivodeship=voivodeship)
+    if animator_id:
+        qs = qs.filter(animator_id=animator_id)
+    conditions = {sector: sector_missing_with_candidates(sector) for sector in Sector}
+    any_sector = Q()
+    for condition in conditions.values():
+        any_sector |= condition
+    return (
+        _not_withdrawn_with_coverage(qs)
+        .filter(any_sector)
+        .annotate(
+            **{
+                f"in_view_{sector.value}": ExpressionWrapper(condition, output_field=BooleanField())
+                for sector, condition in conditions.items()
+            }
+        )
+        .order_by("name", "pk")
+    )
+
+
+def sectors_in_view(partnership: Partnership) -> list:
+    """The sectors of a row of ``partnerships_missing_sectors_with_candidates``."""
+    return [s for s in Sector if getattr(partnership, f"in_view_{s.value}", False)]
+
+
+def dashboard_missing_sectors(filters) -> dict:
+    """The dashboard panel (``portal.hooks.register_dashboard_panel``), kept with the
+    dashboard's figures per version of the data; ``filters`` are the dashboard's."""
+    return {
+        "totals": missing_sectors_with_candidates_totals(filters.apply(Partnership.objects.all()))
+    }
 
 
 # --- the leader's start page -----------------------------------------------------------------
@@ -1004,3 +1115,132 @@ def leader_todos(user, partnership: Partnership) -> list:
             action=_("Read and agree"),
         )
     ]
+
+
+# --- the path through the programme (``portal.hooks.register_path_source``) -----------------
+
+
+def partner_reports_missing(outer: str = "pk") -> Coalesce:
+    """Over partnerships: the active partners, the lead library aside, with no report of
+    what they passed on between the meetings (§2.1.5: the library's partners pass the idea on
+    in their institutions)."""
+    missing = (
+        Partner.objects.filter(partnership=OuterRef(outer), left_on__isnull=True)
+        .exclude(institution=OuterRef("lead_library"))
+        .exclude(Exists(PartnerReport.objects.filter(partner=OuterRef("pk"))))
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(missing, output_field=IntegerField()), Value(0))
+
+
+def path_steps(partnerships) -> dict[int, list[PathStep]]:
+    """The support steps of each partnership's path (§2.5.1, §2.1.2–5): materials, diagnosis,
+    meeting 1, partners' reports, meeting 2 and the agreed plan, from the milestone rules
+    above (``held_sessions``). One query for any number of partnerships."""
+    reports = PartnerReport.objects.filter(partnership=OuterRef("pk")).order_by()
+    rows = Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).annotate(
+        materials_on=Subquery(
+            MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))
+            .order_by("sent_on")
+            .values("sent_on")[:1]
+        ),
+        diagnosis_on=first_held_on(SessionKind.DIAGNOSIS),
+        meeting_1_on=first_held_on(SessionKind.MEETING_1),
+        meeting_2_on=first_held_on(SessionKind.MEETING_2),
+        meeting_2_planned_on=Subquery(
+            PlannedMeeting.objects.filter(
+                partnership=OuterRef("pk"), cancelled_at__isnull=True, held_session__isnull=True
+            )
+            .order_by("planned_on")
+            .values("planned_on")[:1]
+        ),
+        reports_last_on=Subquery(
+            reports.values("partnership").annotate(last=Max("reported_on")).values("last")
+        ),
+        reports_given=Coalesce(
+            Subquery(
+                reports.filter(partner__left_on__isnull=True)
+                .exclude(partner__institution=OuterRef("lead_library"))
+                .values("partnership")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        reports_missing=partner_reports_missing(),
+        plan_agreed_at=Subquery(
+            PlanVersion.objects.filter(plan__partnership=OuterRef("pk"))
+            .order_by("agreed_at")
+            .values("agreed_at")[:1]
+        ),
+    )
+    steps = {}
+    for row in rows.values(
+        "pk",
+        "materials_on",
+        "diagnosis_on",
+        "meeting_1_on",
+        "meeting_2_on",
+        "meeting_2_planned_on",
+        "reports_last_on",
+        "reports_given",
+        "reports_missing",
+        "plan_agreed_at",
+    ):
+        reports_due = row["reports_given"] + row["reports_missing"]
+        agreed_at = row["plan_agreed_at"]
+        steps[row["pk"]] = [
+            _step(
+                30, "materials", pgettext_lazy("programme path", "materials"), row["materials_on"]
+            ),
+            _step(
+                40, "diagnosis", pgettext_lazy("programme path", "diagnosis"), row["diagnosis_on"]
+            ),
+            _step(
+                50, "meeting_1", pgettext_lazy("programme path", "meeting 1"), row["meeting_1_on"]
+            ),
+            PathStep(
+                order=60,
+                code="partner_reports",
+                label=pgettext_lazy("programme path", "partners' reports"),
+                done=row["reports_given"] > 0 and row["reports_missing"] == 0,
+                done_on=row["reports_last_on"] if row["reports_missing"] == 0 else None,
+                note=(
+                    _partner_report_note(row["reports_given"], reports_due) if reports_due else ""
+                ),
+            ),
+            _step(
+                70,
+                "meeting_2",
+                pgettext_lazy("programme path", "meeting 2"),
+                row["meeting_2_on"],
+                planned_on=row["meeting_2_planned_on"],
+            ),
+            _step(
+                80,
+                "plan_agreed",
+                pgettext_lazy("programme path", "plan agreed"),
+                timezone.localdate(agreed_at) if agreed_at else None,
+            ),
+        ]
+    return steps
+
+
+def _step(order, code, label, done_on, *, planned_on=None) -> PathStep:
+    return PathStep(
+        order=order,
+        code=code,
+        label=label,
+        done=done_on is not None,
+        done_on=done_on,
+        planned_on=None if done_on else planned_on,
+    )
+
+
+def _partner_report_note(given: int, due: int) -> str:
+    """ "2 z 3": the partners' reports given of those due."""
+    return _("%(given)d of %(due)d") % {"given": given, "due": due}

@@ -31,6 +31,11 @@ urlpatterns = [
         name="materials_file",
     ),
     path("materialy/", views.materials_list, name="materials_list"),
+    path(
+        "brakujace-sektory/",
+        views.missing_sector_list,
+        name="missing_sector_list",
+    ),
 ]
 
 # The development plan (§2.1.4) and the meetings' summary.

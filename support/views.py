@@ -17,7 +17,13 @@ from portal.enums import Role
 from portal.pdf import render_pdf
 from portal.roles import role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
-from portal.web import add_service_errors, form_status, paginate, safe_next_url
+from portal.web import (
+    add_service_errors,
+    form_status,
+    paginate,
+    querystring_without_page,
+    safe_next_url,
+)
 from support import selectors, services
 from support.enums import (
     EVERYDAY_KINDS,
@@ -30,6 +36,7 @@ from support.enums import (
 from support.forms import (
     ContactForm,
     MaterialsDispatchForm,
+    MissingSectorFilterForm,
     PartnerReportForm,
     PlanActionForm,
     PlanSectionsForm,
@@ -301,6 +308,25 @@ def materials_list(request):
         request,
         "support/materials_list.html",
         {"page": page, "recent": selectors.recent_materials()[:10]},
+    )
+
+
+@staff_required
+def missing_sector_list(request):
+    """The partnerships behind the dashboard's figure: a sector missing, candidates from it in
+    view (§1.2, §2.1.1); the dashboard's filters apply."""
+    form = MissingSectorFilterForm(request.GET or None)
+    page = paginate(
+        request,
+        selectors.partnerships_missing_sectors_with_candidates(**form.filters()),
+        page_first=True,
+    )
+    for partnership in page.object_list:
+        partnership.sectors_in_view = selectors.sectors_in_view(partnership)
+    return render(
+        request,
+        "support/missing_sector_list.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
 

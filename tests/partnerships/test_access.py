@@ -209,6 +209,8 @@ CASES = {
     "support:potential_partner_add": (lambda w, o: {"pk": w.partnership_a.pk}, VIEW_A),
     "support:potential_partner_edit": (lambda w, o: _potential_kwargs(w), VIEW_A),
     "support:potential_partner_join": (lambda w, o: _potential_kwargs(w), VIEW_A),
+    # the dashboard's missing sectors with candidates in view, staff only (issue 19)
+    "support:missing_sector_list": (lambda w, o: {}, STAFF_ONLY),
     # clips/
     "clips:call_list": (lambda w, o: {}, LOGGED_IN),
     "clips:call_create": (lambda w, o: {}, STAFF_ONLY),

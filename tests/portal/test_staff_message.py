@@ -2,7 +2,11 @@
 outbox, per app audience (an event's registered people; the leaders or animators of the
 partnerships a list's filters select)."""
 
+import threading
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from events.services import registration_submit
@@ -136,7 +140,6 @@ def test_distinct_recipients_keeps_one_per_address_case_insensitive(world):
 
 
 def test_staff_message_send_refuses_nobody_and_too_many(world, monkeypatch):
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         services.staff_message_send(actor=world.staff, recipients=[], **MESSAGE)
@@ -148,3 +151,70 @@ def test_staff_message_send_refuses_nobody_and_too_many(world, monkeypatch):
             **MESSAGE,
         )
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_same_page_sent_twice_queues_the_message_once(
+    client, world, event_with_people, django_capture_on_commit_callbacks
+):
+    event, people = event_with_people
+    client.force_login(world.staff)
+    url = reverse("events:event_message", args=[event.pk])
+    once = client.get(url).context["form"]["once"].value()
+    response = client.post(url, {**MESSAGE, "once": once, "preview": "1"})
+    assert len(once) == 32 and f'value="{once}"' in response.content.decode()  # kept for Send
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {**MESSAGE, "once": once, "send": "1"})
+        second = client.post(url, {**MESSAGE, "once": once, "send": "1"}, follow=True)
+    assert first.status_code == 302
+    assert OutboxMessage.objects.count() == len(people)
+    assert "Ta wiadomość została już wysłana; nie wysyłamy jej ponownie." in (
+        second.content.decode()
+    )
+    # A new page (a new key) sends again: it is another message.
+    fresh = client.get(url).context["form"]["once"].value()
+    assert fresh != once
+    client.post(url, {**MESSAGE, "once": fresh, "send": "1"})
+    assert OutboxMessage.objects.count() == 2 * len(people)
+
+
+def test_a_refused_send_leaves_its_key_free_for_the_corrected_page(world):
+    recipients = [Recipient("ala@example.org")]
+    with pytest.raises(ValidationError):
+        services.staff_message_send(
+            actor=world.staff, recipients=recipients, subject="", body="x", once="k1"
+        )
+    assert (
+        services.staff_message_send(
+            actor=world.staff, recipients=recipients, subject="Temat", body="x", once="k1"
+        )
+        == 1
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_racing_on_postgresql_queues_the_message_once(world):
+    recipients = [Recipient("ala@example.org"), Recipient("ola@example.org")]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send():
+        try:
+            barrier.wait()
+            outcomes.append(
+                services.staff_message_send(
+                    actor=world.staff, recipients=recipients, once="double-click", **MESSAGE
+                )
+            )
+        except services.AlreadyDone:
+            outcomes.append("already")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes, key=str) == [2, "already"]
+    assert OutboxMessage.objects.count() == 2
