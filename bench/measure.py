@@ -164,6 +164,12 @@ def pages() -> list[Page]:
         ),
         Page("partnership page", "staff", _url("partnership_detail", partnership.pk), "page"),
         Page(
+            "partnership history",
+            "staff",
+            _url("reports:partnership_history", partnership.pk),
+            "page",
+        ),
+        Page(
             "support timeline",
             "animator",
             _url("support:timeline", partnership.pk),
@@ -200,7 +206,9 @@ def pages() -> list[Page]:
         Page("person list (staff)", "staff", _url("reports:person_list"), admin=_admin(Person)),
         # The top bar's search over every kind (issue 15): a commune typed without Polish letters.
         Page("search (staff)", "staff", _url("search") + "?q=gmina+1", "page"),
-        Page("staff start page", "staff", _url("staff_home"), "summary"),
+        # The staff's start page: who is behind, why and for how many days (issue 15).
+        Page("staff worklist", "staff", _url("reports:worklist"), "summary"),
+        Page("programme overview (staff)", "staff", _url("staff_home"), "summary"),
         Page("staff dashboard", "staff", _url("reports:dashboard"), "summary"),
         Page("participation matrix", "staff", _url("reports:participation"), "summary"),
         Page("funder report", "staff", _url("reports:funder_report") + "?round=1", "summary"),

@@ -52,8 +52,8 @@ from portal.web import (
 def home(request):
     """Each role starts where its daily work is."""
     roles = user_roles(request.user)
-    if Role.STAFF in roles:
-        return redirect("staff_home")
+    if Role.STAFF in roles:  # reports/: the worklist, who is behind and what resolves it
+        return redirect("reports:worklist")
     if Role.ANIMATOR in roles:
         return redirect("support:partnership_list")  # logging support is their daily work
     if Role.LEADER in roles:

@@ -9,8 +9,8 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
   engine (``portal.reminders``), the beat schedule and the preferences page;
 - a section of the weekly staff digest, ``register_digest_section(source)``:
   ``portal.tasks.staff_digest``;
-- a reason a partnership is behind, ``register_behind_reason(code, label, condition)``: the
-  staff dashboard (``reports``);
+- a reason a partnership is behind, ``register_behind_reason(code, label, condition, since)``:
+  the staff dashboard and the staff worklist (``reports``);
 - a dashboard panel, ``register_dashboard_panel(title, template, context)``: the dashboard;
 - an export, ``register_export(name, label, header, rows)``: the staff exports;
 - calendar items, ``register_calendar_source(source)``: each user's feed (``portal.calendar``);
@@ -50,10 +50,21 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class Since:
+    """From when a reason's rule holds for a partnership: ``date`` an expression over
+    ``Partnership`` rows giving a date or a datetime (``None`` when unknown), to which ``days``
+    are added (the rule's threshold), so that the database does no date arithmetic."""
+
+    date: object
+    days: int = 0
+
+
+@dataclass(frozen=True)
 class BehindCheck:
     code: str
     label: str
     condition: Callable  # (today) -> Q or boolean expression over Partnership rows
+    since: Callable | None = None  # (today) -> Since, for the worklist's "for N days"
 
 
 @dataclass(frozen=True)
@@ -165,10 +176,14 @@ def register_digest_section(source: Callable) -> None:
     _append_once(_digest_sections, source)
 
 
-def register_behind_reason(code: str, label, condition: Callable) -> None:
+def register_behind_reason(
+    code: str, label, condition: Callable, since: Callable | None = None
+) -> None:
     """``condition(today)`` returns a ``Q`` or boolean expression over ``Partnership`` rows.
-    The dashboard adds "the partnership is in support" itself."""
-    _behind_checks[code] = BehindCheck(code, label, condition)
+    The dashboard adds "the partnership is in support" itself. ``since(today)`` returns a
+    ``Since``: from when the condition holds (the worklist shows "for N days"); a reason
+    without it shows no duration."""
+    _behind_checks[code] = BehindCheck(code, label, condition, since)
 
 
 def register_dashboard_panel(title, template: str, context: Callable) -> None:
@@ -250,6 +265,11 @@ def behind_reason_choices() -> list[tuple[str, str]]:
 
 def behind_conditions(today) -> dict:
     return {code: check.condition(today) for code, check in _behind_checks.items()}
+
+
+def behind_since(today) -> dict:
+    """``{code: Since}`` for the reasons that say from when they hold."""
+    return {code: check.since(today) for code, check in _behind_checks.items() if check.since}
 
 
 def dashboard_panels(filters) -> list[dict]:

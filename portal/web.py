@@ -149,10 +149,11 @@ def safe_next_url(request, default: str) -> str:
 RECIPIENTS_SHOWN = 100
 
 
-def staff_message_page(request, *, recipients, audience, back_url: str, switch=()):
+def staff_message_page(request, *, recipients, audience, back_url: str, switch=(), title: str = ""):
     """The page where staff write to many: ``recipients`` (``portal.mail.Recipient``) as the
     app found them, ``audience`` saying who they are, ``switch`` other audiences as
-    ``(label, url, active)``. "Preview" shows the rendered e-mail and the count; "Send"
+    ``(label, url, active)``, ``title`` the heading when it is not "Write to many".
+    "Preview" shows the rendered e-mail and the count; "Send"
     queues one e-mail per address (``services.staff_message_send``) and goes back."""
     distinct = mail.distinct_recipients(recipients)
     data = None
@@ -205,6 +206,7 @@ def staff_message_page(request, *, recipients, audience, back_url: str, switch=(
             "shown": distinct[:RECIPIENTS_SHOWN],
             "preview": preview,
             "back_url": back_url,
+            "title": title,
         },
         status=form_status(form),
     )

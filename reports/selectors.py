@@ -11,9 +11,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -22,19 +25,21 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextChoices,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 
 from events.enums import SEAT_HOLDING_STATUSES, EventKind, RegistrationStatus
 from events.models import DataRequest, Event, Participant, Registration
 from events.selectors import attendances
 from partnerships.enums import PartnershipStatus, Round
-from partnerships.models import Partner, Partnership, Person, User
+from partnerships.models import Institution, Partner, Partnership, Person, User
 from partnerships.selectors import sector_coverage_totals
 from portal import figures, hooks
 from portal.models import OutboxMessage
@@ -53,7 +58,13 @@ from support.models import (
     PotentialPartner,
     SupportSession,
 )
-from support.selectors import held_sessions, in_budget, last_contact_on, with_support_summary
+from support.selectors import (
+    format_minutes,
+    held_sessions,
+    in_budget,
+    last_contact_on,
+    with_support_summary,
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,58 @@ def behind_rows(ids: list[int]) -> list[Partnership]:
     for partnership in rows:
         partnership.reasons = behind_reasons(partnership)
     return rows
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """One reason a partnership is behind, from ``since``, ``days`` ago (both ``None`` when
+    its rule does not say)."""
+
+    code: str
+    label: str
+    since: datetime.date | None = None
+    days: int | None = None
+
+
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def worklist_rows(ids: list[int], today=None) -> list[Partnership]:
+    """The partnerships of ``ids`` (a page of ``behind_ids``) for the staff worklist, in one
+    query: each with ``overdue`` (an ``Overdue`` per reason that holds, with the day its rule
+    began to hold, ``portal.hooks.behind_since``) and ``has_materials`` (staff recorded the
+    materials sent before support, §2.5.1). The per-row subqueries run for these rows only."""
+    today = today or timezone.localdate()
+    since = hooks.behind_since(today)
+    qs = with_behind_flags(
+        Partnership.objects.filter(pk__in=ids).select_related("lead_library", "animator", "leader"),
+        today,
+    ).annotate(
+        has_materials=Exists(MaterialsDispatch.objects.filter(partnership=OuterRef("pk"))),
+        **{f"since_{code}": rule.date for code, rule in since.items()},
+    )
+    rows = list(qs)
+    for partnership in rows:
+        partnership.overdue = []
+        for code, label in hooks.behind_reason_choices():
+            if not getattr(partnership, f"behind_{code}", False):
+                continue
+            began = _as_date(getattr(partnership, f"since_{code}", None))
+            if began is None:
+                partnership.overdue.append(Overdue(code, label))
+                continue
+            began += datetime.timedelta(days=since[code].days)
+            partnership.overdue.append(Overdue(code, label, began, max(0, (today - began).days)))
+    return rows
+
+
+def behind_counts_kept(filters: Filters) -> list[tuple[str, str, int]]:
+    """``behind_counts`` kept per version of the data and day (``portal.figures``)."""
+    today = timezone.localdate()
+    return figures.cached(("reports.behind_counts", filters, today), lambda: behind_counts(filters))
 
 
 def behind_counts(filters: Filters) -> list[tuple[str, str, int]]:
@@ -743,39 +806,167 @@ def _history_of(model, partnership_id: int) -> QuerySet:
     return history.filter(partnership_id=partnership_id)
 
 
+def _history_union(queries: list) -> QuerySet:
+    return queries[0].union(*queries[1:], all=True).order_by("-history_date", "-history_id")
+
+
+def _history_rows(history: QuerySet, index: int) -> QuerySet:
+    return (
+        history.order_by()
+        .annotate(model_index=Value(index, output_field=IntegerField()))
+        .values_list("history_date", "history_id", "model_index")
+    )
+
+
 def partnership_history(partnership_id: int) -> QuerySet:
     """Every change across the partnership's records, newest first, as
     ``(history_date, history_id, model_index)`` rows of one UNION query, so a page of it can
     be taken in the database."""
-    queries = [
-        _history_of(model, partnership_id)
-        .order_by()
-        .annotate(model_index=Value(index, output_field=IntegerField()))
-        .values_list("history_date", "history_id", "model_index")
-        for index, model in enumerate(HISTORY_MODELS)
-    ]
-    return queries[0].union(*queries[1:], all=True).order_by("-history_date", "-history_id")
+    return _history_union(
+        [
+            _history_rows(_history_of(model, partnership_id), index)
+            for index, model in enumerate(HISTORY_MODELS)
+        ]
+    )
+
+
+def person_history(person_id: int) -> QuerySet:
+    """Every change of one person's record and of their places on event registrations, newest
+    first, as the rows of ``partnership_history``."""
+    return _history_union(
+        [
+            _history_rows(Person.history.filter(id=person_id), HISTORY_MODELS.index(Person)),
+            _history_rows(
+                Participant.history.filter(person_id=person_id),
+                HISTORY_MODELS.index(Participant),
+            ),
+        ]
+    )
+
+
+class HistoryAction(TextChoices):
+    """simple-history's ``history_type``, said as what happened to the record."""
+
+    CREATED = "+", pgettext_lazy("history of changes", "created")
+    CHANGED = "~", pgettext_lazy("history of changes", "changed")
+    DELETED = "-", pgettext_lazy("history of changes", "deleted")
 
 
 @dataclass
 class HistoryEntry:
     record: object
     model_label: str
-    changes: list  # (field label, old, new)
+    changes: list  # (field label, old, new), as text people read
+    name: str = ""  # what the record is: a person's name, a contact's kind and date
+
+    @property
+    def action(self) -> str:
+        return HistoryAction(self.record.history_type).label
 
     @property
     def reason(self) -> str:
-
         reason = self.record.history_change_reason or ""
         if reason == ANONYMISED_REASON:
             return gettext("personal data anonymised (GDPR)")
         return reason
 
 
-def history_entries(rows) -> list[HistoryEntry]:
-    """The historical records of one page of ``partnership_history`` with their field
-    changes. Two queries per kind of record on the page: its rows, and the earlier rows of
-    the same objects (to diff against), whatever the number of entries."""
+# What names a record in the history, by its own fields (a relation: the related record's
+# name); joined by ``RECORD_NAME_SEPARATOR`` (", " unless said).
+RECORD_NAME_FIELDS = {
+    Partnership: ("name",),
+    Partner: ("institution",),
+    Person: ("first_name", "last_name"),
+    HourBudget: (),
+    SupportSession: ("kind", "held_on"),
+    DiagnosisRecord: ("session",),
+    Meeting1Record: ("session",),
+    Meeting2Record: ("session",),
+    PlannedMeeting: ("planned_on",),
+    PartnerReport: ("partner", "reported_on"),
+    MaterialsDispatch: ("sent_on",),
+    PotentialPartner: ("name",),
+    Registration: ("event",),
+    Participant: ("person",),
+}
+RECORD_NAME_SEPARATOR = {Person: " "}
+# Fields of minutes, shown as a duration ("1 godz. 15 min").
+MINUTES_FIELDS = {(HourBudget, "minutes"), (SupportSession, "duration_minutes")}
+
+
+def _name_sessions(ids) -> dict:
+    return {
+        pk: f"{SessionKind(kind).label}, {date_format(held_on, 'j E Y')}"
+        for pk, kind, held_on in SupportSession.objects.filter(pk__in=ids).values_list(
+            "pk", "kind", "held_on"
+        )
+    }
+
+
+def _name_people(ids) -> dict:
+    return {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+
+
+def _name_users(ids) -> dict:
+    return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
+
+
+def _name_by(model, path: str):
+    def names(ids) -> dict:
+        return dict(model.objects.filter(pk__in=ids).values_list("pk", path))
+
+    return names
+
+
+def _name_by_str(model):
+    def names(ids) -> dict:
+        return {pk: str(obj) for pk, obj in model.objects.in_bulk(ids).items()}
+
+    return names
+
+
+# How the records a history row points to are named, one query per kind for a whole page.
+NAMERS = {
+    User: _name_users,
+    Person: _name_people,
+    SupportSession: _name_sessions,
+    Partnership: _name_by(Partnership, "name"),
+    Institution: _name_by(Institution, "name"),
+    Partner: _name_by(Partner, "institution__name"),
+    Event: _name_by(Event, "title"),
+    Registration: _name_by(Registration, "event__title"),
+}
+
+
+def _display(model, field, value, names: dict) -> str:
+    """``value`` of ``field`` as people read it: a related record by its name, a choice by its
+    label, yes or no, a date in words, minutes as a duration."""
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        name = names.get((field.related_model, value))
+        return name or gettext("record #%(pk)s (removed)") % {"pk": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, DateTimeField):
+        return date_format(timezone.localtime(value), "j E Y, H:i")
+    if isinstance(field, DateField):
+        return date_format(value, "j E Y")
+    if (model, field.name) in MINUTES_FIELDS:
+        return format_minutes(value)
+    return str(value)
+
+
+def _history_pages(rows) -> tuple[dict, dict]:
+    """The historical records of ``rows`` by ``(model_index, history_id)``, and the record
+    each change is diffed against: two queries per kind of record on the page."""
     wanted: dict[int, list[int]] = {}
     for _date, history_id, index in rows:
         wanted.setdefault(index, []).append(history_id)
@@ -802,17 +993,53 @@ def history_entries(rows) -> list[HistoryEntry]:
             )
             if position > 0:
                 previous[(index, record.history_id)] = chain[position - 1]
-    entries = []
+    return records, previous
+
+
+def history_entries(rows) -> list[HistoryEntry]:
+    """The historical records of one page of ``partnership_history`` (or ``person_history``)
+    with their field changes, as people read them: related records by name, choices by label,
+    dates in words. Two queries per kind of record on the page (its rows, and the earlier
+    rows of the same objects to diff against) and one per kind of related record named,
+    whatever the number of entries."""
+    records, previous = _history_pages(rows)
+    found = []
+    wanted_names: dict = {}  # related model -> ids
     for _date, history_id, index in rows:
         record = records.get((index, history_id))
         if record is None:
             continue
         model = HISTORY_MODELS[index]
-        changes = []
+        diffs = []
         before = previous.get((index, history_id))
         if before is not None:
             for change in record.diff_against(before).changes:
-                field = model._meta.get_field(change.field)
-                changes.append((field.verbose_name, change.old, change.new))
-        entries.append(HistoryEntry(record, model._meta.verbose_name, changes))
+                diffs.append((model._meta.get_field(change.field), change.old, change.new))
+        named = [model._meta.get_field(name) for name in RECORD_NAME_FIELDS.get(model, ())]
+        for field, *values in [*diffs, *[(f, getattr(record, f.attname)) for f in named]]:
+            if field.is_relation:
+                wanted_names.setdefault(field.related_model, set()).update(
+                    v for v in values if v is not None
+                )
+        found.append((record, model, diffs, named))
+    names = {}
+    for related, ids in wanted_names.items():
+        namer = NAMERS.get(related) or _name_by_str(related)
+        resolved = namer(ids)
+        names.update({(related, pk): name for pk, name in resolved.items()})
+    entries = []
+    for record, model, diffs, named in found:
+        changes = [
+            (
+                field.verbose_name,
+                _display(model, field, old, names),
+                _display(model, field, new, names),
+            )
+            for field, old, new in diffs
+        ]
+        separator = RECORD_NAME_SEPARATOR.get(model, ", ")
+        name = separator.join(
+            _display(model, field, getattr(record, field.attname), names) for field in named
+        )
+        entries.append(HistoryEntry(record, model._meta.verbose_name, changes, name))
     return entries

@@ -7,6 +7,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("do-zrobienia/", views.worklist, name="worklist"),
+    path("partnerstwa/<int:pk>/napisz-do-lidera/", views.leader_message, name="leader_message"),
     path("udzial/", views.participation, name="participation"),
     path("eksport/<slug:name>.<slug:fmt>", views.export, name="export"),
     path(
@@ -29,5 +31,6 @@ urlpatterns = [
     path("osoby/", views.person_list, name="person_list"),
     path("osoby/<int:pk>/dane.json", views.person_data_export, name="person_data"),
     path("osoby/<int:pk>/anonimizacja/", views.person_anonymise, name="person_anonymise"),
+    path("osoby/<int:pk>/historia/", views.person_history, name="person_history"),
     path("partnerstwa/<int:pk>/historia/", views.partnership_history, name="partnership_history"),
 ]

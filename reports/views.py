@@ -6,19 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from partnerships.enums import Round
-from partnerships.selectors import partnership_get_for_user
+from partnerships.selectors import message_recipients, partnership_get_for_user, staff_overview
 from portal import listing, spreadsheets
 from portal.pdf import render_pdf
 from portal.roles import staff_required
-from portal.web import paginate, querystring_without_page
+from portal.web import paginate, querystring_without_page, staff_message_page
 from reports import exports, funder, selectors, services
-from reports.enums import ExportFormat
+from reports.enums import ExportFormat, WorkAction
 from reports.forms import (
     AnonymiseForm,
     BehindTableForm,
@@ -26,6 +27,7 @@ from reports.forms import (
     FunderReportForm,
     PersonSearchForm,
 )
+from support.enums import BehindReason
 
 
 def _filter_form(request) -> DashboardFilterForm:
@@ -88,6 +90,96 @@ def dashboard(request):
         **figures,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+# What resolves each reason a partnership is behind, from the worklist; a reason registered
+# without one opens the support timeline, where the animator's work shows.
+ACTION_OF_REASON = {
+    BehindReason.NO_ANIMATOR: WorkAction.ASSIGN,
+    BehindReason.NO_DIAGNOSIS: WorkAction.TIMELINE,
+    BehindReason.NO_CONTACT: WorkAction.TIMELINE,
+    BehindReason.MEETING_2_MISSING: WorkAction.TIMELINE,
+    BehindReason.NO_PLAN: WorkAction.WRITE_TO_LEADER,
+}
+# The portal's page for assigning an animator (issue 15, point 2) when it is there; the
+# partnership's page otherwise.
+ASSIGN_URL_NAMES = ("partnerships:animator_assign", "animator_assign")
+
+
+def _assign_url(pk) -> str:
+    for name in ASSIGN_URL_NAMES:
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return reverse("partnership_detail", args=[pk])
+
+
+def _action_url(action: WorkAction, partnership) -> str:
+    if action == WorkAction.ASSIGN:
+        return _assign_url(partnership.pk)
+    if action == WorkAction.MATERIALS:
+        return reverse("support:materials_add", args=[partnership.pk])
+    if action == WorkAction.WRITE_TO_LEADER:
+        return reverse("reports:leader_message", args=[partnership.pk])
+    return reverse("support:timeline", args=[partnership.pk])
+
+
+def _worklist_actions(partnership) -> list[tuple[str, str]]:
+    """``(label, url)`` of what resolves the row's reasons, each once, then "record the
+    materials sent" while none are recorded (§2.5.1)."""
+    wanted = [ACTION_OF_REASON.get(item.code, WorkAction.TIMELINE) for item in partnership.overdue]
+    if not partnership.has_materials:
+        wanted.append(WorkAction.MATERIALS)
+    if partnership.leader is None:  # nobody to write to
+        wanted = [action for action in wanted if action != WorkAction.WRITE_TO_LEADER]
+    seen = list(dict.fromkeys(wanted))
+    return [(action.label, _action_url(action, partnership)) for action in seen]
+
+
+@staff_required
+def worklist(request):
+    """The staff's start page: the partnerships behind and why, for how many days, who
+    animates them and what resolves it; counts per reason, narrowed by ``?reason=``."""
+    form = _filter_form(request)
+    filters = form.filters()
+    table = BehindTableForm(request.GET)
+    reason, sort = table.value("reason"), table.value("sort")
+    today = timezone.localdate()
+    ids = selectors.behind_ids(filters, reason=reason, sort=sort)
+    page = paginate(request, ids, rows=lambda page_ids: selectors.worklist_rows(page_ids, today))
+    for partnership in page:
+        partnership.actions = _worklist_actions(partnership)
+    overview = staff_overview()
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "filter_querystring": _filter_querystring(form),
+        "reason": reason,
+        "sort": sort or selectors.DEFAULT_BEHIND_SORT,
+        "behind_counts": selectors.behind_counts_kept(filters),
+        "applications_to_decide": overview["applications_to_decide"],
+        "pending_invitations": overview["pending_invitations"],
+        "missing_sector_count": overview["missing_sector_count"],
+        "today": today,
+    }
+    return render(request, "reports/worklist.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def leader_message(request, pk):
+    """Write to one partnership's leader (the worklist's "write to the leader"): preview,
+    then the outbox (``portal.web.staff_message_page``)."""
+    partnership = partnership_get_for_user(request.user, pk)
+    return staff_message_page(
+        request,
+        recipients=message_recipients([partnership]),
+        audience=_("The leader of the partnership %(name)s.") % {"name": partnership.name},
+        back_url=reverse("reports:worklist"),
+        title=_("Write to the leader"),
+    )
 
 
 @staff_required
@@ -280,6 +372,23 @@ def partnership_history(request, pk):
         "reports/partnership_history.html",
         {
             "partnership": partnership,
+            "page": page,
+            "entries": entries,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@staff_required
+def person_history(request, pk):
+    person = selectors.person_get(pk)
+    page = paginate(request, selectors.person_history(person.pk))
+    entries = selectors.history_entries(list(page.object_list))
+    return render(
+        request,
+        "reports/person_history.html",
+        {
+            "person": person,
             "page": page,
             "entries": entries,
             "querystring": querystring_without_page(request),

@@ -10,6 +10,7 @@ from support import demo, tasks
 from support.enums import BehindReason
 from support.selectors import (
     BEHIND_RULES,
+    BEHIND_SINCE,
     calendar_items,
     dashboard_missing_sectors,
     leader_todos,
@@ -35,7 +36,9 @@ def register() -> None:
     ):
         hooks.register_digest_section(section)
     for reason in BehindReason:
-        hooks.register_behind_reason(reason.value, reason.label, BEHIND_RULES[reason])
+        hooks.register_behind_reason(
+            reason.value, reason.label, BEHIND_RULES[reason], BEHIND_SINCE[reason]
+        )
     hooks.register_calendar_source(calendar_items)
     hooks.register_demo_loader(demo.load)
     hooks.register_leader_todo_source(leader_todos)

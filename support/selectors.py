@@ -42,7 +42,7 @@ from partnerships.selectors import (
 )
 from portal import figures
 from portal.calendar import CalendarItem, revisions
-from portal.hooks import PathStep, Todo
+from portal.hooks import PathStep, Since, Todo
 from portal.roles import is_staff_member
 from support.enums import (
     DEFAULT_BUDGET_MINUTES,
@@ -360,6 +360,64 @@ BEHIND_RULES = {
     BehindReason.NO_CONTACT: no_contact,
     BehindReason.MEETING_2_MISSING: meeting_2_overdue,
     BehindReason.NO_PLAN: no_agreed_plan,
+}
+
+
+# --- from when each rule holds (the staff worklist's "for N days") ----------------------------
+# One per rule above, read for the rows of one page only (correlated subqueries): the day the
+# rule's own threshold was first passed, so a partnership behind since today shows 0 days.
+
+
+def no_animator_since(today: datetime.date) -> Since:
+    """From the change (in the partnership's history) that began the current stretch in
+    support without an animator; from its creation when it has no history (bulk loads)."""
+    history = Partnership.history.all()
+    not_held = Q(animator__isnull=False) | ~Q(status__in=SUPPORTED_STATUSES)
+    ended_later = history.filter(
+        not_held, id=OuterRef("id"), history_date__gt=OuterRef("history_date")
+    )
+    began = (
+        history.filter(id=OuterRef("pk"), animator__isnull=True, status__in=SUPPORTED_STATUSES)
+        .exclude(Exists(ended_later))
+        .order_by("history_date", "history_id")
+        .values("history_date")[:1]
+    )
+    return Since(Coalesce(Subquery(began), F("created_at")))
+
+
+def no_diagnosis_since(today: datetime.date) -> Since:
+    """``DIAGNOSIS_DAYS`` after the animator was assigned."""
+    return Since(F("animator_assigned_on"), DIAGNOSIS_DAYS)
+
+
+def no_contact_since(today: datetime.date) -> Since:
+    """The day after the latest contact (or the assignment, without one) became
+    ``NO_CONTACT_DAYS`` old."""
+    return Since(Coalesce(last_contact_on(), F("animator_assigned_on")), NO_CONTACT_DAYS + 1)
+
+
+def meeting_2_overdue_since(today: datetime.date) -> Since:
+    """The day after the date of the earliest of ``meetings_2_overdue``."""
+    first = (
+        meetings_2_overdue(today)
+        .filter(partnership=OuterRef("pk"))
+        .order_by("planned_on")
+        .values("planned_on")[:1]
+    )
+    return Since(Subquery(first), 1)
+
+
+def no_agreed_plan_since(today: datetime.date) -> Since:
+    """``PLAN_DAYS`` after meeting 2."""
+    return Since(meeting_2_held_on(), PLAN_DAYS)
+
+
+BEHIND_SINCE = {
+    BehindReason.NO_ANIMATOR: no_animator_since,
+    BehindReason.NO_DIAGNOSIS: no_diagnosis_since,
+    BehindReason.NO_CONTACT: no_contact_since,
+    BehindReason.MEETING_2_MISSING: meeting_2_overdue_since,
+    BehindReason.NO_PLAN: no_agreed_plan_since,
 }
 
 

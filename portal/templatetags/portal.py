@@ -17,12 +17,21 @@ def minutes(value):
 # The menu section of each page, for ``aria-current``: a screen reader says which section one
 # is in, as the highlighted entry shows it to sighted users. Keys are URL namespaces or, for the
 # partnerships app (no namespace), URL names; one section per key.
-_SECTION_OF_NAMESPACE = {"events": "events", "clips": "clips", "reports": "overview"}
+_SECTION_OF_NAMESPACE = {"events": "events", "clips": "clips", "reports": "reports"}
+# Pages of a namespace that belong to another section, by view name.
+_SECTION_OF_VIEW = {
+    "reports:worklist": "worklist",
+    "reports:leader_message": "worklist",
+    "reports:partnership_history": "partnerships",
+}
 _SECTION_OF_NAME = {
-    "staff_home": "overview",
+    "staff_home": "reports",
     "application_review_list": "applications",
     "application_review": "applications",
-    "invitation_list": "invitations",
+    "invitation_list": "administration",
+    "outbox_list": "administration",
+    "outbox_detail": "administration",
+    "outbox_resend": "administration",
     "application_call_list": "apply",
     "application_start": "apply",
     "application_edit": "apply",
@@ -38,6 +47,8 @@ def current_section(request, *, works_on_support: bool) -> str:
     if match.namespace == "support":
         # Leaders reach the plan through their partnership; the support menu is not theirs.
         return "support" if works_on_support else "partnerships"
+    if match.view_name in _SECTION_OF_VIEW:
+        return _SECTION_OF_VIEW[match.view_name]
     if match.namespace:
         return _SECTION_OF_NAMESPACE.get(match.namespace, "")
     name = match.url_name or ""
@@ -48,17 +59,20 @@ def current_section(request, *, works_on_support: bool) -> str:
     return ""
 
 
+def _in_section(context, section) -> bool:
+    works_on_support = context.get("is_staff_member") or context.get("is_animator")
+    return current_section(context["request"], works_on_support=works_on_support) == section
+
+
 @register.inclusion_tag("includes/_nav_link.html", takes_context=True)
 def nav_link(context, section, url_name, label):
     """A menu entry marked ``aria-current``: "page" on its own page, "true" elsewhere in its
     section."""
-    request = context["request"]
     href = reverse(url_name)
-    works_on_support = context.get("is_staff_member") or context.get("is_animator")
     current = ""
-    if request.path == href:
+    if context["request"].path == href:
         current = "page"
-    elif current_section(request, works_on_support=works_on_support) == section:
+    elif _in_section(context, section):
         current = "true"
     return {"href": href, "label": label, "current": current}
 
@@ -67,3 +81,17 @@ def nav_link(context, section, url_name, label):
 def sort_header(sorting, key):
     """A list's column heading that sorts by the column (``portal.listing``)."""
     return sorting.header(key)
+
+
+@register.simple_tag(takes_context=True)
+def nav_section_current(context, section) -> str:
+    """``aria-current`` of a menu group (a dropdown's button): "true" on the pages of its
+    section, else ""."""
+    return "true" if _in_section(context, section) else ""
+
+
+@register.inclusion_tag("includes/_nav_item.html", takes_context=True)
+def nav_item(context, url_name, label):
+    """An entry of a dropdown menu, marked ``aria-current="page"`` on its own page."""
+    href = reverse(url_name)
+    return {"href": href, "label": label, "current": context["request"].path == href}

@@ -49,6 +49,10 @@ def test_staff_sees_overview_and_filters_partnerships(page, screenshot):
     UserFactory(role=Role.STAFF, email="staff@example.org", first_name="Anna")
     PartnershipFactory(name="Partnerstwo bez biznesu")
     log_in(page, "staff@example.org", PASSWORD)
+    page.wait_for_url("**/raporty/do-zrobienia/")  # the worklist is the staff's start page
+    menu = page.locator("#mainnav")
+    menu.get_by_role("button", name="Raporty").click()
+    menu.get_by_role("link", name="Przegląd programu").click()
     page.wait_for_url("**/personel/")
     assert page.get_by_role("heading", name="Przegląd programu").is_visible()
     screenshot("staff-overview")

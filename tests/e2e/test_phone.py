@@ -19,6 +19,7 @@ PHONES = [360, 390]
 # dashboards, events) and the leader's partnership page with its edit actions.
 PAGES = {
     "koordynatorka@demo.prb.pl": [
+        "reports:worklist",
         "staff_home",
         "reports:dashboard",
         "reports:person_list",

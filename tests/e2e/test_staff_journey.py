@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_staff_open_dashboard_select_three_clips_and_download_a_plan(page, screenshot):
     call_command("load_demo", stdout=io.StringIO())
     log_in(page, "koordynatorka@demo.prb.pl", DEMO_PASSWORD)
-    page.wait_for_url("**/personel/")
+    page.wait_for_url("**/raporty/do-zrobienia/")
 
     page.goto("/raporty/")
     assert page.get_by_role("heading", name="Partnerstwa z zaległościami").is_visible()
@@ -41,3 +41,28 @@ def test_staff_open_dashboard_select_three_clips_and_download_a_plan(page, scree
         page.get_by_role("link", name="PDF").first.click()
     text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     assert "Razem dla Gminy Wąchock" in text
+
+
+def test_staff_land_on_the_worklist_filter_by_a_reason_and_follow_its_action(page, screenshot):
+    call_command("load_demo", stdout=io.StringIO())
+    log_in(page, "koordynatorka@demo.prb.pl", DEMO_PASSWORD)
+    page.wait_for_url("**/raporty/do-zrobienia/")
+    assert page.get_by_role("heading", name="Do zrobienia").is_visible()
+    menu = page.locator("#mainnav")
+    assert menu.locator('[aria-current="page"]').inner_text() == "Do zrobienia"
+    screenshot("staff-worklist")
+
+    reasons = page.get_by_role("navigation", name="Powód")
+    reasons.get_by_role("link", name="Brak przydzielonego animatora").click()
+    page.wait_for_url("**reason=no_animator**")
+    rows = page.locator("main tbody tr")
+    assert rows.count() >= 1
+    assert all("Brak przydzielonego animatora" in text for text in rows.all_inner_texts())
+    assert rows.first.get_by_text("od ").first.is_visible()  # for how many days
+
+    name = rows.first.locator("td").first.get_by_role("link").inner_text()
+    rows.first.get_by_role("link", name="Przydziel animatora").click()
+    # The assignment page (issue 15, point 2), or the partnership's page before it exists.
+    partnership = Partnership.objects.get(name=name)
+    page.wait_for_url(f"**/partnerstwa/{partnership.pk}/**")
+    assert page.get_by_text(name).first.is_visible()

@@ -204,6 +204,9 @@ CASES = {
     "reports:person_data": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
     "reports:person_anonymise": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
     "reports:partnership_history": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
+    "reports:person_history": (lambda w, o: {"pk": o["person"].pk}, STAFF_ONLY),
+    "reports:worklist": (lambda w, o: {}, STAFF_ONLY),
+    "reports:leader_message": (lambda w, o: {"pk": w.partnership_a.pk}, STAFF_ONLY),
     # reminders (partnerships)
     "reminder_settings": (lambda w, o: {}, LOGGED_IN),
     # support/: the development plan (issue 4); _plan_kwargs is below the table. The POST-only
