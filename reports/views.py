@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,23 +101,11 @@ ACTION_OF_REASON = {
     BehindReason.MEETING_2_MISSING: WorkAction.TIMELINE,
     BehindReason.NO_PLAN: WorkAction.WRITE_TO_LEADER,
 }
-# The portal's page for assigning an animator (issue 15, point 2) when it is there; the
-# partnership's page otherwise.
-ASSIGN_URL_NAMES = ("partnerships:animator_assign", "animator_assign")
-
-
-def _assign_url(pk) -> str:
-    for name in ASSIGN_URL_NAMES:
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return reverse("partnership_detail", args=[pk])
 
 
 def _action_url(action: WorkAction, partnership) -> str:
     if action == WorkAction.ASSIGN:
-        return _assign_url(partnership.pk)
+        return reverse("animator_assign", args=[partnership.pk])
     if action == WorkAction.MATERIALS:
         return reverse("support:materials_add", args=[partnership.pk])
     if action == WorkAction.WRITE_TO_LEADER:

@@ -62,7 +62,7 @@ def test_staff_land_on_the_worklist_filter_by_a_reason_and_follow_its_action(pag
 
     name = rows.first.locator("td").first.get_by_role("link").inner_text()
     rows.first.get_by_role("link", name="Przydziel animatora").click()
-    # The assignment page (issue 15, point 2), or the partnership's page before it exists.
+    # The assignment page (issue 15, point 2).
     partnership = Partnership.objects.get(name=name)
-    page.wait_for_url(f"**/partnerstwa/{partnership.pk}/**")
+    page.wait_for_url(f"**/partnerstwa/{partnership.pk}/animator/")
     assert page.get_by_text(name).first.is_visible()

@@ -299,7 +299,7 @@ def test_partnership_list_has_the_path_column(client, world):
     SupportSessionFactory(partnership=world.partnership_b, kind="diagnosis", channel="in_person")
     response = client.get(reverse("partnership_list"))
     html = response.content.decode()
-    assert "<th>Ścieżka w programie</th>" in html
+    assert '<th scope="col">Ścieżka w programie</th>' in html
     rows = {p.pk: p.programme_path for p in response.context["page"]}
     assert rows[world.partnership_b.pk].next.step.code == "meeting_1"
     assert html.count('<ol class="programme-path programme-path-compact">') == 2

@@ -4,7 +4,7 @@ how many days, who animates them and the action that resolves it."""
 import datetime
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.enums import PartnershipStatus
@@ -142,11 +142,7 @@ def test_worklist_offers_the_action_that_resolves_each_reason(client, world):
     MaterialsDispatchFactory(partnership=unplanned)
     client.force_login(world.staff)
     rows = {p.pk: p for p in client.get(reverse("reports:worklist")).context["page"]}
-    # The assignment page of point 2 (issue 15); the partnership's page until it is there.
-    try:
-        assign = reverse("animator_assign", args=[orphan.pk])
-    except NoReverseMatch:
-        assign = reverse("partnership_detail", args=[orphan.pk])
+    assign = reverse("animator_assign", args=[orphan.pk])
     assert [url for _label, url in rows[orphan.pk].actions] == [assign]
     assert [url for _label, url in rows[late.pk].actions] == [
         reverse("support:timeline", args=[late.pk]),
