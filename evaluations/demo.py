@@ -37,6 +37,7 @@ def load(users) -> None:
     today = timezone.localdate()
     now = timezone.now()
     event = event_services.event_create(
+        actor=staff,
         kind=EventKind.STUDY_VISIT,
         title=PAST_VISIT,
         programme=(
