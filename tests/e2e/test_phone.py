@@ -1,5 +1,6 @@
 """The main lists on a phone, with the demo's data (long names, every column filled): the page
-never scrolls sideways at 360 or 390 px, and each row's actions are on screen."""
+never scrolls sideways at 360 or 390 px, and each row's actions are on screen; and the top bar
+(the staff's menu is the longest) fits every width from a tablet to a wide screen."""
 
 import io
 import re
@@ -72,3 +73,30 @@ def test_leaders_edit_actions_are_on_screen_at_360_px(browser, live_server, demo
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (action, box)
         assert box["height"] >= 44, (action, box)  # a touch target
     page.context.close()
+
+
+# Below 1200 px the menu folds behind its button; from 1200 px it is on one line with the
+# search and the account (a 1366 px laptop is the staff's usual screen).
+WIDTHS = [768, 1024, 1200, 1280, 1366, 1440, 1920]
+
+
+def test_the_top_bar_fits_every_width_with_the_search_usable(browser, live_server, demo):
+    page = open_as(browser, live_server, demo.get(email="koordynatorka@demo.prb.pl"))
+    page.goto(reverse("partnership_list"))
+    too_wide, search_widths = [], {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide.append(f"{width}: {scroll_width} px")
+        search = page.get_by_role("searchbox", name="Szukaj w portalu")
+        if width >= 1200:
+            search_widths[width] = search.bounding_box()["width"]
+            # The account's button names the person for a screen reader, "Konto" or not.
+            account = page.get_by_role("button", name=re.compile("Anna Kowalczyk"))
+            assert account.is_visible(), width
+        else:
+            assert not search.is_visible(), width  # behind the menu button
+    page.context.close()
+    assert not too_wide
+    assert min(search_widths.values()) >= 100, search_widths
