@@ -28,7 +28,7 @@ from events.forms import (
 from partnerships import selectors as partnership_selectors
 from partnerships import services as partnership_services
 from partnerships.forms import PersonForm
-from portal import hooks, listing
+from portal import listing
 from portal.calendar import calendar_response
 from portal.enums import Role
 from portal.pdf import render_pdf
@@ -687,7 +687,6 @@ def participant_link(request, token):
             "started": timezone.localdate() >= event.starts_on,
             "provided": event.provided_labels(),
             "nights": [(n, n.isoformat() in participant.nights) for n in event.lodging_nights()],
-            "extra_links": hooks.participant_page_links(participant),
             "info": public_information(),
         },
         status=form_status(form),

@@ -22,8 +22,6 @@ Extension points (``register_…`` from an app's ``hooks.py``; who reads them):
   ``partnerships.selectors.programme_paths`` (the partnership page, the list);
 - what the partnership page shows beside the three-sector badges,
   ``register_sector_panel(template, context)``: the partnership page.
-- a link on a registered person's own page (an evaluation after the event, say),
-  ``register_participant_page_link_source(source)``: ``events``' personal link page.
 - a kind of record the top bar's search finds, ``register_search_source(...)``: the search
   page (``portal.search``).
 """
@@ -115,16 +113,6 @@ class SectorPanel:
 
 
 @dataclass(frozen=True)
-class PersonalLink:
-    """A link on a registered person's own page (reached without an account)."""
-
-    title: str
-    text: str
-    url: str
-    action: str  # the button's label
-
-
-@dataclass(frozen=True)
 class SearchHit:
     """One record found by the search: what it is called, a line about it, its page."""
 
@@ -154,7 +142,6 @@ _periodic: dict[str, int] = {}
 _leader_todo_sources: list[Callable] = []
 _path_sources: list[Callable] = []
 _sector_panels: list[SectorPanel] = []
-_participant_page_link_sources: list[Callable] = []
 _search_sources: dict[str, SearchSource] = {}
 
 
@@ -234,12 +221,6 @@ def register_sector_panel(template: str, context: Callable) -> None:
         _sector_panels.append(SectorPanel(template, context))
 
 
-def register_participant_page_link_source(source: Callable) -> None:
-    """``source(participant) -> Iterable[PersonalLink]``: what an app offers the person on
-    their own page (``events.models.Participant``); a constant number of queries."""
-    _append_once(_participant_page_link_sources, source)
-
-
 def register_search_source(key: str, label, results: Callable, hit: Callable) -> None:
     """A kind of record the search finds: ``results(user, query)`` returns a queryset built
     by ``portal.search.matching`` over what the user may see (their selector), or None when
@@ -299,10 +280,6 @@ def leader_todos(user, partnership) -> list[Todo]:
     """Everything open for the leader, earliest deadline first (undated last)."""
     todos = [todo for source in _leader_todo_sources for todo in source(user, partnership)]
     return sorted(todos, key=_due_key)
-
-
-def participant_page_links(participant) -> list[PersonalLink]:
-    return [link for source in _participant_page_link_sources for link in source(participant)]
 
 
 def _due_key(todo: Todo) -> tuple:
