@@ -26,14 +26,16 @@ def test_every_bench_page_answers_within_the_query_budget(small_dataset, tmp_pat
     monkeypatch.setattr(bench, "EXPLAIN_DIR", tmp_path)
     rows = bench.measure_pages(repeat=1, size="S")
     assert {row["status"] for row in rows} == {200}, [r for r in rows if r["status"] != 200]
-    # docs/design.md's budget of 12 is for list pages and changelists; the dashboard and the
-    # funder report gather many figures at once and are held to a number that does not grow
-    # with the data (bench: q@10 against q@L) and to their own literal count in tests/reports.
-    # (Here the figures are computed on each request: the test's data is not committed.)
+    # docs/design.md's budget of 12 is for list pages and changelists. The pages that gather
+    # many figures at once are held to a literal count of their own that does not grow with
+    # the data (bench: q@10 against q@L): the dashboard and the funder report (+1 each for the
+    # missing sectors with candidates and the events' evaluation), and the partnership page,
+    # a detail page with the programme path (one query per app owning steps) and the sector
+    # pipeline. (Here the figures are computed on each request: the test's data is not
+    # committed.)
+    budget = {"staff dashboard": 26, "funder report": 26, "partnership page": 13}
     over = {
-        row["page"]: row["queries"]
-        for row in rows
-        if row["queries"] > (25 if row["page"] in {"staff dashboard", "funder report"} else 12)
+        row["page"]: row["queries"] for row in rows if row["queries"] > budget.get(row["page"], 12)
     }
     assert not over
     assert {row["kind"] for row in rows} == {"page", "list", "summary", "admin"}
