@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_staff_search_from_the_top_bar_without_polish_letters_opens_the_partnership(page):
     call_command("load_demo", stdout=io.StringIO())
     log_in(page, "koordynatorka@demo.prb.pl", DEMO_PASSWORD)
-    page.wait_for_url("**/personel/")
+    page.wait_for_url("**/raporty/do-zrobienia/")  # the worklist, the staff's start page
 
     box = page.get_by_role("searchbox", name="Szukaj w portalu")
     box.fill("wachock")
