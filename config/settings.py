@@ -137,6 +137,12 @@ CACHES = {
         "LOCATION": "figures",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Rendered rows of lists and timelines (portal.web.kept_html): 20-60 kB each, so fewer.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 # At most this long even without a change (0: no cache); see portal/figures.py.
 FIGURES_CACHE_SECONDS = env_int("PORTAL_FIGURES_CACHE_SECONDS", 300)

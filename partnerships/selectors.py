@@ -387,6 +387,7 @@ class PathState:
 class PathEntry:
     step: hooks.PathStep
     state: str
+    label: str = ""  # the step's label, translated (once per step code and page)
 
     @property
     def is_done(self) -> bool:
@@ -460,6 +461,7 @@ def programme_paths(partnerships) -> dict[int, ProgrammePath]:
     for pk, found in hooks.path_steps(partnerships).items():
         steps.setdefault(pk, []).extend(found)
     paths = {}
+    labels: dict[str, str] = {}  # a step's label depends on its code only: translated once
     for partnership in partnerships:
         ordered = sorted(steps.get(partnership.pk, []), key=lambda s: s.order)
         last_done = max((i for i, step in enumerate(ordered) if step.done), default=-1)
@@ -474,7 +476,10 @@ def programme_paths(partnerships) -> dict[int, ProgrammePath]:
                 state, next_found = PathState.NEXT, True
             else:
                 state = PathState.PENDING
-            entries.append(PathEntry(step, state))
+            label = labels.get(step.code)
+            if label is None:
+                label = labels[step.code] = str(step.label)
+            entries.append(PathEntry(step, state, label))
         paths[partnership.pk] = ProgrammePath(tuple(entries))
     return paths
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,8 +43,11 @@ from portal.services import CHANGED_MEANWHILE
 from portal.web import (
     add_service_errors,
     form_status,
+    kept_html,
+    page_of_ids,
     paginate,
     querystring_without_page,
+    rows_of_ids,
     staff_message_page,
 )
 
@@ -148,14 +152,25 @@ def partnership_list(request):
     )
     if export is not None:
         return export
-    page = paginate(request, partnerships, page_first=True)
-    page.object_list = selectors.with_programme_paths(page.object_list)
+    page = page_of_ids(request, partnerships)
+    rows = kept_html(
+        ("partnership_list.rows", tuple(page.object_list)),
+        lambda: render_to_string(
+            "partnerships/_partnership_rows.html",
+            {
+                "partnerships": selectors.with_programme_paths(
+                    rows_of_ids(partnerships, page.object_list)
+                )
+            },
+        ),
+    )
     return render(
         request,
         "partnerships/partnership_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "sorting": sorting,
             "export_links": listing.export_links(request),
             "querystring": querystring_without_page(request),

@@ -116,15 +116,15 @@ def _key(parts: tuple, number: int) -> str:
     return f"figures:{number}:{digest}"
 
 
-def cached(key: tuple, compute):
+def cached(key: tuple, compute, *, alias: str = CACHE_ALIAS):
     """``compute()`` as of the current version of the data, computed at most once per version
-    and ``key`` in this process. ``key`` names the figure and everything it depends on (the
-    filters, the date when a rule uses it); the value must not depend on the reader's language
-    (keep lazy labels lazy)."""
+    and ``key`` in this process (in the cache ``alias``). ``key`` names the figure and
+    everything it depends on (the filters, the date when a rule uses it); the value must not
+    depend on the reader's language (keep lazy labels lazy), or ``key`` names the language."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if seconds <= 0 or _pending(transaction.get_connection()):
         return compute()
-    cache = caches[CACHE_ALIAS]
+    cache = caches[alias]
     name = _key(key, version())
     value = cache.get(name, _MISSING)
     if value is _MISSING:

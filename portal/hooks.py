@@ -93,7 +93,8 @@ class Todo:
 @dataclass(frozen=True)
 class PathStep:
     """One step of a partnership's path through the programme, as an app that owns it
-    computes it: ``order`` places it on the path, ``done_on`` is when it was done (``None``
+    computes it: ``order`` places it on the path, ``label`` names it (the same label for
+    the same ``code``), ``done_on`` is when it was done (``None``
     with ``done`` when the date is not known), ``planned_on`` when it is planned (shown while
     the step is still to come) and ``note`` a few words on where it stands."""
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from portal.services import CHANGED_MEANWHILE
 from portal.web import (
     add_service_errors,
     form_status,
+    kept_html,
     paginate,
     querystring_without_page,
     safe_next_url,
@@ -127,32 +129,45 @@ def partnership_list(request):
 
 @role_required(Role.STAFF, Role.ANIMATOR, Role.LEADER)
 def timeline(request, pk):
+    """The partnership's support: hours, next meeting, contacts, partners' reports and
+    materials. What the page shows the user is kept per version of the data (the partnership
+    and the user: it shows what they may do), so reading it again costs one query."""
     partnership = partnership_get_for_user(request.user, pk)
+    content = kept_html(
+        ("support.timeline", partnership.pk, request.user.pk),
+        lambda: render_to_string(
+            "support/_timeline_content.html", _timeline_context(request, partnership), request
+        ),
+    )
+    return render(
+        request,
+        "support/partnership_timeline.html",
+        {"partnership": partnership, "content": content},
+    )
+
+
+def _timeline_context(request, partnership) -> dict:
     can_act = selectors.can_act_on(request.user, partnership)
     sessions = list(selectors.sessions_of(partnership))
     for session in sessions:
         session.partnership = partnership
         session.can_change = can_act and selectors.can_change_session(request.user, session)
     state = selectors.support_state(partnership)
-    return render(
-        request,
-        "support/partnership_timeline.html",
-        {
-            "partnership": partnership,
-            "sessions": sessions,
-            "state": state,
-            "can_act": can_act,
-            "can_report": selectors.can_record_partner_report(request.user, partnership),
-            # The diagnosis and the meetings have their own pages (each with its record);
-            # every other contact goes through "+ contact".
-            "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds if k in SINGLE_KINDS]
-            if can_act
-            else [],
-            "can_log_contact": can_act and any(state.can_log(k) for k in EVERYDAY_KINDS),
-            "partner_reports": selectors.partner_reports_of(partnership),
-            "materials": selectors.materials_of(partnership),
-        },
-    )
+    return {
+        "partnership": partnership,
+        "sessions": sessions,
+        "state": state,
+        "can_act": can_act,
+        "can_report": selectors.can_record_partner_report(request.user, partnership),
+        # The diagnosis and the meetings have their own pages (each with its record); every
+        # other contact goes through "+ contact".
+        "next_kinds": [(k, KIND_SLUGS[k]) for k in state.next_kinds if k in SINGLE_KINDS]
+        if can_act
+        else [],
+        "can_log_contact": can_act and any(state.can_log(k) for k in EVERYDAY_KINDS),
+        "partner_reports": selectors.partner_reports_of(partnership),
+        "materials": selectors.materials_of(partnership),
+    }
 
 
 def _budget_script(state, session=None) -> dict:

@@ -52,6 +52,7 @@ def _fresh_figures():
     """Each test starts with no kept figures: the database is emptied between tests, so the
     data version starts again and a figure kept by an earlier test would match it."""
     caches["figures"].clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

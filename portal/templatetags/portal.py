@@ -3,6 +3,8 @@ import datetime
 from django import template
 from django.urls import reverse
 
+from portal.web import kept_html
+
 register = template.Library()
 
 
@@ -95,3 +97,25 @@ def nav_item(context, url_name, label):
     """An entry of a dropdown menu, marked ``aria-current="page"`` on its own page."""
     href = reverse(url_name)
     return {"href": href, "label": label, "current": context["request"].path == href}
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context):
+        key = ("template", *(part.resolve(context) for part in self.parts))
+        return kept_html(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept(parser, token):
+    """``{% kept "name" value … %}…{% endkept %}``: the block's HTML rendered once per version
+    of the data and the values given (``portal.web.kept_html``); give every value the block
+    depends on that is not data (the address with its query, the user)."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% kept %} needs a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, [parser.compile_filter(bit) for bit in bits])

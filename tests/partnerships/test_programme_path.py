@@ -300,7 +300,7 @@ def test_partnership_list_has_the_path_column(client, world):
     response = client.get(reverse("partnership_list"))
     html = response.content.decode()
     assert '<th scope="col">Ścieżka w programie</th>' in html
-    rows = {p.pk: p.programme_path for p in response.context["page"]}
+    rows = {p.pk: p.programme_path for p in response.context["partnerships"]}
     assert rows[world.partnership_b.pk].next.step.code == "meeting_1"
     assert html.count('<ol class="programme-path programme-path-compact">') == 2
 
@@ -309,8 +309,8 @@ def test_partnership_list_has_the_path_column(client, world):
 def test_partnership_list_of_an_animator_shows_only_their_paths(client, world):
     client.force_login(world.animator_a)
     response = client.get(reverse("partnership_list"))
-    assert [p.pk for p in response.context["page"]] == [world.partnership_a.pk]
-    assert response.context["page"][0].programme_path.entries
+    assert response.context["page"].object_list == [world.partnership_a.pk]
+    assert response.context["partnerships"][0].programme_path.entries
 
 
 @pytest.mark.django_db

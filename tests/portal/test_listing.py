@@ -47,7 +47,8 @@ def three(world):
 
 
 def _names(response):
-    return [p.name for p in response.context["page"]]
+    """The partnerships of the page, in order (the rows the list rendered)."""
+    return [p.name for p in response.context["partnerships"]]
 
 
 def test_sorting_by_a_column_both_ways(client, world, three):
