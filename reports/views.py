@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,14 @@ from partnerships.selectors import message_recipients, partnership_get_for_user,
 from portal import listing, spreadsheets
 from portal.pdf import render_pdf
 from portal.roles import staff_required
-from portal.web import paginate, querystring_without_page, staff_message_page
+from portal.web import (
+    kept_html,
+    page_of_ids,
+    paginate,
+    querystring_without_page,
+    rows_of_ids,
+    staff_message_page,
+)
 from reports import exports, funder, selectors, services
 from reports.enums import ExportFormat, WorkAction
 from reports.forms import (
@@ -298,13 +306,20 @@ def person_list(request):
     )
     if export is not None:
         return export
-    page = paginate(request, people, page_first=True)
+    page = page_of_ids(request, people)
+    rows = kept_html(
+        ("reports.person_list.rows", tuple(page.object_list)),
+        lambda: render_to_string(
+            "reports/_person_rows.html", {"people": rows_of_ids(people, page.object_list)}
+        ),
+    )
     return render(
         request,
         "reports/person_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "sorting": sorting,
             "export_links": listing.export_links(request),
             "querystring": querystring_without_page(request),

@@ -21,14 +21,16 @@ from portal import listing
 from portal.enums import Role
 from portal.forms import SearchFilterForm
 from portal.pdf import render_pdf
-from portal.roles import role_required, staff_required
+from portal.roles import is_staff_member, role_required, staff_required
 from portal.services import CHANGED_MEANWHILE
 from portal.web import (
     add_service_errors,
     form_status,
     kept_html,
+    page_of_ids,
     paginate,
     querystring_without_page,
+    rows_of_ids,
     safe_next_url,
 )
 from support import selectors, services
@@ -112,13 +114,27 @@ def partnership_list(request):
     )
     if export is not None:
         return export
-    page = paginate(request, partnerships, page_first=True)
+    page = page_of_ids(request, partnerships)
+    staff = is_staff_member(request.user)
+    here = request.get_full_path()  # where "+ contact" comes back to
+    rows = kept_html(
+        ("support.partnership_list.rows", tuple(page.object_list), staff, here),
+        lambda: render_to_string(
+            "support/_partnership_rows.html",
+            {
+                "partnerships": rows_of_ids(partnerships, page.object_list),
+                "today": timezone.localdate(),
+                "is_staff_member": staff,
+                "here": here,
+            },
+        ),
+    )
     return render(
         request,
         "support/partnership_list.html",
         {
             "page": page,
-            "today": timezone.localdate(),
+            "rows": rows,
             "form": form,
             "sorting": sorting,
             "export_links": listing.export_links(request),

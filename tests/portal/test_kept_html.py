@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from partnerships import services as partnership_services
 from partnerships.models import Partnership
+from reports.services import person_anonymise
 from support import services as support_services
-from tests.factories import PartnershipFactory
+from tests.factories import PartnershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,3 +123,33 @@ def test_timeline_kept_for_the_animator_is_not_shown_to_the_leader(client, world
     leader_html = client.get(url).content.decode()
     assert "Potencjał" in leader_html
     assert "/wycofanie/" not in leader_html and "/edycja/" not in leader_html
+
+
+def test_support_and_people_lists_keep_rows_per_reader_and_address_until_a_change(
+    client, world, django_assert_num_queries
+):
+    support_list = reverse("support:partnership_list")
+    client.force_login(world.staff)
+    staff_html = client.get(support_list).content.decode()
+    assert "Partnerstwo B" in staff_html and 'data-label="Animator"' in staff_html
+    # "+ diagnosis" comes back to the address it was clicked on, sorting and page included.
+    sorted_html = client.get(support_list, {"sort": "-name"}).content.decode()
+    assert "?next=/wsparcie/%3Fsort%3D-name" in sorted_html
+    client.force_login(world.animator_a)
+    html = client.get(support_list).content.decode()
+    assert "Partnerstwo A" in html and "Partnerstwo B" not in html
+    assert 'data-label="Animator"' not in html  # the staff's column, not kept for others
+    # Session, user, roles, the version and the page's ids.
+    with django_assert_num_queries(5):
+        client.get(support_list)
+    _log_diagnosis(world)
+    assert "+ kontakt" in client.get(support_list).content.decode()
+
+    people = reverse("reports:person_list")
+    client.force_login(world.staff)
+    person = PersonFactory(partnership=world.partnership_a, last_name="Zalewska")
+    assert "Zalewska" in client.get(people).content.decode()
+    with django_assert_num_queries(5):
+        client.get(people)
+    person_anonymise(person=person, actor=world.staff)
+    assert "Zalewska" not in client.get(people).content.decode()

@@ -275,7 +275,7 @@ def test_support_list_sorts_and_exports_for_the_animator(client, world):
     client.force_login(world.animator_a)
     url = reverse("support:partnership_list")
     response = client.get(url, {"sort": "-name", "q": "wsparcie"})
-    shown = [p.name for p in response.context["page"]]
+    shown = [p.name for p in response.context["partnerships"]]
     assert shown == ["Wsparcie C", "Wsparcie B", "Wsparcie A"]
     rows = _csv(client.get(url, {"sort": "-name", "q": "wsparcie", "eksport": "csv"}))
     assert [row[0] for row in rows[1:]] == shown
@@ -306,7 +306,7 @@ def test_person_list_sorts_and_exports(client, world):
     client.force_login(world.staff)
     url = reverse("reports:person_list")
     response = client.get(url, {"sort": "-name", "q": "nowak"})
-    shown = [p.last_name for p in response.context["page"]]
+    shown = [p.last_name for p in response.context["people"]]
     assert shown == ["NowakC", "NowakB", "NowakA"]
     rows = _xlsx(client.get(url, {"sort": "-name", "q": "nowak", "eksport": "xlsx"}))
     assert [row[1] for row in rows[1:]] == shown

@@ -315,7 +315,7 @@ def test_person_list_shows_consent_date_and_search(client, world):
     PersonFactory(partnership=world.partnership_b, last_name="Nowak")
     client.force_login(world.staff)
     response = client.get(reverse("reports:person_list"), {"q": "Żółk"})
-    assert [p.last_name for p in response.context["page"]] == ["Żółkiewska"]
+    assert [p.last_name for p in response.context["people"]] == ["Żółkiewska"]
     assert timezone.localdate().strftime("%Y") in response.content.decode()
 
 

@@ -573,7 +573,7 @@ def test_partnership_list_shows_hours_step_and_next_meeting(client, world, cycle
     cycle(world.partnership_a)
     client.force_login(world.animator_a)
     response = client.get(_urls(world)["list"])
-    (row,) = response.context["page"]
+    (row,) = response.context["partnerships"]
     # the diagnosis (60 min) is outside the 16 hours (§2.1.4); meeting 1 (180 min) inside
     assert (row.used_minutes, row.budget_minutes, row.step) == (180, 960, "meeting_1")
     assert row.diagnosis_minutes == 60
