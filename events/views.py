@@ -148,11 +148,33 @@ def _event_rows_context(events, ids, led, now) -> dict:
 @leader_or_staff
 def event_detail(request, pk):
     """An event; for staff also its registrations, the waiting list and the places that stay
-    empty, kept per version of the data (the same for every staff member: reading them again
-    costs no query)."""
+    empty. What the page shows from the registrations is kept per version of the data (the
+    staff's tables are the same for every staff member, a leader's own registrations are
+    theirs), so reading the page again reads only the event."""
     event = selectors.event_get_for_user(request.user, pk)
-    context = {"event": event, "registration_open": event.registration_is_open()}
-    if is_staff_member(request.user):
+    staff = is_staff_member(request.user)
+    registration_open = event.registration_is_open()
+    context = {
+        "event": event,
+        "registration_open": registration_open,
+        # Whether registration is open changes with the time, not the data: part of the key.
+        "own_part": kept_html(
+            ("events.event_detail.own", event.pk, request.user.pk, registration_open),
+            lambda: render_to_string(
+                "events/_event_own.html",
+                {
+                    "event": event,
+                    "registration_open": registration_open,
+                    "is_staff_member": staff,
+                    "own_registrations": selectors.own_registrations_for_event(request.user, event),
+                    "can_register": selectors.partnerships_without_registration(
+                        request.user, event
+                    ),
+                },
+            ),
+        ),
+    }
+    if staff:
         kept = kept_html(
             ("events.event_detail.registrations", event.pk),
             lambda: render_to_string(
@@ -171,8 +193,6 @@ def event_detail(request, pk):
             ),
         )
         context["staff_part"] = _with_csrf_token(request, kept)
-    context["own_registrations"] = selectors.own_registrations_for_event(request.user, event)
-    context["can_register"] = selectors.partnerships_without_registration(request.user, event)
     return render(request, "events/event_detail.html", context)
 
 
