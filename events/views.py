@@ -140,7 +140,9 @@ def event_list(request):
 
 def _event_rows_context(events, ids, led, now) -> dict:
     rows = rows_of_ids(events, ids)
+    detail = _url_of_pk("events:event_detail")
     for event in rows:
+        event.detail_url = detail(event.pk)
         event.partnership_states = selectors.partnership_states(event, led)
     return {"events": rows, "led": led, "now": now}
 
@@ -181,12 +183,12 @@ def event_detail(request, pk):
                 "events/_event_registrations.html",
                 {
                     "event": event,
-                    "registrations": list(
+                    "registrations": _with_links(
                         selectors.registrations_of_event(
                             event, statuses=(RegistrationStatus.REGISTERED,)
                         )
                     ),
-                    "waiting": list(selectors.waiting_list(event)),
+                    "waiting": _with_links(selectors.waiting_list(event)),
                     "gaps": selectors.delegation_gaps(event),
                     "csrf_token": _CSRF_SLOT,
                 },
@@ -194,6 +196,30 @@ def event_detail(request, pk):
         )
         context["staff_part"] = _with_csrf_token(request, kept)
     return render(request, "events/event_detail.html", context)
+
+
+def _url_of_pk(name: str):
+    """``reverse(name, args=[pk])`` for the many rows of a table: reversed once (each
+    ``{% url %}`` took about 25 µs, 5 of the 12 ms of a 100-row table of registrations)."""
+    marker = "2147483647"
+    prefix, suffix = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _with_links(registrations) -> list:
+    """The registrations with their addresses and their people's names, for a table."""
+    detail, introduce = (
+        _url_of_pk("events:registration_detail"),
+        _url_of_pk("events:registration_introduce"),
+    )
+    rows = list(registrations)
+    for registration in rows:
+        registration.detail_url = detail(registration.pk)
+        registration.introduce_url = introduce(registration.pk)
+        registration.names = ", ".join(
+            participant.person.full_name for participant in registration.active_participants
+        )
+    return rows
 
 
 # The kept HTML's forms carry this in place of the CSRF token, which is tied to one reader
