@@ -741,7 +741,7 @@ def test_event_list_says_per_event_whether_the_partnership_is_registered(
     response = client.get(reverse("events:event_list"))
     states = {
         event.title: [(p.pk, r.status if r else None) for p, r in event.partnership_states]
-        for event in response.context["page"]
+        for event in response.context["events"]
     }
     pk = world.partnership_a.pk
     assert states == {
@@ -841,7 +841,7 @@ def test_event_list_queries_constant_for_leader(
     # partnership" column)
     with django_assert_num_queries(8):
         response = client.get(reverse("events:event_list"))
-    page = response.context["page"]
+    page = response.context["events"]  # the rows the page's ids name (events/_event_rows.html)
     assert len(page) == n
     led = response.context["led"]
     assert len(led) == n * n + 1  # and partnership A of the world
