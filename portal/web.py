@@ -96,7 +96,12 @@ def kept_html(key: tuple, render: Callable[[], str]) -> SafeString:
     about 30 ms at data set L, its kept rows are read in well under one). ``render()`` gives
     the HTML; ``key`` names the fragment and everything it shows that is not data: the ids of
     the rows, the user when it shows what they may do. The reader's language and the date are
-    added here. The HTML must hold nothing tied to one request or session (no CSRF token)."""
+    added here. The HTML must hold nothing tied to one request or session (no CSRF token: see
+    ``events.views._with_csrf_token`` for a form inside kept HTML). What changes with the time
+    of day rather than the data ("open until 12:00") goes into the key too (the event list's
+    phases); kept HTML is also dropped ``FIGURES_CACHE_SECONDS`` after it was rendered, so a
+    time-bound permission shown as a button (an animator edits a contact for 30 days) is at
+    most that late, and the action itself checks again."""
     key = ("html", translation.get_language(), timezone.localdate().isoformat(), *key)
     return mark_safe(figures.cached(key, lambda: str(render()), alias="fragments"))  # noqa: S308
 
