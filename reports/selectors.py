@@ -60,7 +60,7 @@ from support.models import (
 )
 from support.selectors import (
     format_minutes,
-    held_sessions,
+    has_held,
     in_budget,
     last_contact_on,
     with_support_summary,
@@ -461,7 +461,7 @@ def participation_totals(filters: Filters) -> dict:
 
     def compute():
         def held(kind):
-            return Exists(held_sessions(kind).filter(partnership=OuterRef("pk")))
+            return has_held(kind)
 
         def attended(kind):
             return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))
