@@ -35,6 +35,7 @@ from support.models import (
     PlannedMeeting,
     SupportSession,
 )
+from support.summary import summary_rebuild_all
 
 MARK = "[L]"
 PASSWORD = "bench1234"
@@ -222,6 +223,7 @@ def generate(*, seed: int = 42, size: Size = Size(), stdout=None) -> dict:
                 )
             )
     sessions = SupportSession.objects.bulk_create(sessions, batch_size=BATCH)
+    summary_rebuild_all()  # bulk_create sends no signal: the summaries built in one statement
     per = size.sessions_per_partnership
     DiagnosisRecord.objects.bulk_create(
         [

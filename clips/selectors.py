@@ -52,7 +52,7 @@ from portal.roles import is_staff_member
 from support import selectors as support_selectors
 from support.enums import SINGLE_KINDS, SessionKind
 from support.models import PlanVersion, SupportSession
-from support.selectors import held_sessions
+from support.selectors import has_held
 
 # --- calls -------------------------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ def _criteria() -> dict:
     """The four criteria of §2.4.1, by the name of their annotation."""
 
     def held(kind):
-        return Exists(held_sessions(kind).filter(partnership=OuterRef("pk")))
+        return has_held(kind)
 
     def attended(kind):
         return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))

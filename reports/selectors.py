@@ -59,9 +59,10 @@ from support.models import (
     SupportSession,
 )
 from support.selectors import (
+    budget_minutes_used,
+    diagnosis_minutes,
     format_minutes,
-    held_sessions,
-    in_budget,
+    has_held,
     last_contact_on,
     with_support_summary,
 )
@@ -273,10 +274,9 @@ def _supported(filters: Filters) -> QuerySet[Partnership]:
     return filtered_partnerships(filters).exclude(status=PartnershipStatus.WITHDRAWN)
 
 
-def _active_sessions_of(partnerships: QuerySet) -> QuerySet[SupportSession]:
-    return SupportSession.objects.filter(
-        withdrawn_at__isnull=True, partnership__in=partnerships.values("pk")
-    ).order_by()
+def _each_once(partnerships: QuerySet) -> QuerySet[Partnership]:
+    """The same partnerships, each once whatever the filters joined, to sum their summaries."""
+    return Partnership.objects.filter(pk__in=partnerships.values("pk")).order_by()
 
 
 def _budget_extra(partnerships: QuerySet) -> QuerySet:
@@ -290,18 +290,17 @@ def _budget_extra(partnerships: QuerySet) -> QuerySet:
 
 
 def _minutes_apart() -> dict:
-    """Sums of the support counted against the budget (``used``) and of the diagnosis, which
-    is outside it (``diagnosis``, §2.1.4), for one aggregation."""
-    return {
-        "used": Sum("duration_minutes", filter=in_budget()),
-        "diagnosis": Sum("duration_minutes", filter=~in_budget()),
-    }
+    """Sums over partnerships of the support counted against the budget (``used``) and of the
+    diagnosis, which is outside it (``diagnosis``, §2.1.4), for one aggregation: read from
+    their support summaries, one row per partnership, not from every session."""
+    return {"used": Sum(budget_minutes_used()), "diagnosis": Sum(diagnosis_minutes())}
 
 
 def hours_by_animator(filters: Filters) -> list[dict]:
     """Per animator: partnerships (not withdrawn), minutes used and budgeted, and the minutes
-    of diagnosis apart. Three grouped queries over the tables themselves, which is much faster
-    than summing per-partnership subqueries at 2,000 partnerships."""
+    of diagnosis apart. Three grouped queries over the partnerships (the minutes from their
+    support summaries), which is much faster than summing per-partnership subqueries at
+    2,000 partnerships."""
     partnerships = _supported(filters).filter(animator__isnull=False)
     rows = (
         partnerships.order_by()
@@ -310,10 +309,8 @@ def hours_by_animator(filters: Filters) -> list[dict]:
         .order_by("animator__last_name", "animator__first_name", "animator_id")
     )
     minutes = {
-        row["partnership__animator_id"]: row
-        for row in _active_sessions_of(partnerships)
-        .values("partnership__animator_id")
-        .annotate(**_minutes_apart())
+        row["animator_id"]: row
+        for row in _each_once(partnerships).values("animator_id").annotate(**_minutes_apart())
     }
     extra = dict(
         _budget_extra(partnerships)
@@ -341,15 +338,15 @@ def hours_by_animator(filters: Filters) -> list[dict]:
 
 def hours_by_partnership(filters: Filters, limit: int = 15) -> list:
     """The partnerships that used the most hours of their budget (those that used any), with
-    their budget and diagnosis: the top ids from one grouped query over the sessions, then
-    those few rows."""
+    their budget and diagnosis: the top ids from their support summaries, then those few
+    rows."""
+    used = budget_minutes_used()
     top = list(
-        _active_sessions_of(_supported(filters))
-        .filter(in_budget())
-        .values_list("partnership_id")
-        .annotate(total=Sum("duration_minutes"))
-        .order_by("-total", "partnership_id")
-        .values_list("partnership_id", flat=True)[:limit]
+        _each_once(_supported(filters))
+        .alias(used=used)
+        .filter(used__gt=0)
+        .order_by("-used", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
     rows = with_support_summary(Partnership.objects.filter(pk__in=top).select_related("animator"))
     return sorted(rows, key=lambda p: (-p.used_minutes, p.name, p.pk))
@@ -359,23 +356,18 @@ def hours_totals(filters: Filters) -> dict:
     """Minutes used and budgeted, minutes of diagnosis (outside the budget, §2.1.4), and how
     many partnerships reached each step."""
     partnerships = _supported(filters)
-    sessions = _active_sessions_of(partnerships)
     count = partnerships.count()
-    steps = dict(
-        sessions.filter(kind__in=SINGLE_KINDS)
-        .values_list("kind")
-        .annotate(n=Count("partnership", distinct=True))
-    )
+    held = {f"held_{kind.value}": Count("pk", filter=has_held(kind)) for kind in SINGLE_KINDS}
     extra = _budget_extra(partnerships).aggregate(total=Sum("extra"))["total"] or 0
-    spent = sessions.aggregate(**_minutes_apart())
+    spent = _each_once(partnerships).aggregate(**_minutes_apart(), **held)
     return {
         "partnerships": count,
         "used": spent["used"] or 0,
         "diagnosis": spent["diagnosis"] or 0,
         "budget": count * DEFAULT_BUDGET_MINUTES + extra,
-        "diagnosed": steps.get(SessionKind.DIAGNOSIS, 0),
-        "meeting_1": steps.get(SessionKind.MEETING_1, 0),
-        "meeting_2": steps.get(SessionKind.MEETING_2, 0),
+        "diagnosed": spent[f"held_{SessionKind.DIAGNOSIS.value}"],
+        "meeting_1": spent[f"held_{SessionKind.MEETING_1.value}"],
+        "meeting_2": spent[f"held_{SessionKind.MEETING_2.value}"],
     }
 
 
@@ -461,7 +453,7 @@ def participation_totals(filters: Filters) -> dict:
 
     def compute():
         def held(kind):
-            return Exists(held_sessions(kind).filter(partnership=OuterRef("pk")))
+            return has_held(kind)
 
         def attended(kind):
             return Exists(attendances(kind).filter(registration__partnership=OuterRef("pk")))

@@ -7,6 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = _("Animator support")
 
     def ready(self):
-        from support import hooks  # noqa: PLC0415 -- hooks import models
+        from support import hooks, summary  # noqa: PLC0415 -- both import models
 
         hooks.register()
+        summary.connect()

@@ -187,6 +187,35 @@ class SupportSession(models.Model):
         return self.withdrawn_at is not None
 
 
+class SupportSummary(models.Model):
+    """What the milestone rules read from a partnership's sessions (withdrawn ones left out),
+    kept by ``support.summary.summary_refresh`` in the transaction that changes a session, so
+    the dashboards join one row per partnership instead of probing the sessions. No row: no
+    session logged (the rules read a missing row as zeros and no dates)."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="support_summary",
+        verbose_name=_("partnership"),
+    )
+    sessions = models.PositiveIntegerField(_("sessions"), default=0)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    diagnosis_on = models.DateField(_("diagnosis held"), null=True, blank=True)
+    meeting_1_on = models.DateField(_("meeting 1 held"), null=True, blank=True)
+    meeting_2_on = models.DateField(_("meeting 2 held"), null=True, blank=True)
+    minutes_in_budget = models.IntegerField(_("minutes in the budget"), default=0)
+    minutes_outside_budget = models.IntegerField(_("minutes outside the budget"), default=0)
+
+    class Meta:
+        verbose_name = _("support summary")
+        verbose_name_plural = _("support summaries")
+
+    def __str__(self):
+        return str(self.partnership_id)
+
+
 class DiagnosisRecord(models.Model):
     """What the contact before support found (§2.1.4)."""
 

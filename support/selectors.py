@@ -186,10 +186,6 @@ def session_get_for_change(user, partnership: Partnership, pk) -> SupportSession
 # --- the budget and the step a partnership is at --------------------------------------------
 
 
-def _active_sessions():
-    return SupportSession.objects.filter(partnership=OuterRef("pk"), withdrawn_at__isnull=True)
-
-
 def counts_toward_budget(kind: str) -> bool:
     """§2.1.4: every contact counts toward the 16 hours but the diagnosis, the contact before
     support, which is logged with its length and shown apart."""
@@ -201,27 +197,25 @@ def in_budget(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}kind__in": OUTSIDE_BUDGET_KINDS})
 
 
-def _minutes_of_outer(condition: Q, outer: str = "pk") -> Coalesce:
-    total = (
-        SupportSession.objects.filter(
-            condition, partnership=OuterRef(outer), withdrawn_at__isnull=True
-        )
-        .order_by()
-        .values("partnership")
-        .annotate(total=Sum("duration_minutes"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+def _summary(name: str, outer: str = "pk") -> str:
+    """The path to a field of the partnership's ``SupportSummary`` (``support.summary``: what
+    the rules read from its sessions, kept in the transaction that changes them) from rows
+    over partnerships (``outer="pk"``) or over a model with a ``partnership`` key
+    (``outer="partnership_id"``). A partnership with no session may have no row: the join is
+    a LEFT JOIN, so read the field with a default (``Coalesce``) or test it for ``isnull``."""
+    prefix = "" if outer == "pk" else outer.removesuffix("_id") + "__"
+    return f"{prefix}support_summary__{name}"
 
 
 def budget_minutes_used(outer: str = "pk") -> Coalesce:
-    """Over partnerships: the minutes of support counted against the hour budget."""
-    return _minutes_of_outer(in_budget(), outer)
+    """Over partnerships: the minutes of support counted against the hour budget
+    (``in_budget``)."""
+    return Coalesce(F(_summary("minutes_in_budget", outer)), Value(0))
 
 
 def diagnosis_minutes(outer: str = "pk") -> Coalesce:
     """Over partnerships: the minutes of the contact before support, outside the budget."""
-    return _minutes_of_outer(~in_budget(), outer)
+    return Coalesce(F(_summary("minutes_outside_budget", outer)), Value(0))
 
 
 def budget_minutes(outer: str = "pk") -> Coalesce:
@@ -266,37 +260,31 @@ def held_sessions(kind: str) -> QuerySet[SupportSession]:
     return SupportSession.objects.filter(kind=kind, withdrawn_at__isnull=True)
 
 
-def _sessions_of_outer(outer: str = "pk", **filters) -> QuerySet[SupportSession]:
-    return SupportSession.objects.filter(
-        partnership=OuterRef(outer), withdrawn_at__isnull=True, **filters
-    )
+# The summary's field holding the first held date of each kind logged once (``SINGLE_KINDS``).
+FIRST_HELD_FIELDS = {
+    SessionKind.DIAGNOSIS: "diagnosis_on",
+    SessionKind.MEETING_1: "meeting_1_on",
+    SessionKind.MEETING_2: "meeting_2_on",
+}
 
 
-def last_contact_on(outer: str = "pk") -> Subquery:
+def last_contact_on(outer: str = "pk") -> F:
     """The date of the partnership's latest logged contact (``None`` without one)."""
-    return Subquery(
-        _sessions_of_outer(outer)
-        .order_by()
-        .values("partnership")
-        .annotate(last=Max("held_on"))
-        .values("last")
-    )
+    return F(_summary("last_contact_on", outer))
 
 
-def first_held_on(kind: str, outer: str = "pk") -> Subquery:
-    """The date of the partnership's first held session of ``kind`` (``held_sessions``),
-    ``None`` without one."""
-    return Subquery(
-        held_sessions(kind)
-        .filter(partnership=OuterRef(outer))
-        .order_by()
-        .values("partnership")
-        .annotate(first=Min("held_on"))
-        .values("first")
-    )
+def first_held_on(kind: str, outer: str = "pk") -> F:
+    """The date of the partnership's first held session of ``kind`` (``held_sessions``, one of
+    ``SINGLE_KINDS``), ``None`` without one."""
+    return F(_summary(FIRST_HELD_FIELDS[kind], outer))
 
 
-def meeting_2_held_on(outer: str = "pk") -> Subquery:
+def has_held(kind: str, outer: str = "pk") -> Q:
+    """Over partnerships: a session of ``kind`` (one of ``SINGLE_KINDS``) is held."""
+    return Q(**{_summary(FIRST_HELD_FIELDS[kind], outer) + "__isnull": False})
+
+
+def meeting_2_held_on(outer: str = "pk") -> F:
     """The date of the partnership's meeting 2 (the first, if logged twice)."""
     return first_held_on(SessionKind.MEETING_2, outer)
 
@@ -312,7 +300,7 @@ def no_diagnosis(today: datetime.date) -> Q:
     return (
         Q(status__in=SUPPORTED_STATUSES, animator__isnull=False)
         & Q(animator_assigned_on__lte=today - datetime.timedelta(days=DIAGNOSIS_DAYS))
-        & ~Exists(_sessions_of_outer(kind=SessionKind.DIAGNOSIS))
+        & ~has_held(SessionKind.DIAGNOSIS)
     )
 
 
@@ -320,10 +308,9 @@ def no_contact(today: datetime.date) -> Q:
     """No contact logged for ``NO_CONTACT_DAYS`` days: the latest contact is older, or there
     is none and the animator was assigned longer ago."""
     since = today - datetime.timedelta(days=NO_CONTACT_DAYS)
-    return (
-        Q(status__in=SUPPORTED_STATUSES, animator__isnull=False)
-        & ~Exists(_sessions_of_outer(held_on__gte=since))
-        & (Exists(_sessions_of_outer()) | Q(animator_assigned_on__lt=since))
+    last = _summary("last_contact_on")
+    return Q(status__in=SUPPORTED_STATUSES, animator__isnull=False) & (
+        Q(**{f"{last}__lt": since}) | Q(**{f"{last}__isnull": True}, animator_assigned_on__lt=since)
     )
 
 
@@ -335,7 +322,7 @@ def meetings_2_overdue(today: datetime.date) -> QuerySet[PlannedMeeting]:
         held_session__isnull=True,
         planned_on__lt=today,
         partnership__status__in=SUPPORTED_STATUSES,
-    ).exclude(Exists(_sessions_of_outer("partnership_id", kind=SessionKind.MEETING_2)))
+    ).exclude(has_held(SessionKind.MEETING_2, "partnership_id"))
 
 
 def meeting_2_overdue(today: datetime.date) -> Q:
@@ -346,12 +333,9 @@ def meeting_2_overdue(today: datetime.date) -> Q:
 def no_agreed_plan(today: datetime.date) -> Q:
     """§2.1.4: meeting 2 was held ``PLAN_DAYS`` or more days ago and the development plan is
     not agreed."""
-    held = _sessions_of_outer(
-        kind=SessionKind.MEETING_2,
-        held_on__lte=today - datetime.timedelta(days=PLAN_DAYS),
-    )
+    held = Q(**{_summary("meeting_2_on") + "__lte": today - datetime.timedelta(days=PLAN_DAYS)})
     agreed = DevelopmentPlan.objects.filter(partnership=OuterRef("pk"), status=PlanStatus.AGREED)
-    return Q(status__in=SUPPORTED_STATUSES) & Exists(held) & ~Exists(agreed)
+    return Q(status__in=SUPPORTED_STATUSES) & held & ~Exists(agreed)
 
 
 BEHIND_RULES = {
@@ -437,9 +421,9 @@ def with_support_summary(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
         diagnosis_minutes=diagnosis_minutes(),
         budget_minutes=budget_minutes(),
         next_meeting_on=Subquery(next_meeting),
-        has_diagnosis=Exists(_active_sessions().filter(kind=SessionKind.DIAGNOSIS)),
-        has_meeting_1=Exists(_active_sessions().filter(kind=SessionKind.MEETING_1)),
-        has_meeting_2=Exists(_active_sessions().filter(kind=SessionKind.MEETING_2)),
+        has_diagnosis=ExpressionWrapper(has_held(SessionKind.DIAGNOSIS), BooleanField()),
+        has_meeting_1=ExpressionWrapper(has_held(SessionKind.MEETING_1), BooleanField()),
+        has_meeting_2=ExpressionWrapper(has_held(SessionKind.MEETING_2), BooleanField()),
     ).annotate(
         step=Case(
             When(has_meeting_2=True, then=Value(SupportStep.MEETING_2.value)),
