@@ -14,7 +14,7 @@ from events.selectors import answer_pending, places_unfilled_without_reason
 from partnerships.enums import PROGRAMME_STATUSES, SUPPORTED_STATUSES
 from partnerships.models import Partnership
 from portal.enums import Role
-from portal.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
+from portal.reminders import CATCH_UP_DAYS, SCAN_CHUNK, Due, reminder, staff_recipients
 
 
 @shared_task
@@ -74,7 +74,8 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
         partnerships = partnerships.filter(pk=partnership_id)
     # Every partnership in support may be due: read through a cursor, each against the few
     # events closing soon.
-    for partnership in partnerships.select_related("leader").order_by("pk").iterator():
+    partnerships = partnerships.select_related("leader").order_by("pk")
+    for partnership in partnerships.iterator(chunk_size=SCAN_CHUNK):
         leader = partnership.leader
         if not (leader.is_active and leader.email):
             continue
@@ -125,7 +126,7 @@ def places_unfilled(now, partnership_id: int | None = None) -> Iterable[Due]:
     registrations = registrations.select_related("event", "partnership__leader").order_by(
         "event__registration_closes_at", "event_id", "pk"
     )
-    for registration in registrations.iterator():
+    for registration in registrations.iterator(chunk_size=SCAN_CHUNK):
         leader = registration.partnership.leader
         if not (leader.is_active and leader.email):
             continue
@@ -162,7 +163,7 @@ def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
     ).select_related("event", "person", "registration__partnership")
     if partnership_id is not None:
         participants = participants.filter(registration__partnership_id=partnership_id)
-    for participant in participants.order_by("event_id", "pk").iterator():
+    for participant in participants.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         person, event = participant.person, participant.event
         if not person.email:
             continue
@@ -191,7 +192,7 @@ def answer_missing(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     if partnership_id is not None:
         participants = participants.filter(registration__partnership_id=partnership_id)
-    for participant in participants.order_by("event_id", "pk").iterator():
+    for participant in participants.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         person, event = participant.person, participant.event
         if not person.email:
             continue

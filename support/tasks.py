@@ -31,6 +31,7 @@ from portal.enums import Role
 from portal.mail import absolute_url
 from portal.reminders import (
     CATCH_UP_DAYS,
+    SCAN_CHUNK,
     DigestRow,
     DigestSection,
     Due,
@@ -92,7 +93,7 @@ def planned_meeting_soon(now, partnership_id: int | None = None) -> Iterable[Due
         "partnership_id",
         partnership_id,
     )
-    for meeting in meetings.iterator():
+    for meeting in meetings.iterator(chunk_size=SCAN_CHUNK):
         partnership = meeting.partnership
         for user in _reachable(partnership.leader, partnership.animator):
             yield Due(
@@ -123,7 +124,7 @@ def no_diagnosis(now, partnership_id: int | None = None) -> Iterable[Due]:
         "pk",
         partnership_id,
     )
-    for partnership in partnerships.iterator():
+    for partnership in partnerships.iterator(chunk_size=SCAN_CHUNK):
         for user in _reachable(partnership.animator):
             yield Due(
                 occasion=(
@@ -158,7 +159,7 @@ def meeting_2_overdue(now, partnership_id: int | None = None) -> Iterable[Due]:
         "partnership_id",
         partnership_id,
     )
-    for meeting in meetings.iterator():
+    for meeting in meetings.iterator(chunk_size=SCAN_CHUNK):
         for user in _reachable(meeting.partnership.animator):
             yield Due(
                 occasion=f"meeting{meeting.pk}-{meeting.planned_on:%Y%m%d}",
@@ -198,7 +199,7 @@ def hour_budget_used(now, partnership_id: int | None = None) -> Iterable[Due]:
         partnership_id,
     )
     staff = None  # read with the first partnership: most scans find none
-    for partnership in partnerships.iterator():
+    for partnership in partnerships.iterator(chunk_size=SCAN_CHUNK):
         if staff is None:
             staff = staff_recipients()
         used, budget = partnership.used_minutes, partnership.budget_minutes
@@ -243,7 +244,7 @@ def no_agreed_plan(now, partnership_id: int | None = None) -> Iterable[Due]:
         "pk",
         partnership_id,
     )
-    for partnership in partnerships.iterator():
+    for partnership in partnerships.iterator(chunk_size=SCAN_CHUNK):
         for user in _reachable(partnership.leader, partnership.animator):
             yield Due(
                 occasion=f"p{partnership.pk}-meeting2-{partnership.meeting_2_on:%Y%m%d}",
