@@ -221,14 +221,17 @@ def run(
             result.opted_out += len(dues) - len(kept)
             dues = kept
         if dues:
-            _run_batch(item, dues, now=now, dry_run=dry_run, listing=listing, result=result)
+            _run_batch(item, dues, dry_run=dry_run, listing=listing, result=result)
     return result
 
 
-def _run_batch(item: Reminder, dues: list[Due], *, now, dry_run, listing, result) -> None:
+def _run_batch(item: Reminder, dues: list[Due], *, dry_run, listing, result) -> None:
     """Steps 2 to 5 of the module docstring for one batch of a scan; adds to ``result``."""
     kind = item.kind
     by_key = {d.key(kind): d for d in dues}
+    # The batch's own time, not the run's start: a run queuing tens of thousands of e-mails
+    # may take longer than STALE_CLAIM, and its last claims must not look stale already.
+    now = timezone.now()
     stale_before = now - STALE_CLAIM
     logged = {key: (pk, sent_at, claimed_at) for key, pk, sent_at, claimed_at in _logged(by_key)}
     new_keys = [key for key in by_key if key not in logged]

@@ -31,6 +31,7 @@ def fake(world):
         users = [world.animator_a, world.animator_b]
         fail_for: set = set()
         essential = False
+        after_send = None
 
     State.sent = []
     State.yielded = 0
@@ -41,6 +42,8 @@ def fake(world):
             raise ConnectionError("mail server down")
         State.sent.append(user.email)
         State.yielded_at_send.append(State.yielded)
+        if State.after_send:
+            State.after_send()
 
     def scan(now, partnership_id=None):
         for user in State.users:
@@ -172,6 +175,18 @@ def test_stale_claims_are_retaken_in_every_batch(five, world, time_machine):
     assert sorted(five.sent) == sorted(e for e in EMAILS if e != "animator.b@example.org")
     assert not ReminderSent.objects.filter(sent_at=None).exclude(email="b").exists()
     assert reminders.run(FAKE).sent == 0
+
+
+def test_claims_of_a_long_run_carry_the_time_of_their_batch(five, time_machine):
+    """A run queuing tens of thousands of e-mails can outlast STALE_CLAIM: stamped with the
+    run's start, its last claims would look stale to the next run before being queued."""
+    start = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    five.after_send = lambda: time_machine.shift(datetime.timedelta(minutes=20))
+    assert reminders.run(FAKE).sent == 5
+    claimed = ReminderSent.objects.order_by("pk").values_list("claimed_at", flat=True)
+    minutes = [int((at - start).total_seconds()) // 60 for at in claimed]
+    assert minutes == [0, 0, 40, 40, 80]
 
 
 def test_dry_run_counts_and_lists_every_batch_and_keeps_a_sample(five, world, monkeypatch):
