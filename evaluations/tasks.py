@@ -17,7 +17,7 @@ from evaluations.models import AnswerMark, Invitation
 from events.enums import RegistrationStatus
 from events.models import Participant
 from portal.enums import Role
-from portal.reminders import Due, reminder
+from portal.reminders import SCAN_CHUNK, Due, reminder
 
 
 def _open_window(today: datetime.date) -> dict:
@@ -56,7 +56,7 @@ def survey_invitation(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     if partnership_id is not None:
         participants = participants.filter(registration__partnership_id=partnership_id)
-    for participant in participants.order_by("event_id", "pk"):
+    for participant in participants.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         person, event = participant.person, participant.event
         yield Due(
             occasion=f"e{event.pk}-participant{participant.pk}",
@@ -91,7 +91,7 @@ def survey_reminder(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     if partnership_id is not None:
         invitations = invitations.filter(participant__registration__partnership_id=partnership_id)
-    for invitation in invitations.order_by("event_id", "pk"):
+    for invitation in invitations.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         event, person = invitation.event, invitation.participant.person
         since = (today - selectors.opens_on(event)).days
         # The latest reminder day reached, and only once the invitation itself is two days

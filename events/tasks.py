@@ -14,7 +14,7 @@ from events.selectors import answer_pending, places_unfilled_without_reason
 from partnerships.enums import PROGRAMME_STATUSES, SUPPORTED_STATUSES
 from partnerships.models import Partnership
 from portal.enums import Role
-from portal.reminders import CATCH_UP_DAYS, Due, reminder, staff_recipients
+from portal.reminders import CATCH_UP_DAYS, SCAN_CHUNK, Due, reminder, staff_recipients
 
 
 @shared_task
@@ -72,15 +72,17 @@ def registration_closing(now, partnership_id: int | None = None) -> Iterable[Due
     )
     if partnership_id is not None:
         partnerships = partnerships.filter(pk=partnership_id)
-    partnerships = list(partnerships.select_related("leader").order_by("pk"))
-    for event in events:
-        for partnership in partnerships:
+    # Every partnership in support may be due: read through a cursor, each against the few
+    # events closing soon.
+    partnerships = partnerships.select_related("leader").order_by("pk")
+    for partnership in partnerships.iterator(chunk_size=SCAN_CHUNK):
+        leader = partnership.leader
+        if not (leader.is_active and leader.email):
+            continue
+        for event in events:
             # One study visit and the seminar per partnership: registered for another event
             # of the kind is enough.
             if partnership.has_study_visit if event.is_study_visit else partnership.has_seminar:
-                continue
-            leader = partnership.leader
-            if not (leader.is_active and leader.email):
                 continue
             yield Due(
                 occasion=f"e{event.pk}-p{partnership.pk}",
@@ -121,9 +123,10 @@ def places_unfilled(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     if partnership_id is not None:
         registrations = registrations.filter(partnership_id=partnership_id)
-    for registration in registrations.select_related("event", "partnership__leader").order_by(
+    registrations = registrations.select_related("event", "partnership__leader").order_by(
         "event__registration_closes_at", "event_id", "pk"
-    ):
+    )
+    for registration in registrations.iterator(chunk_size=SCAN_CHUNK):
         leader = registration.partnership.leader
         if not (leader.is_active and leader.email):
             continue
@@ -160,7 +163,7 @@ def event_soon(now, partnership_id: int | None = None) -> Iterable[Due]:
     ).select_related("event", "person", "registration__partnership")
     if partnership_id is not None:
         participants = participants.filter(registration__partnership_id=partnership_id)
-    for participant in participants.order_by("event_id", "pk"):
+    for participant in participants.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         person, event = participant.person, participant.event
         if not person.email:
             continue
@@ -189,7 +192,7 @@ def answer_missing(now, partnership_id: int | None = None) -> Iterable[Due]:
     )
     if partnership_id is not None:
         participants = participants.filter(registration__partnership_id=partnership_id)
-    for participant in participants.order_by("event_id", "pk"):
+    for participant in participants.order_by("event_id", "pk").iterator(chunk_size=SCAN_CHUNK):
         person, event = participant.person, participant.event
         if not person.email:
             continue

@@ -31,16 +31,23 @@ def fake(world):
         users = [world.animator_a, world.animator_b]
         fail_for: set = set()
         essential = False
+        after_send = None
 
     State.sent = []
+    State.yielded = 0
+    State.yielded_at_send = []
 
     def send(user):
         if user.pk in State.fail_for:
             raise ConnectionError("mail server down")
         State.sent.append(user.email)
+        State.yielded_at_send.append(State.yielded)
+        if State.after_send:
+            State.after_send()
 
     def scan(now, partnership_id=None):
         for user in State.users:
+            State.yielded += 1
             yield reminders.Due(
                 occasion="o1",
                 email=user.email,
@@ -111,6 +118,125 @@ def test_switched_off_reminder_is_not_sent(fake, world):
     result = reminders.run(FAKE)
     assert (result.sent, result.opted_out) == (1, 1)
     assert fake.sent == ["animator.b@example.org"]
+
+
+# --- batches: a run reads its scan BATCH reminders at a time -------------------------------
+
+
+@pytest.fixture
+def five(fake, world, monkeypatch):
+    """The fake kind with five recipients, read two at a time: batches of 2, 2 and 1."""
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    fake.users = [world.staff, world.animator_a, world.animator_b, world.leader_a, world.leader_b]
+    return fake
+
+
+EMAILS = [
+    "staff@example.org",
+    "animator.a@example.org",
+    "animator.b@example.org",
+    "leader.a@example.org",
+    "leader.b@example.org",
+]
+
+
+def _key(user) -> str:
+    return reminders.Due("o1", user.email, None, user.pk).key(FAKE)
+
+
+def test_run_in_batches_sends_each_reminder_once(five):
+    result = reminders.run(FAKE)
+    assert (result.due, result.sent, result.failed) == (5, 5, 0)
+    assert five.sent == EMAILS
+    assert ReminderSent.objects.filter(kind=FAKE, sent_at__isnull=False).count() == 5
+    assert reminders.run(FAKE).sent == 0
+    assert five.sent == EMAILS
+
+
+def test_run_reads_the_scan_no_further_than_the_batch_it_queues(five):
+    """A batch is claimed and queued before the scan yields the next, so a run holds one batch
+    however many reminders are due."""
+    assert reminders.run(FAKE).sent == 5
+    # How many the scan had yielded when each was sent: batches of 2, 2 and 1.
+    assert five.yielded_at_send == [2, 2, 4, 4, 5]
+
+
+def test_stale_claims_are_retaken_in_every_batch(five, world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False)
+    # A run that died: claims in the first and the last batch, never queued.
+    for user in (world.animator_a, world.leader_b):
+        ReminderSent.objects.create(key=_key(user), kind=FAKE, email=user.email)
+    time_machine.shift(datetime.timedelta(minutes=31))
+    # A run still at work: its claim in the middle batch is fresh, left alone.
+    ReminderSent.objects.create(key=_key(world.animator_b), kind=FAKE, email="b")
+
+    result = reminders.run(FAKE)
+    assert (result.due, result.sent) == (4, 4)
+    assert sorted(five.sent) == sorted(e for e in EMAILS if e != "animator.b@example.org")
+    assert not ReminderSent.objects.filter(sent_at=None).exclude(email="b").exists()
+    assert reminders.run(FAKE).sent == 0
+
+
+def test_claims_of_a_long_run_carry_the_time_of_their_batch(five, time_machine):
+    """A run queuing tens of thousands of e-mails can outlast STALE_CLAIM: stamped with the
+    run's start, its last claims would look stale to the next run before being queued."""
+    start = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    five.after_send = lambda: time_machine.shift(datetime.timedelta(minutes=20))
+    assert reminders.run(FAKE).sent == 5
+    claimed = ReminderSent.objects.order_by("pk").values_list("claimed_at", flat=True)
+    minutes = [int((at - start).total_seconds()) // 60 for at in claimed]
+    assert minutes == [0, 0, 40, 40, 80]
+
+
+def test_dry_run_counts_and_lists_every_batch_and_keeps_a_sample(five, world, monkeypatch):
+    monkeypatch.setattr(reminders, "LISTED_SAMPLE", 3)
+    ReminderSent.objects.create(
+        key=_key(world.leader_a), kind=FAKE, email=world.leader_a.email, sent_at=timezone.now()
+    )
+    lines = []
+    result = reminders.run(FAKE, dry_run=True, listing=lines.append)
+    assert result.due == 4
+    assert lines == [f"{u.email}: {_key(u)}" for u in five.users if u != world.leader_a]
+    assert result.listed == lines[:3]
+    assert ReminderSent.objects.count() == 1 and five.sent == []
+
+
+def test_switched_off_recipients_are_dropped_in_every_batch(five, world):
+    for user in (world.staff, world.leader_b):
+        ReminderOptOut.objects.create(user=user, kind=FAKE)
+    result = reminders.run(FAKE)
+    assert (result.sent, result.opted_out) == (3, 2)
+    assert five.sent == EMAILS[1:4]
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_run_queries_are_constant_per_batch(five, world, n, django_assert_num_queries):
+    """Batches of 2: 1, 1 and 3 of them."""
+    five.users = five.users[:n]
+    batches = (n + 1) // 2
+    # Once per run: the opt-outs of the kind. Per batch: the sent log looked up by key.
+    with django_assert_num_queries(1 + batches):
+        assert reminders.run(FAKE, dry_run=True).due == n
+    # Per batch besides: the claims (a savepoint, the insert, its release) and the claimed
+    # rows read back; per chunk of QUEUE_CHUNK a transaction (begin, commit); per reminder a
+    # savepoint, the sent mark and its release. The fake kind queues no e-mail, so nothing
+    # is delivered.
+    with django_assert_num_queries(1 + batches * (1 + 3 + 1 + 2) + n * 3):
+        assert reminders.run(FAKE).sent == n
+    # The second run: the opt-outs, then the lookup of each batch finds every key sent.
+    with django_assert_num_queries(1 + batches):
+        assert reminders.run(FAKE).sent == 0
+
+
+def test_send_reminders_dry_run_prints_every_reminder_as_it_is_found(five, monkeypatch):
+    monkeypatch.setattr(reminders, "LISTED_SAMPLE", 1)
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", "--kind", FAKE, stdout=out)
+    assert out.getvalue().splitlines() == [
+        *(f"{FAKE}  {u.email}: {_key(u)}" for u in five.users),
+        f"{FAKE}: 5 would be sent",
+    ]
 
 
 @pytest.mark.postgres
@@ -311,7 +437,10 @@ def test_all_scans_run_a_constant_number_of_queries(world, n, django_assert_num_
             planned_on=timezone.localdate() + datetime.timedelta(days=1),
         )
         SupportSessionFactory(partnership=partnership, duration_minutes=900)
-    # 24, + 1: events.answer_missing (the unanswered places), + 2: the evaluation's scans
+    # 24, + 1: events.answer_missing (the unanswered places), + 2: the evaluation's scans.
+    # Every kind's reminders fit in one batch here; each further batch of reminders.BATCH adds
+    # one query (its lookup in the sent log), test_run_queries_are_constant_per_batch. The
+    # staff digest's sections are one query each, their first rows and a window count.
     with django_assert_num_queries(27):
         results = reminders.run_all(dry_run=True)
     assert results["support.planned_meeting"].due == 2 * n

@@ -301,3 +301,22 @@ def test_no_agreed_plan_in_the_staff_digest(world, meeting_2_held, time_machine)
     assert section.rows[0].name == "Partnerstwo A"
     assert "19" in section.rows[0].detail
     assert section.rows[0].url.endswith(f"/wsparcie/partnerstwa/{world.partnership_a.pk}/plan/")
+
+
+def test_digest_section_lists_the_first_rows_and_counts_them_all(
+    world, time_machine, monkeypatch, django_assert_num_queries
+):
+    from support import tasks
+
+    monkeypatch.setattr(tasks, "DIGEST_ROWS", 1)
+    at(time_machine, D(2026, 10, 1))
+    for partnership in (world.partnership_b, world.partnership_a):
+        partnership.animator_assigned_on = D(2026, 10, 1)
+        partnership.save()
+    at(time_machine, D(2026, 12, 7))
+    # The first rows and the count of all in one query (a window count), at any size.
+    with django_assert_num_queries(1):
+        section = tasks.digest_no_contact(timezone.now())
+    assert section.total == 2
+    assert [row.name for row in section.rows] == ["Partnerstwo A"]
+    assert "67 dni" in section.rows[0].detail
