@@ -54,6 +54,8 @@ def _measure(fmt: str) -> dict:
         handle.close()
     seconds = time.perf_counter() - started
     peak = _vm_hwm_mb()
+    # docs/design.md: 5 s for data set L's 30,000 sessions; issue 21: 15 s for XL's 300,000.
+    target = 5 if sessions <= 30_000 else 15
     return {
         "export": "sessions",
         "format": fmt,
@@ -62,8 +64,8 @@ def _measure(fmt: str) -> dict:
         "bytes": size,
         "peak_rss_mb": round(peak, 1) if peak else None,
         "rss_before_export_mb": round(baseline, 1) if baseline else None,
-        "targets": {"seconds": 5, "peak_rss_mb": 200},
-        "ok": seconds < 5 and (peak is None or peak < 200),
+        "targets": {"seconds": target, "peak_rss_mb": 200},
+        "ok": seconds < target and (peak is None or peak < 200),
     }
 
 
