@@ -24,8 +24,11 @@ run: install
 
 # The whole suite. DATABASE_URL / REDIS_URL choose PostgreSQL and Redis (CI sets them);
 # REQUIRE_SERVICES=1 makes tests that need them fail instead of skip.
+# Two worker processes (pytest-xdist), each with its own test database; an idle worker takes
+# tests from the other's queue (worksteal), so one long browser walk does not hold the run.
+# PYTEST_ARGS="-n 0" runs in one process.
 test: install
-	DJANGO_DEBUG=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=0 $(VENV)/bin/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -24,6 +24,13 @@ def test_generate_builds_the_requested_size(small_dataset):
 
 def test_every_bench_page_answers_within_the_query_budget(small_dataset, tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "EXPLAIN_DIR", tmp_path)
+    # The plumbing, not the timings: each page and changelist once before the request whose
+    # queries are counted (as after the bench's warm-up), once right after a change. The
+    # counts are those of the bench's default repeats (compared on data set S: equal), in
+    # 14 s rather than 33 s here.
+    monkeypatch.setattr(bench, "WARMUP", 0)
+    monkeypatch.setattr(bench, "COLD_REPEAT", 1)
+    monkeypatch.setattr(bench, "ADMIN_REPEAT", 1)
     rows = bench.measure_pages(repeat=1, size="S")
     assert {row["status"] for row in rows} == {200}, [r for r in rows if r["status"] != 200]
     # docs/design.md's budget of 12 is for list pages and changelists. The pages that gather
