@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from events.models import Participant, Registration
 from partnerships.enums import PartnershipStatus
+from support.models import SupportSession
 from tests.factories import EventFactory, PersonFactory, SupportSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,13 @@ def test_history_shows_yes_no_dates_in_words_and_durations(client, world):
         ("obecność", "—", "tak"),  # not marked yet
         ("wydano materiały", "nie", "tak"),
     }
-    moved = next(e for e in entries if e.record.history_type == "~" and e.record.id == session.pk)
+    moved = next(
+        e
+        for e in entries
+        if e.record.history_type == "~"
+        and isinstance(e.record, SupportSession.history.model)  # ids repeat across tables
+        and e.record.id == session.pk
+    )
     assert moved.name == "wsparcie zdalne, 5 listopada 2026"
     assert {(old, new) for _label, old, new in moved.changes} == {
         ("3 listopada 2026", "5 listopada 2026"),
