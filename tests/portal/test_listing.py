@@ -236,7 +236,7 @@ def test_event_list_sorts_filters_and_exports(client, world):
     client.force_login(world.staff)
     url = reverse("events:event_list")
     response = client.get(url, {"sort": "title", "rodzaj": "study_visit"})
-    shown = [e.title for e in response.context["page"]]
+    shown = [e.title for e in response.context["events"]]
     assert shown == ["Wizyta A", "Wizyta B", "Wizyta C"]
     rows = _csv(client.get(url, {"sort": "title", "rodzaj": "study_visit", "eksport": "csv"}))
     assert [row[0] for row in rows[1:]] == shown
@@ -251,7 +251,7 @@ def test_event_list_leader_sorts_what_they_see(client, world):
     _events(3)
     client.force_login(world.leader_a)
     response = client.get(reverse("events:event_list"), {"sort": "-title"})
-    assert [e.title for e in response.context["page"]] == ["Wizyta C", "Wizyta B", "Wizyta A"]
+    assert [e.title for e in response.context["events"]] == ["Wizyta C", "Wizyta B", "Wizyta A"]
 
 
 @pytest.mark.parametrize("n", [1, 3])
