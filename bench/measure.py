@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from bench import dataset
 from clips.models import ClipCall
+from evaluations.models import Invitation as EvaluationInvitation
 from events.models import Event, Participant, Registration
 from partnerships.models import Partnership, Person, User
 from portal import figures
@@ -329,9 +330,12 @@ def measure_reminders(*, send: bool = True) -> dict | None:
     if "send_reminders" not in get_commands():
         return None
 
-    # The bench database only: comparable runs.
+    # The bench database only: comparable runs. A real run also creates the evaluation's
+    # invitations it sends (the data sets have none): without them the next run finds the
+    # same reminders due.
     ReminderSent.objects.all().delete()
     OutboxMessage.objects.all().delete()
+    EvaluationInvitation.objects.all().delete()
     dummy = {"EMAIL_URL": "dummy://"}
     report = {"dry_run": _command_json("send_reminders", "--dry-run", "--stats")}
     if send:
