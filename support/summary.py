@@ -16,16 +16,17 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
-from support.enums import OUTSIDE_BUDGET_KINDS, SessionKind
+from support.enums import SessionKind
 from support.models import SupportSession, SupportSummary
+from support.selectors import in_budget
 
 
 def _aggregates() -> dict:
     """The summary's fields as aggregates over one partnership's sessions that count (not
-    withdrawn). The budget split is ``support.selectors.in_budget`` (§2.1.4: the diagnosis is
-    outside the 16 hours), written over ``kind`` alone so that the data migration can use it
-    with the historical models."""
-    outside = Q(kind__in=OUTSIDE_BUDGET_KINDS)
+    withdrawn); the budget split is the rule ``support.selectors.in_budget`` (§2.1.4: the
+    diagnosis is outside the 16 hours), a condition on ``kind`` alone, so the data migration
+    uses it with the historical models too."""
+    budget = in_budget()
 
     def first(kind):
         return Min("held_on", filter=Q(kind=kind))
@@ -36,8 +37,8 @@ def _aggregates() -> dict:
         "diagnosis_on": first(SessionKind.DIAGNOSIS),
         "meeting_1_on": first(SessionKind.MEETING_1),
         "meeting_2_on": first(SessionKind.MEETING_2),
-        "minutes_in_budget": Coalesce(Sum("duration_minutes", filter=~outside), 0),
-        "minutes_outside_budget": Coalesce(Sum("duration_minutes", filter=outside), 0),
+        "minutes_in_budget": Coalesce(Sum("duration_minutes", filter=budget), 0),
+        "minutes_outside_budget": Coalesce(Sum("duration_minutes", filter=~budget), 0),
     }
 
 
