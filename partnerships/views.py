@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -43,11 +42,10 @@ from portal.services import CHANGED_MEANWHILE
 from portal.web import (
     add_service_errors,
     form_status,
-    kept_html,
+    kept_rows,
     page_of_ids,
     paginate,
     querystring_without_page,
-    rows_of_ids,
     staff_message_page,
 )
 
@@ -153,16 +151,12 @@ def partnership_list(request):
     if export is not None:
         return export
     page = page_of_ids(request, partnerships)
-    rows = kept_html(
-        ("partnership_list.rows", tuple(page.object_list)),
-        lambda: render_to_string(
-            "partnerships/_partnership_rows.html",
-            {
-                "partnerships": selectors.with_programme_paths(
-                    rows_of_ids(partnerships, page.object_list)
-                )
-            },
-        ),
+    rows = kept_rows(
+        partnerships,
+        page,
+        "partnerships/_partnership_rows.html",
+        name="partnerships",
+        prepare=selectors.with_programme_paths,
     )
     return render(
         request,

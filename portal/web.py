@@ -11,6 +11,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationErro
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
@@ -88,6 +89,30 @@ def rows_of_ids(queryset: QuerySet, ids: Sequence[int]) -> list:
     """``queryset``'s rows of ``ids``, in the order of ``ids`` (one query)."""
     by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def kept_rows(
+    queryset: QuerySet,
+    page,
+    template: str,
+    *,
+    name: str,
+    key: tuple = (),
+    prepare: Callable[[list], list] | None = None,
+    context: dict | None = None,
+) -> SafeString:
+    """A list page's rows (``page`` from ``page_of_ids``), rendered by ``template`` with the
+    rows as ``name`` and kept (``kept_html``): the rows are read (``rows_of_ids``, then
+    ``prepare``) only when their HTML is not kept. ``key`` adds what the rows show that is
+    not data, and ``context`` gives it to the template."""
+
+    def render() -> str:
+        rows = rows_of_ids(queryset, page.object_list)
+        if prepare is not None:
+            rows = prepare(rows)
+        return render_to_string(template, {name: rows, **(context or {})})
+
+    return kept_html((template, tuple(page.object_list), *key), render)
 
 
 def kept_html(key: tuple, render: Callable[[], str]) -> SafeString:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +18,10 @@ from portal import listing, spreadsheets
 from portal.pdf import render_pdf
 from portal.roles import staff_required
 from portal.web import (
-    kept_html,
+    kept_rows,
     page_of_ids,
     paginate,
     querystring_without_page,
-    rows_of_ids,
     staff_message_page,
 )
 from reports import exports, funder, selectors, services
@@ -307,12 +305,7 @@ def person_list(request):
     if export is not None:
         return export
     page = page_of_ids(request, people)
-    rows = kept_html(
-        ("reports.person_list.rows", tuple(page.object_list)),
-        lambda: render_to_string(
-            "reports/_person_rows.html", {"people": rows_of_ids(people, page.object_list)}
-        ),
-    )
+    rows = kept_rows(people, page, "reports/_person_rows.html", name="people")
     return render(
         request,
         "reports/person_list.html",

@@ -27,10 +27,10 @@ from portal.web import (
     add_service_errors,
     form_status,
     kept_html,
+    kept_rows,
     page_of_ids,
     paginate,
     querystring_without_page,
-    rows_of_ids,
     safe_next_url,
 )
 from support import selectors, services
@@ -117,17 +117,13 @@ def partnership_list(request):
     page = page_of_ids(request, partnerships)
     staff = is_staff_member(request.user)
     here = request.get_full_path()  # where "+ contact" comes back to
-    rows = kept_html(
-        ("support.partnership_list.rows", tuple(page.object_list), staff, here),
-        lambda: render_to_string(
-            "support/_partnership_rows.html",
-            {
-                "partnerships": rows_of_ids(partnerships, page.object_list),
-                "today": timezone.localdate(),
-                "is_staff_member": staff,
-                "here": here,
-            },
-        ),
+    rows = kept_rows(
+        partnerships,
+        page,
+        "support/_partnership_rows.html",
+        name="partnerships",
+        key=(staff, here),
+        context={"today": timezone.localdate(), "is_staff_member": staff, "here": here},
     )
     return render(
         request,
